@@ -1,0 +1,83 @@
+"""Application factory: extensions are bound here, never at import time."""
+
+import importlib
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import INSTANCE_DIR, Config
+from app.extensions import csrf, db, login_manager, migrate, socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Each domain package exposes `bp` (its blueprint) and may expose `init_app(app)`.
+DOMAINS = (
+    "main",
+    "accounts",
+    "bodies",
+    "documents",
+    "amendments",
+    "coedit",
+    "translations",
+    "discussion",
+    "api",
+)
+
+
+def create_app(config: type[Config] = Config, overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.from_mapping(config.load())
+    if overrides:
+        app.config.update(overrides)
+    _configure_logging(app)
+    _init_extensions(app)
+    _register_domains(app)
+    _register_template_helpers(app)
+    return app
+
+
+def _configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def _init_extensions(app: Flask) -> None:
+    importlib.import_module("app.core.database")  # SQLite pragmas
+    importlib.import_module("app.models")  # every table known to metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    limits = max(app.config["COEDIT_MAX_TEXT"], app.config["COEDIT_MAX_DELTA"]) * 2 + 65536
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # The Origin check of browser connections is done on connect against SITE_ORIGIN.
+        cors_allowed_origins="*",
+        max_http_buffer_size=limits,
+        manage_session=False,
+    )
+
+
+def _register_domains(app: Flask) -> None:
+    for name in DOMAINS:
+        module = importlib.import_module(f"app.{name}")
+        app.register_blueprint(module.bp)
+        if hasattr(module, "init_app"):
+            module.init_app(app)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from app.core import templating
+
+    templating.init_app(app)

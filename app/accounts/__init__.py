@@ -1,0 +1,12 @@
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+
+def init_app(app):
+    from app.accounts import cli, routes  # noqa: F401
+    from app.accounts.services import load_user_from_session
+    from app.extensions import login_manager
+
+    login_manager.user_loader(load_user_from_session)
+    app.cli.add_command(cli.users)

@@ -1,0 +1,79 @@
+"""People and their personal API tokens."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.regions import country_name, region_of, side_of
+from app.core.timeutil import utcnow
+from app.core.types import UTCDateTime
+from app.extensions import db
+
+STAKEHOLDER_GROUPS = {
+    "government": "Government",
+    "civil_society": "Civil society",
+    "private_sector": "Private sector",
+    "international_organization": "International organization",
+}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    group: Mapped[str] = mapped_column("stakeholder_group", String(32), index=True)
+    organization: Mapped[str] = mapped_column(String(200), default="")
+    country: Mapped[str] = mapped_column(String(2))
+    # Stored beside the country so that balance aggregates stay in SQL.
+    region: Mapped[str | None] = mapped_column(String(32), index=True)
+    side: Mapped[str | None] = mapped_column(String(5), index=True)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped at login and logout so that old session cookies stop working.
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    def set_country(self, code: str) -> None:
+        self.country = code.upper()
+        self.region = region_of(code)
+        self.side = side_of(code)
+
+    @property
+    def group_label(self) -> str:
+        return STAKEHOLDER_GROUPS.get(self.group, self.group)
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class ApiToken(db.Model):
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    # SHA-256 of the token: the token itself has 256 bits of entropy, so a fast hash suffices.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,1 @@
+"""Registration, login, profile and API tokens."""

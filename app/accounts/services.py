@@ -1,0 +1,137 @@
+"""Registering people, signing them in and managing their API tokens."""
+
+import hashlib
+import secrets
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+
+from app.accounts.models import STAKEHOLDER_GROUPS, ApiToken, User
+from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.regions import region_of
+from app.core.errors import NotFound, ValidationError
+from app.core.timeutil import utcnow
+from app.extensions import db
+
+TOKEN_PREFIX = "agora_"
+
+
+def normalize_email(email: str) -> str:
+    try:
+        return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise ValidationError(f"Invalid e-mail address: {error}") from error
+
+
+def check_password_strength(password: str, *, email: str = "", name: str = "") -> None:
+    """Refuse short passwords and ones built from the account's own name or address."""
+    from flask import current_app
+
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password or "") < minimum:
+        raise ValidationError(f"The password must have at least {minimum} characters.")
+    lowered = password.lower()
+    local = email.split("@")[0].lower()
+    if len(set(password)) < 5 or (local and len(local) >= 4 and local in lowered) or (
+        name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", "")
+    ):
+        raise ValidationError("The password is too easy to guess; choose a longer, less predictable one.")
+    if lowered in {"password123", "1234567890", "qwertyuiop", "letmein123", "passwordpassword"}:
+        raise ValidationError("The password is too easy to guess; choose a longer, less predictable one.")
+
+
+def register_user(
+    *, email: str, name: str, password: str, group: str, country: str,
+    organization: str = "", is_admin: bool = False,
+) -> User:
+    """Create a participant; every registrant takes part at once (no accreditation step)."""
+    email = normalize_email(email)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("A name is required.")
+    if group not in STAKEHOLDER_GROUPS:
+        raise ValidationError(f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}.")
+    if not region_of(country):
+        raise ValidationError(f"Unknown country code {country!r}.")
+    check_password_strength(password, email=email, name=name)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ValidationError("An account with this e-mail address already exists.")
+    user = User(
+        email=email, name=name, password_hash=hash_password(password), group=group,
+        organization=(organization or "").strip(), is_admin=is_admin,
+    )
+    user.set_country(country)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user with these credentials, or None; upgrades old hashes on the way."""
+    try:
+        email = normalize_email(email)
+    except ValidationError:
+        return None
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None or not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def renew_session_epoch(user: User) -> None:
+    """Invalidate every session cookie issued before: used at login and logout."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def load_user_from_session(user_id: str) -> User | None:
+    ident, _, epoch = (user_id or "").partition(":")
+    if not ident.isdigit() or not epoch.isdigit():
+        return None
+    user = db.session.get(User, int(ident))
+    if user is None or user.session_epoch != int(epoch):
+        return None
+    return user
+
+
+def get_user_by_email(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        raise NotFound(f"No account with e-mail {email}.")
+    return user
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(user: User, name: str = "API token") -> tuple[ApiToken, str]:
+    """Create a token and return it with its plain value, which is shown once and never stored."""
+    name = (name or "").strip() or "API token"
+    if len(name) > 80:
+        raise ValidationError("A token name has at most 80 characters.")
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=_token_hash(plain), prefix=plain[: len(TOKEN_PREFIX) + 4])
+    db.session.add(token)
+    db.session.flush()
+    return token, plain
+
+
+def revoke_api_token(user: User, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def user_for_token(plain: str) -> User | None:
+    """The owner of an active token, or None."""
+    if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _token_hash(plain), ApiToken.revoked_at.is_(None))
+    )
+    return token.user if token else None

@@ -1,0 +1,42 @@
+"""OpenAPI description assembled from the pieces each domain's api.py registers."""
+
+PATHS: dict[str, dict] = {}
+SCHEMAS: dict[str, dict] = {}
+
+
+def document_paths(paths: dict[str, dict], schemas: dict[str, dict] | None = None) -> None:
+    """Add a domain's operations (OpenAPI 3.1 path items) and component schemas to the spec."""
+    for path, item in paths.items():
+        PATHS.setdefault(path, {}).update(item)
+    SCHEMAS.update(schemas or {})
+
+
+def spec() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Agora drafting platform API",
+            "version": "1.0",
+            "description": "Documents, versions, amendments, live drafts, translations and bodies. "
+            "Reads are public; writes need `Authorization: Bearer <personal API token>`. "
+            'Errors are `{"error": {"code", "message"}}`.',
+        },
+        "servers": [{"url": "/"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                            "required": ["code", "message"],
+                        }
+                    },
+                },
+                **SCHEMAS,
+            },
+        },
+        "paths": dict(sorted(PATHS.items())),
+    }

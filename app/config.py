@@ -1,0 +1,90 @@
+"""Configuration read from the environment; nothing secret lives in the repository."""
+
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", Path(__file__).resolve().parent.parent / "instance"))
+
+
+def _secret_key() -> str:
+    """Return SECRET_KEY from the environment, else one generated once into instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def database_url(url: str | None) -> str:
+    """Normalise a DATABASE_URL so that PostgreSQL uses the psycopg 3 driver."""
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'agora.db'}"
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+class Config:
+    SECRET_KEY = None  # filled in by load()
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SITE_ORIGIN = os.environ.get("SITE_ORIGIN", "")
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
+    # argon2id at RFC 9106 "low memory" strength, above OWASP's 19 MiB / t=2 floor.
+    ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST = _int("ARGON2_MEMORY_COST", 65536)
+    ARGON2_PARALLELISM = _int("ARGON2_PARALLELISM", 4)
+    PASSWORD_MIN_LENGTH = 10
+    # Amendments
+    AMENDMENT_MAX_TEXT = _int("AMENDMENT_MAX_TEXT", 20_000)
+    # Co-editing limits (COEDIT.md defaults)
+    COEDIT_MAX_DELTA = _int("COEDIT_MAX_DELTA", 256 * 1024)
+    COEDIT_MAX_TEXT = _int("COEDIT_MAX_TEXT", 2 * 1024 * 1024)
+    COEDIT_MAX_SYNCS_PER_SECOND = _int("COEDIT_MAX_SYNCS_PER_SECOND", 20)
+    COEDIT_DIFF_TIMEOUT = float(os.environ.get("COEDIT_DIFF_TIMEOUT", "0.5"))
+    COEDIT_CHANGED_COALESCE = float(os.environ.get("COEDIT_CHANGED_COALESCE", "0.03"))
+    # Translations
+    XLIFF_MAX_BYTES = _int("XLIFF_MAX_BYTES", 4 * 1024 * 1024)
+    # Discussions
+    MESSAGE_EDIT_WINDOW_MINUTES = _int("MESSAGE_EDIT_WINDOW_MINUTES", 15)
+
+    @classmethod
+    def load(cls) -> dict:
+        values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        values["SECRET_KEY"] = _secret_key()
+        values["SQLALCHEMY_DATABASE_URI"] = database_url(os.environ.get("DATABASE_URL"))
+        return values
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+    ARGON2_PARALLELISM = 1
+    SITE_ORIGIN = "http://localhost"
+
+    @classmethod
+    def load(cls) -> dict:
+        values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+        values["SECRET_KEY"] = "test-only-" + secrets.token_hex(8)
+        values["SQLALCHEMY_DATABASE_URI"] = database_url(
+            os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+        )
+        return values

@@ -1,0 +1,1 @@
+"""Shared building blocks that know nothing about any one domain."""

@@ -1,0 +1,59 @@
+"""Extension points of the document pages, so other domains add to them without editing them.
+
+Other domains register at import time (in their package's __init__ or services module):
+
+* `document_tab(endpoint, label, order)`: a tab in the document's navigation; the endpoint
+  takes `slug=`.
+* `paragraph_panel(template)`: a template included under every paragraph of the document
+  page, with `document`, `version`, `paragraph` (a VersionParagraph) and everything the
+  context providers returned in scope.
+* `document_panel(template)`: a template included in the document page's header area.
+* `context_provider(func)`: `func(document, version, lang) -> dict`, merged into the
+  document page's template context (for instance pending amendments by paragraph key).
+  It must run a bounded number of queries, not one per paragraph.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tab:
+    endpoint: str
+    label: str
+    order: int
+
+
+TABS: list[Tab] = []
+PARAGRAPH_PANELS: list[str] = []
+DOCUMENT_PANELS: list[str] = []
+CONTEXT_PROVIDERS: list = []
+
+
+def document_tab(endpoint: str, label: str, order: int = 50) -> None:
+    if all(tab.endpoint != endpoint for tab in TABS):
+        TABS.append(Tab(endpoint, label, order))
+        TABS.sort(key=lambda tab: tab.order)
+
+
+def paragraph_panel(template: str) -> None:
+    if template not in PARAGRAPH_PANELS:
+        PARAGRAPH_PANELS.append(template)
+
+
+def document_panel(template: str) -> None:
+    if template not in DOCUMENT_PANELS:
+        DOCUMENT_PANELS.append(template)
+
+
+def context_provider(func):
+    if func not in CONTEXT_PROVIDERS:
+        CONTEXT_PROVIDERS.append(func)
+    return func
+
+
+def page_context(document, version, lang=None) -> dict:
+    """Everything the registered providers contribute to a document page."""
+    context: dict = {}
+    for provider in CONTEXT_PROVIDERS:
+        context.update(provider(document, version, lang) or {})
+    return context

@@ -1,0 +1,119 @@
+"""Creating documents and appending their immutable versions."""
+
+import re
+import secrets
+import string
+import unicodedata
+
+from sqlalchemy import func, select
+
+from app.core import signals
+from app.core.errors import NotFound, ValidationError
+from app.documents.alignment import align_keys
+from app.documents.models import DOCUMENT_STATUSES, Document, Version, VersionParagraph
+from app.documents.splitting import split_paragraphs
+from app.extensions import db
+
+_KEY_ALPHABET = string.ascii_lowercase + string.digits
+
+
+def new_paragraph_key() -> str:
+    """A short random key: stable across versions and never confused with a paragraph number."""
+    return "".join(secrets.choice(_KEY_ALPHABET) for _ in range(8))
+
+
+def slugify(text: str) -> str:
+    normalized = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", normalized.lower()).strip("-")
+    return slug[:80].strip("-") or "document"
+
+
+def unique_slug(title: str) -> str:
+    base = slugify(title)
+    slug, n = base, 2
+    while db.session.scalar(select(Document.id).where(Document.slug == slug)) is not None:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def get_document(slug: str) -> Document:
+    document = db.session.scalar(select(Document).where(Document.slug == slug))
+    if document is None:
+        raise NotFound(f"No document {slug!r}.")
+    return document
+
+
+def get_version(document: Document, number: int) -> Version:
+    version = db.session.scalar(
+        select(Version).where(Version.document_id == document.id, Version.number == number)
+    )
+    if version is None:
+        raise NotFound(f"{document.title!r} has no version {number}.")
+    return version
+
+
+def create_document(
+    *, title: str, markdown: str, language: str = "en", owner=None, author=None,
+    slug: str | None = None, status: str = "drafting", cause: str = "create",
+    message: str = "", source_path: str | None = None,
+) -> Document:
+    """Create a document with its version 1 from Markdown."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("A document needs a title.")
+    if len(title) > 300:
+        raise ValidationError("A title has at most 300 characters.")
+    if status not in DOCUMENT_STATUSES:
+        raise ValidationError(f"Unknown status {status!r}.")
+    texts = split_paragraphs(markdown)
+    if not texts:
+        raise ValidationError("The document has no text.")
+    if slug is not None and db.session.scalar(select(Document.id).where(Document.slug == slug)):
+        raise ValidationError(f"A document with the slug {slug!r} already exists.")
+    document = Document(
+        slug=slug or unique_slug(title), title=title, language=language, status=status,
+        owner=owner, source_path=source_path,
+    )
+    db.session.add(document)
+    db.session.flush()
+    append_version(document, texts, author=author, cause=cause, message=message or "First version")
+    return document
+
+
+def append_version(
+    document: Document, texts: list[str], *, author=None, cause: str, message: str = "",
+    keys: list[str] | None = None,
+) -> Version | None:
+    """Append the next version; paragraph keys are aligned with the current version.
+
+    Returns None (and writes nothing) when the text is the same as the current version's.
+    `keys` lets a caller that knows the identity of each paragraph (a merged amendment) set it.
+    """
+    texts = [t.strip("\n") for t in texts if t.strip()]
+    if not texts:
+        raise ValidationError("A version needs at least one paragraph.")
+    current = document.current_version
+    previous = current.paragraphs if current else []
+    if current and [p.text for p in previous] == texts:
+        return None
+    if keys is None:
+        keys = align_keys([(p.key, p.text) for p in previous], texts, new_paragraph_key)
+    number = (db.session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
+    version = Version(
+        document=document, number=number, label=f"Rev.{number}", author=author,
+        message=(message or "").strip(), cause=cause,
+    )
+    db.session.add(version)
+    db.session.flush()
+    before = {p.key: p for p in previous}
+    for position, (key, text) in enumerate(zip(keys, texts, strict=True)):
+        old = before.get(key)
+        changed_in = old.changed_in_version_id if old is not None and old.text == text else version.id
+        version.paragraphs.append(VersionParagraph(
+            document_id=document.id, position=position, key=key, text=text,
+            changed_in_version_id=changed_in,
+        ))
+    document.current_version = version
+    db.session.flush()
+    signals.version_created.send(document, version=version, previous=current)
+    return version

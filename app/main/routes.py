@@ -1,0 +1,51 @@
+"""Home page and site-wide error pages."""
+
+from flask import current_app, jsonify, render_template, request
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+
+from app.core.errors import DomainError
+from app.documents.models import Document
+from app.extensions import db
+from app.main import bp
+
+
+@bp.route("/")
+def index():
+    documents = db.session.scalars(select(Document).order_by(Document.title)).all()
+    return render_template("main/index.html", documents=documents)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_json(code: str, message: str, status: int, details: dict | None = None):
+    body = {"error": {"code": code, "message": message}}
+    if details:
+        body["error"].update(details)
+    return jsonify(body), status
+
+
+@bp.app_errorhandler(DomainError)
+def handle_domain_error(error: DomainError):
+    if _wants_json():
+        return error_json(error.code, error.message, error.status, error.details)
+    return render_template("errors/error.html", status=error.status, message=error.message), error.status
+
+
+@bp.app_errorhandler(HTTPException)
+def handle_http_error(error: HTTPException):
+    if _wants_json():
+        code = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}
+        return error_json(code.get(error.code, "error"), error.description, error.code)
+    return render_template("errors/error.html", status=error.code, message=error.description), error.code
+
+
+@bp.app_errorhandler(Exception)
+def handle_unexpected(error: Exception):
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    if _wants_json():
+        return error_json("internal_error", "Something went wrong on our side.", 500)
+    return render_template("errors/error.html", status=500, message="Something went wrong on our side."), 500

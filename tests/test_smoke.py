@@ -1,0 +1,11 @@
+def test_home_lists_documents(client, make_document):
+    make_document(title="Equal footing")
+    response = client.get("/")
+    assert response.status_code == 200
+    assert b"Equal footing" in response.data
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/nope")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
