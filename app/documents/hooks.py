@@ -57,3 +57,29 @@ def page_context(document, version, lang=None) -> dict:
     for provider in CONTEXT_PROVIDERS:
         context.update(provider(document, version, lang) or {})
     return context
+
+
+# Language views: the translations domain registers one function
+#   localize(document, version, lang, paragraphs) -> list[dict]
+# where `paragraphs` is a list of {"key", "text", "html"} in the source language and the result
+# is the same list with, per paragraph, "text"/"html" in `lang` where an up-to-date translation
+# exists, plus "state" (missing|translated|outdated|reviewed), "lang" (BCP 47) and "dir"
+# ("ltr"|"rtl"). It raises app.core.errors.NotFound for a language the document does not have.
+LOCALIZERS: list = []
+
+
+def localizer(func):
+    if func not in LOCALIZERS:
+        LOCALIZERS.append(func)
+    return func
+
+
+def localize(document, version, lang, paragraphs: list[dict]) -> list[dict]:
+    """Paragraphs in `lang`; the source language (or no lang) returns them unchanged."""
+    from app.core.errors import NotFound
+
+    if not lang or lang == document.language:
+        return [{**p, "state": "source", "lang": document.language, "dir": "ltr"} for p in paragraphs]
+    if not LOCALIZERS:
+        raise NotFound(f"This document has no {lang!r} version.")
+    return LOCALIZERS[0](document, version, lang, paragraphs)
