@@ -37,6 +37,7 @@ run: db
 
 test: db
 	$(VENV)/bin/ruff check app tests bench wsgi.py
+	npm test --silent
 	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
 

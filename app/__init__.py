@@ -62,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        channel=app.config["SOCKETIO_CHANNEL"],
         # The Origin check of browser connections is done on connect against SITE_ORIGIN.
         cors_allowed_origins="*",
         max_http_buffer_size=limits,

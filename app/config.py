@@ -38,8 +38,13 @@ class Config:
     SECRET_KEY = None  # filled in by load()
     SQLALCHEMY_DATABASE_URI = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
-    SITE_ORIGIN = os.environ.get("SITE_ORIGIN", "")
+    # Browser websocket connections must come from here (HOST and PORT are those of `make run`).
+    SITE_ORIGIN = os.environ.get("SITE_ORIGIN") or (
+        f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
+    )
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Redis pub/sub ignores the database number: processes sharing a channel share rooms.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "agora-socketio")
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

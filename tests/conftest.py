@@ -4,6 +4,8 @@ import os
 import re
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from app import create_app
@@ -59,9 +61,25 @@ def database_uri(tmp_path, _postgres_schema):
     return _postgres_schema or f"sqlite:///{tmp_path / 'test.db'}"
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as in production.
+
+    The `app` fixture keeps one app context pushed for the whole test (so factories and
+    queries work), and Flask reuses it for requests; without this, Flask-Login's cached
+    user and the API's token user would leak from one request into the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():  # threads of a test run requests without the test's context
+            for name in list(vars(g)):
+                delattr(g, name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_uri):
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_uri})
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         if POSTGRES_URL:
             tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, inspect
 
 from app import create_app
 from app.config import TestConfig, database_url
+from app.core.schema import include_object
 from app.extensions import db
 
 
@@ -37,7 +38,7 @@ def test_migrations_match_models(tmp_path):
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
                 drift = compare_metadata(context, db.metadata)
             db.engine.dispose()
         assert drift == [], f"models and migrations differ on {uri.split(':')[0]}: {drift}"

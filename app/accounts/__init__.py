@@ -2,9 +2,12 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
 
+# Routes must be attached before the factory registers the blueprint.
+from app.accounts import routes  # noqa: E402,F401
+
 
 def init_app(app):
-    from app.accounts import cli, routes  # noqa: F401
+    from app.accounts import cli
     from app.accounts.services import load_user_from_session
     from app.extensions import login_manager
 

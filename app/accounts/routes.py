@@ -1,1 +1,180 @@
 """Registration, login, profile and API tokens."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import bp, services
+from app.accounts.forms import (
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    TokenForm,
+    attach_error,
+)
+from app.accounts.regions import REGIONS
+from app.core.errors import ValidationError
+from app.extensions import db
+
+
+def _safe_next(target: str | None) -> str:
+    """`target` when it is a path on this site, else the home page (no open redirect)."""
+    if target:
+        target = target.strip()
+        parts = urlsplit(target)
+        if (
+            target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not parts.scheme and not parts.netloc
+        ):
+            return target
+    return url_for("main.index")
+
+
+def _start_session(user) -> None:
+    """Begin a fresh session for `user`: nothing from the anonymous session survives."""
+    session.clear()
+    login_user(user)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register_user(
+                email=form.email.data, name=form.name.data, password=form.password.data,
+                group=form.group.data, country=form.country.data,
+                organization=form.organization.data or "",
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            attach_error(form, error.message)
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(f"Welcome, {user.name}. You can take part in every document now.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = request.args.get("next")
+    if current_user.is_authenticated:
+        return redirect(_safe_next(next_url))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            db.session.commit()  # keeps a re-hashed password
+            _start_session(user)
+            return redirect(_safe_next(next_url))
+        form.form_errors.append("The e-mail address or the password is not correct.")
+    status = 400 if form.is_submitted() else 200
+    return render_template("accounts/login.html", form=form, next_url=next_url), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        services.renew_session_epoch(current_user._get_current_object())
+        db.session.commit()
+        logout_user()
+    session.clear()
+    flash("You are logged out.", "info")
+    return redirect(url_for("main.index"))
+
+
+def _profile_page(profile_form=None, password_form=None, token_form=None, new_token=None, status=200):
+    user = current_user._get_current_object()
+    if profile_form is None:
+        profile_form = ProfileForm(formdata=None, obj=user)
+    return render_template(
+        "accounts/profile.html", user=user, profile_form=profile_form,
+        password_form=password_form or PasswordForm(formdata=None),
+        token_form=token_form or TokenForm(formdata=None),
+        tokens=services.tokens_of(user), new_token=new_token, regions=REGIONS,
+    ), status
+
+
+@bp.route("/profile")
+@login_required
+def profile():
+    return _profile_page()
+
+
+@bp.route("/profile/details", methods=["POST"])
+@login_required
+def update_profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user._get_current_object(), name=form.name.data,
+                organization=form.organization.data or "", country=form.country.data, group=form.group.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            attach_error(form, error.message)
+        else:
+            db.session.commit()
+            flash("Your details are saved.", "success")
+            return redirect(url_for("accounts.profile"))
+    return _profile_page(profile_form=form, status=400)
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                current_user._get_current_object(), current=form.current.data, new=form.password.data
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            attach_error(form, error.message)
+        else:
+            db.session.commit()
+            flash("Your password is changed.", "success")
+            return redirect(url_for("accounts.profile"))
+    return _profile_page(password_form=form, status=400)
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            token, plain = services.create_api_token(current_user._get_current_object(), form.token_name.data)
+        except ValidationError as error:
+            db.session.rollback()
+            form.token_name.errors = [error.message]
+        else:
+            db.session.commit()
+            # Shown in this response only: the plain value is never stored or shown again.
+            response = _profile_page(new_token={"name": token.name, "value": plain})
+            return response[0], 201, {"Cache-Control": "no-store"}
+    return _profile_page(token_form=form, status=400)
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    token = services.revoke_api_token(current_user._get_current_object(), token_id)
+    db.session.commit()
+    flash(f"The token “{token.name}” is revoked.", "success")
+    return redirect(url_for("accounts.profile") + "#tokens")
+
+
+@bp.route("/people/<int:user_id>")
+def person(user_id: int):
+    user = services.get_user(user_id)
+    return render_template("accounts/person.html", person=user, regions=REGIONS)

@@ -2,9 +2,11 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import STAKEHOLDER_GROUPS, ApiToken, User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -14,6 +16,7 @@ from app.core.timeutil import utcnow
 from app.extensions import db
 
 TOKEN_PREFIX = "agora_"
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 def normalize_email(email: str) -> str:
@@ -49,6 +52,10 @@ def register_user(
     name = (name or "").strip()
     if not name:
         raise ValidationError("A name is required.")
+    if len(name) > 120:
+        raise ValidationError("A name has at most 120 characters.")
+    if len((organization or "").strip()) > 200:
+        raise ValidationError("An organization name has at most 200 characters.")
     if group not in STAKEHOLDER_GROUPS:
         raise ValidationError(f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}.")
     if not region_of(country):
@@ -128,10 +135,79 @@ def revoke_api_token(user: User, token_id: int) -> ApiToken:
 
 
 def user_for_token(plain: str) -> User | None:
-    """The owner of an active token, or None."""
+    """The owner of an active token, or None; notes when the token was last used."""
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
     token = db.session.scalar(
         select(ApiToken).where(ApiToken.token_hash == _token_hash(plain), ApiToken.revoked_at.is_(None))
     )
-    return token.user if token else None
+    if token is None:
+        return None
+    _mark_token_used(token)
+    return token.user
+
+
+def _mark_token_used(token: ApiToken) -> None:
+    """Record the use at most once a minute, in its own short statement, so reads stay cheap."""
+    now = utcnow()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_USE_RESOLUTION:
+        return
+    # A conditional UPDATE: parallel requests write it once, and a failed request keeps it.
+    stale = now - TOKEN_USE_RESOLUTION
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token.id)
+        .where(or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < stale))
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(token, "last_used_at", now)
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens, newest first (revoked ones included, marked as such)."""
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ))
+
+
+def update_profile(user: User, *, name: str, organization: str, country: str, group: str) -> User:
+    """Change the details others see; the country also sets region and North/South."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("A name is required.")
+    if len(name) > 120:
+        raise ValidationError("A name has at most 120 characters.")
+    organization = (organization or "").strip()
+    if len(organization) > 200:
+        raise ValidationError("An organization name has at most 200 characters.")
+    if group not in STAKEHOLDER_GROUPS:
+        raise ValidationError(f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}.")
+    if not region_of(country):
+        raise ValidationError(f"Unknown country code {country!r}.")
+    user.name = name
+    user.organization = organization
+    user.group = group
+    user.set_country(country)
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """Set a new password after checking the current one."""
+    if not verify_password(user.password_hash, current or ""):
+        raise ValidationError("The current password is not correct.")
+    check_password_strength(new, email=user.email, name=user.name)
+    user.password_hash = hash_password(new)
+    db.session.flush()
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.created_at, User.id)))
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such person.")
+    return user

@@ -1,3 +1,12 @@
 from flask import Blueprint
 
 bp = Blueprint("amendments", __name__)
+
+# Routes and API must be attached before the factory registers the blueprints.
+from app.amendments import api, hooks, routes, services  # noqa: E402,F401
+
+
+def init_app(app):
+    from app.amendments.templating import register
+
+    register(app)

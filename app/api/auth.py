@@ -1,8 +1,11 @@
 """Bearer-token authentication for API writes."""
 
-from flask import g, request
+from flask import request
 
 from app.core.errors import DomainError
+
+
+_CACHE_KEY = "agora.api_user"
 
 
 class Unauthenticated(DomainError):
@@ -12,15 +15,18 @@ class Unauthenticated(DomainError):
 
 def api_user(required: bool = True):
     """The user of the request's bearer token; raises 401 when a write comes without a valid one."""
-    if "api_user" not in g:
+    # Cached on the request itself: `g` can outlive a request (a pushed app context in tests).
+    if _CACHE_KEY not in request.environ:
         from app.accounts.services import user_for_token
 
         header = request.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
-        g.api_user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
-    if required and g.api_user is None:
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
+        request.environ[_CACHE_KEY] = user
+    user = request.environ[_CACHE_KEY]
+    if required and user is None:
         raise Unauthenticated("A valid personal API token is required: Authorization: Bearer <token>.")
-    return g.api_user
+    return user
 
 
 def json_body() -> dict:

@@ -2,7 +2,16 @@
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.timeutil import utcnow
@@ -16,6 +25,14 @@ BODY_KINDS = {
     "regional_caucus": "Regional caucus",
     "thematic_caucus": "Thematic caucus",
     "working_group": "Working group",
+}
+BODY_KINDS_PLURAL = {
+    "bureau": "Bureau",
+    "plenary": "Plenary",
+    "team": "Content and themes teams",
+    "regional_caucus": "Regional caucuses",
+    "thematic_caucus": "Thematic caucuses",
+    "working_group": "Working groups",
 }
 # The role a team plays decides permissions: the drafting team co-edits, the translation team translates.
 TEAM_ROLES = {
@@ -69,3 +86,130 @@ class Membership(db.Model):
 
     body: Mapped[Body] = relationship(back_populates="memberships")
     user = relationship("User")
+
+
+# Selection procedures: who is chosen for a body's seats, by approval voting under a balance rule.
+SELECTION_ROLES = {COORDINATOR: "Coordinators", MEMBER: "Members"}
+NOMINATION = "nomination"
+VOTING = "voting"
+CLOSED = "closed"
+SELECTION_STATUSES = {NOMINATION: "Nominations open", VOTING: "Voting", CLOSED: "Closed"}
+# The phase a selection is in at a given time (status is the stored part of it).
+PHASES = {
+    "nomination": "Nominations open",
+    "waiting": "Nominations closed, voting not yet open",
+    "voting": "Voting open",
+    "counting": "Voting ended, waiting for the count",
+    "closed": "Closed, result published",
+}
+
+
+class Selection(db.Model):
+    __tablename__ = "selection"
+    __table_args__ = (
+        CheckConstraint("seats >= 1", name="seats_positive"),
+        CheckConstraint("min_south >= 0 AND min_north >= 0", name="minimums_not_negative"),
+        CheckConstraint("max_per_group IS NULL OR max_per_group >= 1", name="max_per_group_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("body.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    seats: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(16), default=MEMBER)
+    # The balance rule: at least min_south / min_north seats, at most max_per_group per group.
+    min_south: Mapped[int] = mapped_column(Integer, default=0)
+    min_north: Mapped[int] = mapped_column(Integer, default=0)
+    max_per_group: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=NOMINATION)
+    nomination_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    voting_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    voting_ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The published count: method, rule, votes per candidate, ties and who was elected.
+    result: Mapped[dict | None] = mapped_column(JSON)
+
+    body: Mapped[Body] = relationship()
+    opened_by = relationship("User")
+    nominations: Mapped[list["Nomination"]] = relationship(
+        back_populates="selection", cascade="all, delete-orphan", order_by="Nomination.id"
+    )
+
+    def phase(self, now: datetime | None = None) -> str:
+        if self.status == CLOSED:
+            return "closed"
+        now = now or utcnow()
+        if now < self.nomination_ends_at:
+            return "nomination"
+        if now < self.voting_starts_at:
+            return "waiting"
+        if now < self.voting_ends_at:
+            return "voting"
+        return "counting"
+
+    @property
+    def phase_label(self) -> str:
+        return PHASES[self.phase()]
+
+    @property
+    def role_label(self) -> str:
+        return SELECTION_ROLES.get(self.role, self.role)
+
+    def rule_text(self) -> str:
+        parts = []
+        if self.min_south:
+            parts.append(f"at least {self.min_south} seat(s) for the South")
+        if self.min_north:
+            parts.append(f"at least {self.min_north} seat(s) for the North")
+        if self.max_per_group:
+            parts.append(f"at most {self.max_per_group} seat(s) per stakeholder group")
+        return "; ".join(parts) if parts else "no balance rule"
+
+
+class Nomination(db.Model):
+    __tablename__ = "nomination"
+    __table_args__ = (UniqueConstraint("selection_id", "nominee_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    selection_id: Mapped[int] = mapped_column(ForeignKey("selection.id", ondelete="CASCADE"), index=True)
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    selection: Mapped[Selection] = relationship(back_populates="nominations")
+    nominee = relationship("User", foreign_keys=[nominee_id])
+    nominated_by = relationship("User", foreign_keys=[nominated_by_id])
+
+
+class Ballot(db.Model):
+    """One voter's approval ballot; the unique constraint is what makes it one per voter."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("selection_id", "voter_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    selection_id: Mapped[int] = mapped_column(ForeignKey("selection.id", ondelete="CASCADE"), index=True)
+    voter_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    choices: Mapped[list["BallotChoice"]] = relationship(
+        back_populates="ballot", cascade="all, delete-orphan"
+    )
+
+
+class BallotChoice(db.Model):
+    __tablename__ = "ballot_choice"
+    __table_args__ = (UniqueConstraint("ballot_id", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(ForeignKey("ballot.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int] = mapped_column(
+        ForeignKey("nomination.id", ondelete="CASCADE"), index=True
+    )
+
+    ballot: Mapped[Ballot] = relationship(back_populates="choices")

@@ -1,8 +1,10 @@
 """Who belongs to which body: the reads that permissions everywhere rely on."""
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import contains_eager
 
-from app.bodies.models import ACTIVE, COORDINATOR, Body, Membership
+from app.bodies.models import ACTIVE, BODY_KINDS, BODY_KINDS_PLURAL, COORDINATOR, Body, Membership
+from app.core.errors import Forbidden, NotFound
 from app.extensions import db
 
 
@@ -36,3 +38,112 @@ def is_team_member(user, team_role: str) -> bool:
 
 def body_by_slug(slug: str) -> Body | None:
     return db.session.scalar(select(Body).where(Body.slug == slug))
+
+
+def get_body(slug: str) -> Body:
+    """The body with this slug, or NotFound."""
+    body = body_by_slug(slug)
+    if body is None:
+        raise NotFound(f"No body {slug!r}.")
+    return body
+
+
+def membership_of(user, body_id: int) -> Membership | None:
+    """The user's membership row (active or requested) in the body, if any."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(Membership).where(Membership.body_id == body_id, Membership.user_id == user.id)
+    )
+
+
+def bodies_user_can_speak_for(user) -> list[Body]:
+    """Bodies the user may act on behalf of (active memberships), for on-behalf-of choices."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return list(db.session.scalars(
+        select(Body).join(Membership, Membership.body_id == Body.id)
+        .where(Membership.user_id == user.id, Membership.status == ACTIVE)
+        .order_by(Body.name)
+    ))
+
+
+def body_user_speaks_for(user, body: int | str | Body | None) -> Body | None:
+    """Check that `user` may speak for `body` (id, slug or Body) and return it; None for none.
+
+    Amendments, positions and messages "on behalf of" a body call this before storing anything:
+    an unknown body is a NotFound, a body the user is not an active member of a Forbidden.
+    """
+    if body is None or body == "":
+        return None
+    if isinstance(body, Body):
+        found = body
+    elif isinstance(body, int) or (isinstance(body, str) and body.isdigit()):
+        found = db.session.get(Body, int(body))
+    else:
+        found = body_by_slug(str(body))
+    if found is None:
+        raise NotFound(f"No body {body!r} to speak for.")
+    if not is_member(user, found.id):
+        raise Forbidden(f"Only members of the {found.name} may speak on its behalf.")
+    return found
+
+
+def bodies_by_kind() -> list[tuple[str, str, list[tuple[Body, int]]]]:
+    """(kind, label, [(body, active member count)]) in the order of BODY_KINDS."""
+    counts = (
+        select(Membership.body_id, func.count(Membership.id).label("n"))
+        .where(Membership.status == ACTIVE).group_by(Membership.body_id).subquery()
+    )
+    rows = db.session.execute(
+        select(Body, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.body_id == Body.id).order_by(Body.name)
+    ).all()
+    grouped: dict[str, list] = {kind: [] for kind in BODY_KINDS}
+    for body, count in rows:
+        grouped.setdefault(body.kind, []).append((body, count))
+    return [(kind, BODY_KINDS_PLURAL.get(kind, kind), items) for kind, items in grouped.items() if items]
+
+
+def member_count(body_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(Membership.body_id == body_id, Membership.status == ACTIVE)
+    ) or 0
+
+
+def memberships(body_id: int, status: str = ACTIVE) -> list[Membership]:
+    """Memberships with their users, coordinators first, then by name."""
+    from app.accounts.models import User
+
+    return list(db.session.scalars(
+        select(Membership).join(User, User.id == Membership.user_id)
+        .options(contains_eager(Membership.user))
+        .where(Membership.body_id == body_id, Membership.status == status)
+        .order_by((Membership.role == COORDINATOR).desc(), User.name, User.id)
+    ))
+
+
+def coordinators(body_id: int) -> list:
+    return [m.user for m in memberships(body_id) if m.role == COORDINATOR]
+
+
+def owned_documents(body_id: int) -> list:
+    from app.documents.models import Document
+
+    return list(db.session.scalars(
+        select(Document).where(Document.owner_body_id == body_id).order_by(Document.title)
+    ))
+
+
+def coordinators_by_body() -> dict[int, list]:
+    """Coordinators of every body in one query: {body_id: [User]}."""
+    from app.accounts.models import User
+
+    rows = db.session.execute(
+        select(Membership.body_id, User).join(User, User.id == Membership.user_id)
+        .where(Membership.status == ACTIVE, Membership.role == COORDINATOR).order_by(User.name)
+    ).all()
+    result: dict[int, list] = {}
+    for body_id, user in rows:
+        result.setdefault(body_id, []).append(user)
+    return result

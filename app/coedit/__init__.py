@@ -1,3 +1,11 @@
+"""Live co-editing of working drafts (COEDIT.md): engine, socket handlers, API and pages."""
+
 from flask import Blueprint
 
 bp = Blueprint("coedit", __name__)
+
+from app.coedit import api, events, routes, services  # noqa: E402,F401
+
+
+def init_app(app) -> None:
+    events.init_app(app)

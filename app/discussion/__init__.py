@@ -1,3 +1,18 @@
 from flask import Blueprint
 
 bp = Blueprint("discussion", __name__)
+
+from app.discussion import feeds, routes  # noqa: E402,F401
+from app.documents.hooks import document_tab  # noqa: E402
+
+document_tab("discussion.document_discussions", "Discussion", 70)
+
+
+def init_app(app):
+    from app.core.textdiff import diff_html
+    from app.discussion.search import highlight
+    from app.discussion.templating import archive_for
+
+    app.jinja_env.globals["discussion_archive"] = archive_for
+    app.jinja_env.globals["highlight_terms"] = highlight
+    app.jinja_env.globals.setdefault("diff_html", diff_html)

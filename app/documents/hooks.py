@@ -11,6 +11,8 @@ Other domains register at import time (in their package's __init__ or services m
 * `context_provider(func)`: `func(document, version, lang) -> dict`, merged into the
   document page's template context (for instance pending amendments by paragraph key).
   It must run a bounded number of queries, not one per paragraph.
+* `localizer(func)`: the paragraphs of a language view (see `localize` below).
+* `language_lister(func)`: `func(document) -> list[str]`, languages besides the source.
 """
 
 from dataclasses import dataclass
@@ -83,3 +85,25 @@ def localize(document, version, lang, paragraphs: list[dict]) -> list[dict]:
     if not LOCALIZERS:
         raise NotFound(f"This document has no {lang!r} version.")
     return LOCALIZERS[0](document, version, lang, paragraphs)
+
+
+# Languages of a document: the translations domain registers
+#   language_lister(func(document) -> list[str])
+# returning the languages (BCP 47) the document has besides its source language.
+LANGUAGE_LISTERS: list = []
+
+
+def language_lister(func):
+    if func not in LANGUAGE_LISTERS:
+        LANGUAGE_LISTERS.append(func)
+    return func
+
+
+def languages(document) -> list[str]:
+    """The document's languages: its source language first, then those the listers add."""
+    result = [document.language]
+    for lister in LANGUAGE_LISTERS:
+        for lang in lister(document) or ():
+            if lang and lang not in result:
+                result.append(lang)
+    return result

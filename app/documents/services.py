@@ -117,3 +117,18 @@ def append_version(
     db.session.flush()
     signals.version_created.send(document, version=version, previous=current)
     return version
+
+
+def update_document(document: Document, *, status: str | None = None, owner=None,
+                    change_owner: bool = False) -> Document:
+    """Change a document's status and/or owning body (`change_owner` allows setting None)."""
+    if status is not None:
+        if status not in DOCUMENT_STATUSES:
+            raise ValidationError(
+                f"Unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}."
+            )
+        document.status = status
+    if change_owner:
+        document.owner = owner
+    db.session.flush()
+    return document

@@ -1,18 +1,17 @@
 """Home page and site-wide error pages."""
 
 from flask import current_app, jsonify, render_template, request
-from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 
 from app.core.errors import DomainError
-from app.documents.models import Document
-from app.extensions import db
+from app.documents.hooks import languages
+from app.documents.queries import list_documents
 from app.main import bp
 
 
 @bp.route("/")
 def index():
-    documents = db.session.scalars(select(Document).order_by(Document.title)).all()
+    documents = [(document, languages(document)) for document in list_documents()]
     return render_template("main/index.html", documents=documents)
 
 

@@ -1,0 +1,22 @@
+"""Forms of the amendment pages (CSRF from Flask-WTF; the rules themselves live in services)."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+
+
+class ProposeForm(FlaskForm):
+    kind = HiddenField(default="modify")
+    paragraph = HiddenField()
+    after = HiddenField()
+    version = HiddenField()
+    text = TextAreaField("Proposed text (Markdown)")
+    rationale = TextAreaField("Rationale")
+    on_behalf_of = StringField("Speak")  # a body slug; rendered as a select of speaking_choices
+
+
+class RebaseForm(FlaskForm):
+    text = TextAreaField("Proposed text against today's paragraph (Markdown)")
+
+
+def speaking_choices(bodies) -> list[tuple[str, str]]:
+    return [("", "Personally")] + [(body.slug, f"On behalf of {body.name}") for body in bodies]

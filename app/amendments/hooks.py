@@ -1,0 +1,44 @@
+"""What the amendments domain adds to the document pages (through app.documents.hooks)."""
+
+
+from flask import request
+from flask_login import current_user
+
+from app.amendments import queries
+from app.amendments.models import PARAGRAPH_STATUSES
+from app.documents import hooks, permissions
+
+hooks.document_tab("amendments.index", "Amendments", 40)
+hooks.document_tab("amendments.compilation", "Compilation", 45)
+hooks.paragraph_panel("amendments/_paragraph_panel.html")
+hooks.document_panel("amendments/_document_panel.html")
+
+
+@hooks.context_provider
+def amendment_context(document, version, lang) -> dict:
+    """Pending amendments, group counts, statuses and blame for every paragraph (5-6 queries)."""
+    if version is None:
+        return {}
+    statuses = queries.paragraph_statuses(document)
+    wanted = request.args.get("status") if request else None
+    wanted = wanted if wanted in PARAGRAPH_STATUSES else None
+    hidden: set[str] = set()
+    if wanted:
+        hidden = {
+            p.key for p in version.paragraphs
+            if (statuses[p.key].status if p.key in statuses else "open") != wanted
+        }
+    is_current = version.id == document.current_version_id
+    return {
+        "amendments_pending": queries.pending_by_paragraph(document) if is_current else {},
+        "amendment_group_counts": queries.group_counts(document) if is_current else {},
+        "paragraph_statuses": statuses,
+        "paragraph_status_filter": wanted,
+        "paragraph_status_labels": PARAGRAPH_STATUSES,
+        "hidden_paragraph_keys": hidden,
+        "paragraph_blame": queries.blame(version),
+        "amendments_on_current": is_current,
+        "amendments_can_propose": is_current and document.status == "open"
+        and permissions.can_participate(current_user),
+        "amendments_can_decide": permissions.can_decide(current_user, document),
+    }

@@ -1,0 +1,271 @@
+"""Amendment pages: list, propose, show (tally, positions, decisions, comments), compare,
+compilation text, amendment period and paragraph status."""
+
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.amendments import bp, queries, services
+from app.amendments.forms import ProposeForm, RebaseForm, speaking_choices
+from app.amendments.models import KINDS, PARAGRAPH_STATUSES, STANCES, STATUSES
+from app.core.errors import DomainError, Forbidden
+from app.documents import hooks, permissions
+from app.documents.services import get_document
+from app.extensions import db
+
+
+def participant_required(view):
+    """Anonymous visitors are sent to the login page (or refused when there is none)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            if "accounts.login" in current_app.view_functions:
+                return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def _act(action, back: str, success: str):
+    """Run one service call, commit once, flash the outcome and go back; 403s propagate."""
+    try:
+        action()
+    except Forbidden:
+        db.session.rollback()
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(back)
+
+
+def _nav(document, active: str) -> dict:
+    return {"document_tabs": hooks.TABS, "active_tab": active}
+
+
+@bp.route("/documents/<slug>/amendments")
+def index(slug):
+    document = get_document(slug)
+    status = request.args.get("status", "pending")
+    if status not in STATUSES and status not in ("pending", "all"):
+        status = "pending"
+    filters = {
+        "status": status,
+        "group": request.args.get("group") or None,
+        "paragraph": request.args.get("paragraph") or None,
+        "body": request.args.get("body") or None,
+    }
+    interleave = request.args.get("order", "interleaved") != "chronological"
+    amendments = queries.list_amendments(document, interleave=interleave, **filters)
+    return render_template(
+        "amendments/index.html", document=document, amendments=amendments, filters=filters,
+        order="interleaved" if interleave else "chronological",
+        tallies=queries.tallies(a.id for a in amendments), statuses=STATUSES,
+        bodies=queries.filter_bodies(document), group_counts=queries.document_group_counts(document),
+        can_decide=permissions.can_decide(current_user, document),
+        numbers={p.key: p.number for p in document.current_version.paragraphs}, **_nav(document, "amendments.index"),
+    )
+
+
+@bp.route("/documents/<slug>/amendments/new", methods=["GET", "POST"])
+@participant_required
+def new(slug):
+    document = get_document(slug)
+    version = document.current_version
+    paragraphs = {p.key: p for p in version.paragraphs}
+    form = ProposeForm()
+    choices = speaking_choices(queries.bodies_of(current_user))
+    if request.method == "GET":
+        form.kind.data = request.args.get("kind", "modify")
+        form.paragraph.data = request.args.get("paragraph", "")
+        form.after.data = request.args.get("after", "")
+        form.version.data = str(version.number)
+        target = paragraphs.get(form.paragraph.data)
+        if form.kind.data == "modify" and target is not None:
+            form.text.data = target.text
+    kind = form.kind.data if form.kind.data in KINDS else "modify"
+    key = form.after.data if kind == "insert" else form.paragraph.data
+    target = paragraphs.get(key) if key else None
+    if kind != "insert" and target is None:
+        abort(404, "Choose a paragraph of the current version to amend.")
+    error = None
+    preview = None
+    if request.method == "POST":
+        if "preview" in request.form:
+            preview = True
+        else:
+            try:
+                amendment = services.propose_amendment(
+                    document, current_user, kind=kind, paragraph=form.paragraph.data or None,
+                    after=form.after.data or None, text=form.text.data or "",
+                    rationale=form.rationale.data or "", on_behalf_of=form.on_behalf_of.data or None,
+                    version=form.version.data or None,
+                )
+            except Forbidden:
+                raise
+            except DomainError as failure:
+                db.session.rollback()
+                error = failure.message
+            else:
+                db.session.commit()
+                flash(f"Amendment #{amendment.id} proposed.", "success")
+                return redirect(url_for("amendments.show", amendment_id=amendment.id))
+    status = 400 if error else 200
+    return render_template(
+        "amendments/new.html", document=document, version=version, form=form, kind=kind,
+        target=target, error=error, preview=preview, choices=choices, **_nav(document, "amendments.index"),
+    ), status
+
+
+@bp.route("/amendments/<int:amendment_id>")
+def show(amendment_id):
+    amendment = queries.get_amendment(amendment_id)
+    document = amendment.document
+    current = document.current_version
+    today = next((p for p in current.paragraphs if p.key == amendment.paragraph_key), None)
+    rebase_form = RebaseForm()
+    if amendment.kind != "delete":
+        rebase_form.text.data = amendment.text
+    merged = amendment.merged_version
+    return render_template(
+        "amendments/show.html", document=document, amendment=amendment, today=today,
+        tally=queries.tally(amendment), mine=queries.position_of(amendment, current_user),
+        positions=queries.positions(amendment), comments=queries.comments(amendment),
+        choices=speaking_choices(queries.bodies_of(current_user)), rebase_form=rebase_form, stances=STANCES,
+        can_decide=permissions.can_decide(current_user, document),
+        is_proposer=current_user.is_authenticated and current_user.id == amendment.proposer_id,
+        outdated=amendment.base_version_id != document.current_version_id,
+        merged=merged, **_nav(document, "amendments.index"),
+    )
+
+
+def _back(amendment_id: int) -> str:
+    return url_for("amendments.show", amendment_id=amendment_id)
+
+
+@bp.route("/amendments/<int:amendment_id>/position", methods=["POST"])
+@participant_required
+def position(amendment_id):
+    amendment = queries.get_amendment(amendment_id)
+    stance = request.form.get("stance", "")
+    if stance == "withdraw":
+        return _act(lambda: services.withdraw_position(amendment, current_user),
+                    _back(amendment_id), "Your position was withdrawn.")
+    return _act(lambda: services.set_position(amendment, current_user, stance),
+                _back(amendment_id), f"Your position: {STANCES.get(stance, stance).lower()}.")
+
+
+@bp.route("/amendments/<int:amendment_id>/accept", methods=["POST"])
+@participant_required
+def accept(amendment_id):
+    amendment = queries.get_amendment(amendment_id)
+    try:
+        result = services.accept_amendment(amendment, current_user)
+    except Forbidden:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(_back(amendment_id))
+    db.session.commit()
+    if result.ok:
+        flash(f"Amendment #{amendment.id} accepted: {result.version.label} created.", "success")
+    else:
+        flash(result.conflict["message"], "error")
+    return redirect(_back(amendment_id))
+
+
+@bp.route("/amendments/<int:amendment_id>/reject", methods=["POST"])
+@participant_required
+def reject(amendment_id):
+    amendment = queries.get_amendment(amendment_id)
+    return _act(lambda: services.reject_amendment(amendment, current_user), _back(amendment_id),
+                f"Amendment #{amendment_id} rejected.")
+
+
+@bp.route("/amendments/<int:amendment_id>/withdraw", methods=["POST"])
+@participant_required
+def withdraw(amendment_id):
+    amendment = queries.get_amendment(amendment_id)
+    return _act(lambda: services.withdraw_amendment(amendment, current_user), _back(amendment_id),
+                f"Amendment #{amendment_id} withdrawn.")
+
+
+@bp.route("/amendments/<int:amendment_id>/rebase", methods=["POST"])
+@participant_required
+def rebase(amendment_id):
+    amendment = queries.get_amendment(amendment_id)
+    text = request.form.get("text") if amendment.kind != "delete" else None
+    return _act(lambda: services.rebase_amendment(amendment, current_user, text), _back(amendment_id),
+                f"Amendment #{amendment_id} now stands against today's text.")
+
+
+@bp.route("/amendments/<int:amendment_id>/comments", methods=["POST"])
+@participant_required
+def comment(amendment_id):
+    amendment = queries.get_amendment(amendment_id)
+    return _act(
+        lambda: services.add_comment(amendment, current_user, request.form.get("text", ""),
+                                     request.form.get("on_behalf_of") or None),
+        _back(amendment_id) + "#comments", "Comment posted.",
+    )
+
+
+@bp.route("/documents/<slug>/paragraphs/<key>/amendments")
+def paragraph(slug, key):
+    document = get_document(slug)
+    target = next((p for p in document.current_version.paragraphs if p.key == key), None)
+    if target is None:
+        abort(404, "The current version has no such paragraph.")
+    amendments = queries.competing(document, key)
+    return render_template(
+        "amendments/paragraph.html", document=document, paragraph=target, amendments=amendments,
+        tallies=queries.tallies(a.id for a in amendments),
+        history=queries.paragraph_status_history(document, key),
+        blame=queries.blame(document.current_version).get(key),
+        can_decide=permissions.can_decide(current_user, document),
+        paragraph_statuses=PARAGRAPH_STATUSES, **_nav(document, "amendments.index"),
+    )
+
+
+@bp.route("/documents/<slug>/paragraphs/<key>/status", methods=["POST"])
+@participant_required
+def paragraph_status(slug, key):
+    document = get_document(slug)
+    back = request.form.get("back") or ""
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("amendments.paragraph", slug=slug, key=key)
+    status = request.form.get("status", "")
+    return _act(
+        lambda: services.set_paragraph_status(document, current_user, key, status,
+                                              request.form.get("note", "")),
+        back, f"Paragraph marked {PARAGRAPH_STATUSES.get(status, status)}.",
+    )
+
+
+@bp.route("/documents/<slug>/amendment-period", methods=["POST"])
+@participant_required
+def period(slug):
+    document = get_document(slug)
+    open_ = request.form.get("period") == "open"
+    return _act(lambda: services.set_amendment_period(document, current_user, open_=open_),
+                url_for("amendments.index", slug=slug),
+                "The amendment period is open." if open_ else "The amendment period is closed.")
+
+
+@bp.route("/documents/<slug>/compilation")
+def compilation(slug):
+    document = get_document(slug)
+    pending = queries.pending_by_paragraph(document)
+    ids = [a.id for group in pending.values() for a in group]
+    return render_template(
+        "amendments/compilation.html", document=document, version=document.current_version,
+        pending=pending, tallies=queries.tallies(ids), statuses=queries.paragraph_statuses(document),
+        **_nav(document, "amendments.compilation"),
+    )

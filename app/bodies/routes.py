@@ -1,0 +1,184 @@
+"""Body pages: list, body page, membership changes, and the balance pages."""
+
+from functools import wraps
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.bodies import bp, permissions, services
+from app.bodies.balance import body_balance, document_balance, site_balance
+from app.bodies.charts import stacked_rows
+from app.bodies.models import COORDINATOR, REQUESTED
+from app.bodies.queries import (
+    bodies_by_kind,
+    get_body,
+    membership_of,
+    memberships,
+    owned_documents,
+)
+from app.bodies.selections import selections_of
+from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.extensions import db, login_manager
+
+
+def login_required_page(view):
+    """Anonymous visitors are sent to the login page (or refused when there is none)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            if "accounts.login" in current_app.jinja_env.globals.get("url_rules", ()):
+                return login_manager.unauthorized()
+            raise Forbidden("Please log in first.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def balance_context(balance) -> dict:
+    return {"balance": balance, "group_chart": stacked_rows(balance, "group"),
+            "side_chart": stacked_rows(balance, "side")}
+
+
+@bp.route("/bodies")
+def index():
+    return render_template("bodies/index.html", kinds=bodies_by_kind())
+
+
+def _show(body, *, status: int = 200, error: str | None = None, typed_email: str = ""):
+    """Render a body page; `error` and `typed_email` come back from a refused add-member form."""
+    active = memberships(body.id)
+    own = membership_of(current_user, body.id)
+    can_manage = permissions.can_manage_members(current_user, body)
+    return render_template(
+        "bodies/show.html", body=body, members=active,
+        coordinators=[m.user for m in active if m.role == COORDINATOR],
+        requests=memberships(body.id, REQUESTED) if can_manage else [],
+        documents=owned_documents(body.id), selections=selections_of(body),
+        own=own, can_manage=can_manage,
+        can_join=permissions.can_join(current_user, body) and own is None,
+        can_request=permissions.can_request(current_user, body) and own is None,
+        can_open_selection=permissions.can_open_selection(current_user, body),
+        archive_body=body, add_error=error, typed_email=typed_email,
+        **balance_context(body_balance(body)),
+    ), status
+
+
+@bp.route("/bodies/<slug>")
+def show(slug):
+    return _show(get_body(slug))
+
+
+def _done(body, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("bodies.show", slug=body.slug))
+
+
+@bp.route("/bodies/<slug>/join", methods=["POST"])
+@login_required_page
+def join(slug):
+    body = get_body(slug)
+    services.join_body(current_user, body)
+    return _done(body, f"You joined the {body.name}.")
+
+
+@bp.route("/bodies/<slug>/request", methods=["POST"])
+@login_required_page
+def request_join(slug):
+    body = get_body(slug)
+    services.request_membership(current_user, body)
+    return _done(body, f"Your request to join the {body.name} was sent to its coordinators.")
+
+
+@bp.route("/bodies/<slug>/leave", methods=["POST"])
+@login_required_page
+def leave(slug):
+    body = get_body(slug)
+    own = membership_of(current_user, body.id)
+    services.leave_body(current_user, body)
+    if own is not None and own.status == REQUESTED:
+        return _done(body, "Your request was withdrawn.")
+    return _done(body, f"You left the {body.name}.")
+
+
+def _managed_body(slug):
+    body = get_body(slug)
+    if not permissions.can_manage_members(current_user, body):
+        if permissions.admin_only(body):
+            raise Forbidden(f"Only administrators manage the membership of the {body.name}.")
+        raise Forbidden(f"Only coordinators of the {body.name} and administrators manage its members.")
+    return body
+
+
+def _user_id() -> int:
+    value = request.form.get("user_id", "")
+    if not value.isdigit():
+        raise ValidationError("Choose a person.")
+    return int(value)
+
+
+@bp.route("/bodies/<slug>/requests/approve", methods=["POST"])
+@login_required_page
+def approve(slug):
+    body = _managed_body(slug)
+    membership = services.approve_request(body, _user_id())
+    return _done(body, f"{membership.user.name} is now a member.")
+
+
+@bp.route("/bodies/<slug>/requests/decline", methods=["POST"])
+@login_required_page
+def decline(slug):
+    body = _managed_body(slug)
+    services.decline_request(body, _user_id())
+    return _done(body, "The request was declined.")
+
+
+@bp.route("/bodies/<slug>/members", methods=["POST"])
+@login_required_page
+def add_member(slug):
+    body = _managed_body(slug)
+    email = request.form.get("email", "")
+    try:
+        user = services.find_user_by_email(email)
+        services.add_member(body, user, coordinator=request.form.get("role") == COORDINATOR)
+    except (ValidationError, Conflict, NotFound) as error:
+        db.session.rollback()
+        return _show(body, status=error.status, error=error.message, typed_email=email)
+    return _done(body, f"{user.name} was added to the {body.name}.")
+
+
+@bp.route("/bodies/<slug>/members/remove", methods=["POST"])
+@login_required_page
+def remove_member(slug):
+    body = _managed_body(slug)
+    services.remove_member(body, _user_id())
+    return _done(body, "The member was removed.")
+
+
+@bp.route("/bodies/<slug>/members/role", methods=["POST"])
+@login_required_page
+def set_role(slug):
+    body = _managed_body(slug)
+    role = request.form.get("role", "")
+    membership = services.set_role(body, _user_id(), role)
+    what = "a coordinator" if role == COORDINATOR else "a member"
+    return _done(body, f"{membership.user.name} is now {what} of the {body.name}.")
+
+
+@bp.route("/balance")
+def balance():
+    return render_template("bodies/balance.html", **balance_context(site_balance()))
+
+
+@bp.route("/documents/<slug>/balance")
+def document_balance_page(slug):
+    from app.documents.hooks import TABS
+    from app.documents.services import get_document
+
+    document = get_document(slug)
+    return render_template(
+        "bodies/document_balance.html", document=document, tabs=TABS,
+        **balance_context(document_balance(document)),
+    )
+

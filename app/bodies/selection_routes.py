@@ -1,0 +1,137 @@
+"""Selection pages: open a selection, nominate, accept, vote, close and read the result."""
+
+from datetime import UTC
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.bodies import bp, permissions
+from app.bodies import selections as service
+from app.bodies.forms import SelectionForm
+from app.bodies.queries import get_body
+from app.bodies.routes import login_required_page
+from app.core.errors import Conflict, DomainError, Forbidden, ValidationError
+from app.extensions import db
+
+
+def _utc(value):
+    return value.replace(tzinfo=UTC) if value is not None else None
+
+
+@bp.route("/bodies/<slug>/selections/new", methods=["GET", "POST"])
+@login_required_page
+def new_selection(slug):
+    body = get_body(slug)
+    if not permissions.can_open_selection(current_user, body):
+        raise Forbidden("Only the body's coordinators and administrators open selections"
+                        if not permissions.admin_only(body)
+                        else f"Only administrators open selections for the {body.name}.")
+    form = SelectionForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            selection = service.open_selection(
+                body, current_user, title=form.title.data, description=form.description.data or "",
+                seats=form.seats.data, role=form.role.data, min_south=form.min_south.data,
+                min_north=form.min_north.data, max_per_group=form.max_per_group.data,
+                nomination_ends_at=_utc(form.nomination_ends_at.data),
+                voting_starts_at=_utc(form.voting_starts_at.data),
+                voting_ends_at=_utc(form.voting_ends_at.data),
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            flash("The selection is open for nominations.", "success")
+            return redirect(url_for("bodies.selection", selection_id=selection.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("bodies/selection_new.html", body=body, form=form, error=error), status
+
+
+def _page(selection, *, status: int = 200, error: str | None = None, typed_email: str = ""):
+    counts = service.vote_counts(selection)
+    phase = selection.phase()
+    user = current_user
+    return render_template(
+        "bodies/selection.html", selection=selection, body=selection.body, phase=phase,
+        nominations=selection.nominations, votes={n.id: v for n, v in counts},
+        electorate=permissions.electorate(selection.body),
+        ballots=service.ballot_count(selection),
+        can_nominate=permissions.can_nominate(user) and phase == "nomination",
+        can_vote=phase == "voting" and permissions.can_vote(user, selection),
+        has_voted=service.has_voted(selection, user),
+        can_close=phase in ("voting", "counting") and permissions.can_close_selection(user, selection),
+        error=error, typed_email=typed_email,
+    ), status
+
+
+@bp.route("/selections/<int:selection_id>")
+def selection(selection_id):
+    return _page(service.get_selection(selection_id))
+
+
+def _back(selection, message: str):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("bodies.selection", selection_id=selection.id))
+
+
+def _refused(selection, error: DomainError, typed_email: str = ""):
+    db.session.rollback()
+    return _page(selection, status=error.status, error=error.message, typed_email=typed_email)
+
+
+@bp.route("/selections/<int:selection_id>/nominate", methods=["POST"])
+@login_required_page
+def nominate(selection_id):
+    selection = service.get_selection(selection_id)
+    email = request.form.get("email", "") if request.form.get("who") != "self" else ""
+    try:
+        nomination = service.nominate(selection, current_user, email)
+    except (ValidationError, Conflict) as error:
+        return _refused(selection, error, email)
+    if nomination.accepted:
+        return _back(selection, "You are a candidate.")
+    return _back(selection, f"{nomination.nominee.name} is nominated and can now accept.")
+
+
+@bp.route("/selections/<int:selection_id>/nominations/<int:nomination_id>/accept", methods=["POST"])
+@login_required_page
+def accept(selection_id, nomination_id):
+    selection = service.get_selection(selection_id)
+    service.accept_nomination(selection, current_user, nomination_id)
+    return _back(selection, "You accepted the nomination: you are a candidate.")
+
+
+@bp.route("/selections/<int:selection_id>/nominations/<int:nomination_id>/withdraw",
+          methods=["POST"])
+@login_required_page
+def withdraw(selection_id, nomination_id):
+    selection = service.get_selection(selection_id)
+    service.withdraw_nomination(selection, current_user, nomination_id)
+    return _back(selection, "The nomination was withdrawn.")
+
+
+@bp.route("/selections/<int:selection_id>/vote", methods=["POST"])
+@login_required_page
+def vote(selection_id):
+    selection = service.get_selection(selection_id)
+    try:
+        service.cast_ballot(selection, current_user, request.form.getlist("nomination"))
+    except (ValidationError, Conflict, Forbidden) as error:
+        return _refused(selection, error)
+    return _back(selection, "Your ballot was recorded.")
+
+
+@bp.route("/selections/<int:selection_id>/close", methods=["POST"])
+@login_required_page
+def close(selection_id):
+    selection = service.get_selection(selection_id)
+    if not permissions.can_close_selection(current_user, selection):
+        raise Forbidden("Only the body's coordinators and administrators close a selection.")
+    try:
+        service.close_selection(selection, current_user)
+    except (ValidationError, Conflict) as error:
+        return _refused(selection, error)
+    return _back(selection, "The selection is closed and its result published.")

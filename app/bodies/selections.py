@@ -1,0 +1,268 @@
+"""Selection procedures: opening, nominating, accepting, voting and counting."""
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.bodies.allocation import (
+    METHOD,
+    Candidate,
+    Rule,
+    RuleCannotBeMet,
+    allocate_seats,
+    rule_problem,
+)
+from app.bodies.models import (
+    CLOSED,
+    COORDINATOR,
+    MEMBER,
+    SELECTION_ROLES,
+    VOTING,
+    Ballot,
+    BallotChoice,
+    Body,
+    Nomination,
+    Selection,
+)
+from app.bodies.permissions import can_vote, electorate
+from app.bodies.queries import membership_of
+from app.bodies.services import add_member, find_user_by_email
+from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.core.timeutil import utcnow
+from app.extensions import db
+
+
+def get_selection(selection_id: int) -> Selection:
+    selection = db.session.get(Selection, selection_id)
+    if selection is None:
+        raise NotFound(f"No selection number {selection_id}.")
+    return selection
+
+
+def _int_field(value, name: str, *, minimum: int, optional: bool = False) -> int | None:
+    if value is None or value == "":
+        if optional:
+            return None
+        raise ValidationError(f"{name} is required.")
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError(f"{name} must be a whole number.") from None
+    if number < minimum or number > 1000:
+        raise ValidationError(f"{name} must be between {minimum} and 1000.")
+    return number
+
+
+def open_selection(
+    body: Body, user, *, title: str, seats, role: str = MEMBER, description: str = "",
+    min_south=0, min_north=0, max_per_group=None,
+    nomination_ends_at: datetime, voting_starts_at: datetime | None = None,
+    voting_ends_at: datetime,
+) -> Selection:
+    """Open a selection for `seats` seats of `body` with a balance rule and two periods."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError("A selection needs a title.")
+    if len(title) > 200:
+        raise ValidationError("A title has at most 200 characters.")
+    if role not in SELECTION_ROLES:
+        raise ValidationError("The seats are either coordinator or member seats.")
+    seats = _int_field(seats, "The number of seats", minimum=1)
+    min_south = _int_field(min_south, "The Southern minimum", minimum=0, optional=True) or 0
+    min_north = _int_field(min_north, "The Northern minimum", minimum=0, optional=True) or 0
+    max_per_group = _int_field(max_per_group, "The per-group maximum", minimum=1, optional=True)
+    rule = Rule(seats=seats, min_south=min_south, min_north=min_north, max_per_group=max_per_group)
+    problem = rule_problem(rule)
+    if problem:
+        raise ValidationError(f"This balance rule can never be met: {problem}")
+    voting_starts_at = voting_starts_at or nomination_ends_at
+    if not (nomination_ends_at and voting_ends_at):
+        raise ValidationError("Give the end of the nomination period and of the voting period.")
+    if nomination_ends_at <= utcnow():
+        raise ValidationError("The nomination period must end in the future.")
+    if voting_starts_at < nomination_ends_at:
+        raise ValidationError("Voting cannot start before nominations close.")
+    if voting_ends_at <= voting_starts_at:
+        raise ValidationError("The voting period must end after it starts.")
+    selection = Selection(
+        body_id=body.id, title=title, description=(description or "").strip(), seats=seats,
+        role=role, min_south=min_south, min_north=min_north, max_per_group=max_per_group,
+        nomination_ends_at=nomination_ends_at, voting_starts_at=voting_starts_at,
+        voting_ends_at=voting_ends_at, opened_by_id=user.id if user else None,
+    )
+    db.session.add(selection)
+    db.session.flush()
+    return selection
+
+
+def nominate(selection: Selection, user, email: str | None = None) -> Nomination:
+    """Nominate someone by e-mail (or oneself when no address is given) during nominations."""
+    if selection.phase() != "nomination":
+        raise ValidationError("Nominations for this selection are closed.")
+    nominee = user if not (email or "").strip() else find_user_by_email(email)
+    exists = db.session.scalar(select(Nomination.id).where(
+        Nomination.selection_id == selection.id, Nomination.nominee_id == nominee.id,
+    ))
+    if exists is not None:
+        raise Conflict(f"{nominee.name} is already nominated.")
+    self_nomination = nominee.id == user.id
+    nomination = Nomination(
+        selection_id=selection.id, nominee_id=nominee.id, nominated_by_id=user.id,
+        accepted=self_nomination, accepted_at=utcnow() if self_nomination else None,
+    )
+    db.session.add(nomination)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(f"{nominee.name} is already nominated.") from None
+    return nomination
+
+
+def _own_nomination(selection: Selection, user, nomination_id: int) -> Nomination:
+    nomination = db.session.get(Nomination, nomination_id)
+    if nomination is None or nomination.selection_id != selection.id:
+        raise NotFound("No such nomination in this selection.")
+    if nomination.nominee_id != user.id:
+        raise Forbidden("Only the nominee can answer a nomination.")
+    if selection.phase() != "nomination":
+        raise ValidationError("Nominations for this selection are closed.")
+    return nomination
+
+
+def accept_nomination(selection: Selection, user, nomination_id: int) -> Nomination:
+    nomination = _own_nomination(selection, user, nomination_id)
+    nomination.accepted = True
+    nomination.accepted_at = nomination.accepted_at or utcnow()
+    db.session.flush()
+    return nomination
+
+
+def withdraw_nomination(selection: Selection, user, nomination_id: int) -> None:
+    """Decline a nomination, or withdraw one's candidacy, while nominations are open."""
+    db.session.delete(_own_nomination(selection, user, nomination_id))
+    db.session.flush()
+
+
+def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
+    """Record one approval ballot; a second ballot by the same voter is refused by the database."""
+    phase = selection.phase()
+    if phase != "voting":
+        if phase in ("nomination", "waiting"):
+            raise ValidationError(
+                f"Voting opens on {selection.voting_starts_at:%Y-%m-%d %H:%M} UTC; no vote before."
+            )
+        raise ValidationError("The voting period of this selection is over.")
+    if not can_vote(user, selection):
+        raise Forbidden(f"Only members of the {electorate(selection.body).name} vote in this selection.")
+    try:
+        chosen = {int(n) for n in nomination_ids or ()}
+    except (TypeError, ValueError):
+        raise ValidationError("Choose candidates from the ballot.") from None
+    if not chosen:
+        raise ValidationError("Approve at least one candidate.")
+    valid = set(db.session.scalars(select(Nomination.id).where(
+        Nomination.selection_id == selection.id, Nomination.accepted.is_(True),
+        Nomination.id.in_(chosen),
+    )))
+    if valid != chosen:
+        raise ValidationError("Only accepted candidates of this selection can be approved.")
+    ballot = Ballot(selection_id=selection.id, voter_id=user.id,
+                    choices=[BallotChoice(nomination_id=n) for n in sorted(chosen)])
+    try:
+        with db.session.begin_nested():
+            db.session.add(ballot)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("You have already voted in this selection; a ballot cannot be changed.") from None
+    selection.status = VOTING
+    return ballot
+
+
+def has_voted(selection: Selection, user) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(Ballot.id).where(
+        Ballot.selection_id == selection.id, Ballot.voter_id == user.id,
+    )) is not None
+
+
+def vote_counts(selection: Selection) -> list[tuple[Nomination, int]]:
+    """Accepted nominations with their approvals, counted in SQL."""
+    counts = (
+        select(BallotChoice.nomination_id, func.count(BallotChoice.id).label("n"))
+        .group_by(BallotChoice.nomination_id).subquery()
+    )
+    return [(n, v) for n, v in db.session.execute(
+        select(Nomination, func.coalesce(counts.c.n, 0))
+        .outerjoin(counts, counts.c.nomination_id == Nomination.id)
+        .where(Nomination.selection_id == selection.id, Nomination.accepted.is_(True))
+        .order_by(Nomination.accepted_at, Nomination.id)
+    ).all()]
+
+
+def ballot_count(selection: Selection) -> int:
+    return db.session.scalar(
+        select(func.count(Ballot.id)).where(Ballot.selection_id == selection.id)
+    ) or 0
+
+
+def close_selection(selection: Selection, user) -> dict:
+    """Count, allocate the seats under the rule, seat the elected and publish the result.
+
+    A rule that cannot be met raises a ValidationError and changes nothing.
+    """
+    if selection.status == CLOSED:
+        raise Conflict("This selection is already closed.")
+    now = utcnow()
+    if now < selection.voting_starts_at:
+        raise ValidationError("A selection can be closed once its voting period has started.")
+    counted = vote_counts(selection)
+    candidates = [
+        Candidate(id=n.id, name=n.nominee.name, group=n.nominee.group, side=n.nominee.side,
+                  votes=votes, order=index)
+        for index, (n, votes) in enumerate(counted)
+    ]
+    rule = Rule(seats=selection.seats, min_south=selection.min_south,
+                min_north=selection.min_north, max_per_group=selection.max_per_group)
+    try:
+        allocation = allocate_seats(candidates, rule)
+    except RuleCannotBeMet as error:
+        raise ValidationError(f"The balance rule cannot be met: {error.message} "
+                              "No seat has been assigned.") from None
+    nominations = {n.id: n for n, _ in counted}
+    elected_ids = [c.id for c in allocation.elected]
+    for nomination_id in elected_ids:
+        nominee = nominations[nomination_id].nominee
+        current = membership_of(nominee, selection.body_id)
+        wanted_coordinator = selection.role == COORDINATOR
+        if current is None or current.status != "active" or (
+            wanted_coordinator and current.role != COORDINATOR
+        ):
+            add_member(selection.body, nominee, coordinator=wanted_coordinator)
+    selection.result = {
+        "method": METHOD,
+        "rule": {"seats": rule.seats, "min_south": rule.min_south, "min_north": rule.min_north,
+                 "max_per_group": rule.max_per_group, "text": selection.rule_text()},
+        "ballots": ballot_count(selection),
+        "counts": [
+            {"nomination_id": c.id, "name": c.name, "group": c.group, "side": c.side,
+             "votes": c.votes, "elected": c.id in elected_ids,
+             "passed_over": c in allocation.passed_over}
+            for c in allocation.ranking
+        ],
+        "elected": elected_ids,
+        "ties": allocation.ties,
+    }
+    selection.status = CLOSED
+    selection.closed_at = now
+    selection.voting_ends_at = min(selection.voting_ends_at, now)
+    db.session.flush()
+    return selection.result
+
+
+def selections_of(body: Body) -> list[Selection]:
+    return list(db.session.scalars(
+        select(Selection).where(Selection.body_id == body.id).order_by(Selection.created_at.desc())
+    ))

@@ -1,0 +1,15 @@
+"""What Alembic compares: the tables the models declare, not the search index kept beside them."""
+
+import os
+
+# app/discussion/search.py creates and keeps these itself (SQLite FTS5 table and shadow tables).
+SELF_MANAGED_PREFIXES = ("message_fts",)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic filter; MIGRATION_TABLES (comma-separated) limits autogenerate to one domain's tables."""
+    table_name = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", None)
+    if table_name and table_name.startswith(SELF_MANAGED_PREFIXES):
+        return False
+    only = os.environ.get("MIGRATION_TABLES")
+    return not (only and table_name and table_name not in only.split(","))

@@ -1,0 +1,39 @@
+"""Forms for posting in the archives; the services check everything again."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.discussion.services import TEXT_MAX, TITLE_MAX
+
+PERSONALLY = 0
+
+
+def _behalf_field():
+    # Choices are the poster's bodies; any other id reaches the service, which refuses it.
+    return SelectField("Post as", coerce=int, default=PERSONALLY, validate_choice=False)
+
+
+def set_behalf_choices(form, bodies) -> None:
+    form.on_behalf_of.choices = [(PERSONALLY, "Yourself"), *((b.id, f"On behalf of {b.name}") for b in bodies)]
+
+
+class TopicForm(FlaskForm):
+    title = StringField("Subject", validators=[DataRequired("A topic needs a subject."), Length(max=TITLE_MAX)])
+    text = TextAreaField(
+        "Message", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)]
+    )
+    on_behalf_of = _behalf_field()
+    submit = SubmitField("Start topic")
+
+
+class ReplyForm(FlaskForm):
+    parent_id = HiddenField()
+    text = TextAreaField("Your reply", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)])
+    on_behalf_of = _behalf_field()
+    submit = SubmitField("Post reply")
+
+
+class EditForm(FlaskForm):
+    text = TextAreaField("Message", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)])
+    submit = SubmitField("Save changes")

@@ -1,0 +1,202 @@
+"""Public discussion archives: browse, read, search, post, reply, edit."""
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.bodies.queries import body_by_slug
+from app.core.errors import DomainError, NotFound, ValidationError
+from app.discussion import bp, queries, services
+from app.discussion.forms import PERSONALLY, EditForm, ReplyForm, TopicForm, set_behalf_choices
+from app.documents import hooks
+from app.documents.services import get_document
+from app.extensions import db
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+
+
+def _by() -> str:
+    return "date" if request.args.get("by") == "date" else "thread"
+
+
+def _body(slug: str):
+    body = body_by_slug(slug)
+    if body is None:
+        raise NotFound(f"No body {slug!r}.")
+    return body
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _behalf_body(form):
+    """The body chosen in the form's "post as" field, or None for a personal post."""
+    body_id = form.on_behalf_of.data
+    if not body_id or body_id == PERSONALLY:
+        return None
+    from app.bodies.models import Body
+
+    body = db.session.get(Body, body_id)
+    if body is None:
+        raise ValidationError("No such body to post on behalf of.")
+    return body
+
+
+def _archive(template_context: dict, *, body=None, document=None):
+    by, page = _by(), _page_number()
+    place = {"body_id": body.id if body else None, "document_id": document.id if document else None}
+    listing = (queries.messages_by_date if by == "date" else queries.topics)(**place, page=page)
+    first_ids = {}
+    if by == "thread":
+        first_ids = queries.first_message_ids([topic.id for topic, _ in listing.items])
+    return render_template(
+        "discussion/archive.html", listing=listing, by=by, body=body, document=document,
+        first_ids=first_ids, **template_context,
+    )
+
+
+@bp.route("/discussions")
+def index():
+    return _archive({})
+
+
+@bp.route("/bodies/<slug>/discussions")
+def body_discussions(slug):
+    return _archive({}, body=_body(slug))
+
+
+@bp.route("/documents/<slug>/discussions")
+def document_discussions(slug):
+    document = get_document(slug)
+    return _archive({"tabs": hooks.TABS, "page_heading": "Discussion"}, document=document)
+
+
+@bp.route("/discussions/search")
+def search():
+    query = (request.args.get("q") or "").strip()[:200]
+    body = _body(request.args["body"]) if request.args.get("body") else None
+    document = get_document(request.args["document"]) if request.args.get("document") else None
+    results, terms = queries.search(
+        query, body_id=body.id if body else None, document_id=document.id if document else None,
+        page=_page_number(),
+    )
+    return render_template(
+        "discussion/search.html", query=query, results=results, terms=terms, body=body, document=document,
+    )
+
+
+def _topic_page(topic, form=None, status=200):
+    if form is None and current_user.is_authenticated:
+        form = ReplyForm(formdata=None)
+        set_behalf_choices(form, queries.bodies_of(_user()))
+    return render_template(
+        "discussion/topic.html", topic=topic, thread=queries.thread(topic), form=form,
+        can_edit=lambda message: services.can_edit(current_user, message),
+    ), status
+
+
+@bp.route("/discussions/<int:topic_id>")
+def topic(topic_id):
+    return _topic_page(services.get_topic(topic_id))
+
+
+@bp.route("/messages/<int:message_id>")
+def message(message_id):
+    found = services.get_message(message_id)
+    return redirect(url_for("discussion.topic", topic_id=found.topic_id, _anchor=f"m-{found.id}"))
+
+
+def _new_topic(*, body=None, document=None):
+    form = TopicForm()
+    set_behalf_choices(form, queries.bodies_of(_user()))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            created = services.start_topic(
+                _user(), title=form.title.data, text=form.text.data, body=body, document=document,
+                on_behalf_of=_behalf_body(form),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            return redirect(url_for("discussion.topic", topic_id=created.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("discussion/new_topic.html", form=form, body=body, document=document), status
+
+
+@bp.route("/bodies/<slug>/discussions/new", methods=["GET", "POST"])
+@login_required
+def new_body_topic(slug):
+    return _new_topic(body=_body(slug))
+
+
+@bp.route("/documents/<slug>/discussions/new", methods=["GET", "POST"])
+@login_required
+def new_document_topic(slug):
+    return _new_topic(document=get_document(slug))
+
+
+@bp.route("/discussions/<int:topic_id>/reply", methods=["GET", "POST"])
+@login_required
+def reply(topic_id):
+    found = services.get_topic(topic_id)
+    form = ReplyForm()
+    set_behalf_choices(form, queries.bodies_of(_user()))
+    parent_raw = form.parent_id.data if request.method == "POST" else request.args.get("to", "")
+    parent = services.get_message(int(parent_raw)) if str(parent_raw or "").isdigit() else None
+    if parent is not None and parent.topic_id != found.id:
+        raise NotFound("That message is not part of this topic.")
+    if request.method == "GET":
+        form.parent_id.data = str(parent.id) if parent else ""
+        return render_template("discussion/reply.html", topic=found, parent=parent, form=form)
+    status = 400
+    if form.validate_on_submit():
+        try:
+            posted = services.reply(
+                _user(), found, text=form.text.data, parent=parent, on_behalf_of=_behalf_body(form)
+            )
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            return redirect(url_for("discussion.topic", topic_id=found.id, _anchor=f"m-{posted.id}"))
+    return render_template("discussion/reply.html", topic=found, parent=parent, form=form), status
+
+
+@bp.route("/messages/<int:message_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(message_id):
+    found = services.get_message(message_id)
+    if not services.can_edit(_user(), found):
+        # Let the service say why (not the author, or the window has passed).
+        services.edit_message(_user(), found, text=found.text)
+    form = EditForm(obj=found) if request.method == "GET" else EditForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.edit_message(_user(), found, text=form.text.data)
+        except DomainError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+            status = error.status
+        else:
+            db.session.commit()
+            return redirect(url_for("discussion.topic", topic_id=found.topic_id, _anchor=f"m-{found.id}"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("discussion/edit.html", message=found, form=form), status
+
+
+@bp.route("/messages/<int:message_id>/history")
+def history(message_id):
+    found = services.get_message(message_id)
+    return render_template("discussion/history.html", message=found, revisions=list(found.revisions))

@@ -1,0 +1,159 @@
+"""Public pages of a document: text, versions, diffs, paragraph history and the Atom feed."""
+
+import re
+
+from flask import Response, render_template, request, url_for
+
+from app.core.errors import NotFound, ValidationError
+from app.core.markdown import render_markdown
+from app.core.textdiff import diff_html, diff_html_sides
+from app.documents import bp, hooks, queries
+from app.documents.diffing import diff_paragraphs, summarize
+from app.documents.feed import atom_feed
+from app.documents.services import get_document, get_version
+
+hooks.document_tab("documents.show", "Text", 10)
+hooks.document_tab("documents.versions", "History", 20)
+hooks.document_tab("documents.diff", "Diff", 30)
+
+
+
+@bp.context_processor
+def _diff_helpers():
+    return {"diff_inline": diff_html, "diff_sides": diff_html_sides}
+
+
+_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
+DIFF_MODES = {"inline": "Inline", "side": "Side by side"}
+FEED_SIZE = 50
+
+
+def parse_lang(value: str | None) -> str | None:
+    """The `lang` query parameter: empty means the source language; junk is a 400."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not _LANG.fullmatch(value):
+        raise ValidationError(f"`lang` must be a language tag such as fr or pt-BR, not {value[:40]!r}.")
+    return value
+
+
+def render_paragraphs(document, version, lang):
+    """Paragraph rows (VersionParagraph, localized dict) of a version in `lang`."""
+    rows = queries.version_paragraphs(version)
+    items = [{"key": p.key, "text": p.text, "html": render_markdown(p.text)} for p in rows]
+    return list(zip(rows, hooks.localize(document, version, lang, items), strict=True))
+
+
+def _shell(document, **context):
+    """Context every document page shares: tabs, languages, header."""
+    return {
+        "document": document,
+        "tabs": hooks.TABS,
+        "languages": hooks.languages(document),
+        **context,
+    }
+
+
+def _current(document):
+    if document.current_version is None:
+        raise NotFound(f"{document.title!r} has no version yet.")
+    return document.current_version
+
+
+def _render_text(document, version, *, is_current: bool):
+    lang = parse_lang(request.args.get("lang"))
+    paragraphs = render_paragraphs(document, version, lang)
+    extra = hooks.page_context(document, version, lang)
+    title_in_text = bool(paragraphs) and paragraphs[0][0].text.lstrip().startswith("#")
+    return render_template(
+        "documents/show.html",
+        **_shell(document, **extra),
+        version=version, paragraphs=paragraphs, lang=lang, is_current=is_current,
+        title_in_text=title_in_text,
+        paragraph_panels=hooks.PARAGRAPH_PANELS if is_current else [],
+        document_panels=hooks.DOCUMENT_PANELS if is_current else [],
+    )
+
+
+@bp.route("/documents/<slug>")
+def show(slug):
+    document = get_document(slug)
+    return _render_text(document, _current(document), is_current=True)
+
+
+@bp.route("/documents/<slug>/versions")
+def versions(slug):
+    document = get_document(slug)
+    return render_template(
+        "documents/versions.html", **_shell(document), versions=queries.list_versions(document)
+    )
+
+
+@bp.route("/documents/<slug>/versions/<int:number>")
+def version(slug, number):
+    document = get_document(slug)
+    chosen = get_version(document, number)
+    return _render_text(document, chosen, is_current=chosen.id == document.current_version_id)
+
+
+@bp.route("/documents/<slug>/diff")
+def diff(slug):
+    document = get_document(slug)
+    _current(document)
+    mode = request.args.get("mode") or "inline"
+    if mode not in DIFF_MODES:
+        raise ValidationError(f"`mode` must be inline or side, not {mode[:40]!r}.")
+    before, after = queries.diff_pair(document, request.args.get("from"), request.args.get("to"))
+    entries = diff_paragraphs(queries.version_texts(before), queries.version_texts(after))
+    return render_template(
+        "documents/diff.html", **_shell(document),
+        before=before, after=after, entries=entries, counts=summarize(entries), mode=mode,
+        modes=DIFF_MODES, versions=queries.list_versions(document),
+    )
+
+
+@bp.route("/documents/<slug>/paragraphs/<key>")
+def paragraph_history(slug, key):
+    document = get_document(slug)
+    events = queries.paragraph_history(document, key)
+    current = next(
+        (p for p in queries.version_paragraphs(_current(document)) if p.key == key), None
+    )
+    return render_template(
+        "documents/paragraph_history.html", **_shell(document),
+        key=key, events=list(reversed(events)), current=current,
+    )
+
+
+@bp.route("/documents/<slug>/feed.atom")
+def feed(slug):
+    document = get_document(slug)
+    versions = queries.list_versions(document)[:FEED_SIZE]
+    ids = [v.id for v in versions]
+    previous = {}
+    for index, v in enumerate(versions):
+        if index + 1 < len(versions) and versions[index + 1].number == v.number - 1:
+            previous[v.id] = versions[index + 1]
+    # The version just before the oldest one shown, so that its entry has a diff too.
+    if versions and versions[-1].number > 1:
+        older = get_version(document, versions[-1].number - 1)
+        previous[versions[-1].id] = older
+        ids.append(older.id)
+    texts = queries.texts_by_version(ids)
+    entries = []
+    for v in versions:
+        before = previous.get(v.id)
+        counts = summarize(diff_paragraphs(texts[before.id], texts[v.id])) if before else None
+        link = (
+            url_for("documents.diff", slug=slug, to=v.number, _external=True, **{"from": before.number})
+            if before else url_for("documents.version", slug=slug, number=v.number, _external=True)
+        )
+        entries.append({"version": v, "counts": counts, "link": link,
+                        "paragraphs": len(texts[v.id])})
+    body = atom_feed(
+        document, entries,
+        self_url=url_for("documents.feed", slug=slug, _external=True),
+        page_url=url_for("documents.show", slug=slug, _external=True),
+    )
+    return Response(body, mimetype="application/atom+xml")

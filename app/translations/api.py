@@ -1,0 +1,232 @@
+"""Translation rows of the public JSON API."""
+
+from flask import current_app, jsonify, request
+
+from app.api import bp
+from app.api.auth import api_user, json_body
+from app.api.openapi import document_paths
+from app.core.errors import TooLarge, ValidationError
+from app.documents.services import get_document
+from app.extensions import db
+from app.translations import services, xliff
+from app.translations.languages import language, safe_tag
+from app.translations.queries import (
+    aligned_paragraphs,
+    document_progress,
+    get_language_version,
+    language_progress,
+)
+
+
+def _user_json(user) -> dict | None:
+    return {"name": user.name, "group": user.group} if user is not None else None
+
+
+def translation_json(translation) -> dict | None:
+    if translation is None:
+        return None
+    return {
+        "text": translation.text, "source_text": translation.source_text,
+        "version": translation.version, "translator": _user_json(translation.translator),
+        "reviewer": _user_json(translation.reviewer),
+        "reviewed_at": translation.reviewed_at.isoformat() if translation.reviewed_at else None,
+        "updated_at": translation.updated_at.isoformat() if translation.updated_at else None,
+    }
+
+
+@bp.route("/documents/<slug>/translations")
+def list_translations(slug):
+    document = get_document(slug)
+    return jsonify({
+        "document": document.slug, "source_language": document.language,
+        "languages": [item.as_dict() for item in document_progress(document)],
+    })
+
+
+@bp.route("/documents/<slug>/translations", methods=["POST"])
+def add_translation_language(slug):
+    user = api_user()
+    document = get_document(slug)
+    data = json_body()
+    if not isinstance(data.get("lang"), str):
+        raise ValidationError('Give the language as {"lang": "<BCP 47 code>"}.')
+    added = services.add_language(document, data["lang"], user)
+    db.session.commit()
+    return jsonify(language_progress(document, added.lang).as_dict() | {"lang": added.lang}), 201
+
+
+@bp.route("/documents/<slug>/translations/<lang>")
+def get_translation_version(slug, lang):
+    document = get_document(slug)
+    target = get_language_version(document, lang)
+    rows = aligned_paragraphs(document, target.tag)
+    version = document.current_version
+    return jsonify({
+        "document": document.slug, "lang": target.tag, "name": target.name,
+        "native_name": target.native_name, "dir": target.dir,
+        "source_language": document.language,
+        "source_dir": language(safe_tag(document.language)).dir,
+        "version": {"number": version.number, "label": version.label} if version else None,
+        "progress": language_progress(document, target.tag).as_dict(),
+        "paragraphs": [{
+            "key": row.key, "number": row.number, "state": row.state, "source": row.source,
+            "translation": translation_json(row.translation),
+        } for row in rows],
+    })
+
+
+@bp.route("/documents/<slug>/translations/<lang>/<key>", methods=["PUT"])
+def put_translation(slug, lang, key):
+    user = api_user()
+    document = get_document(slug)
+    data = json_body()
+    if "text" not in data:
+        raise ValidationError('Give the translation as {"text": "...", "version": <n>}.')
+    version = data.get("version")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise ValidationError("version must be the integer version you edited (0 for a new one).")
+    translation, changed = services.save_translation(
+        document, lang, key, data["text"], user, expected_version=version,
+    )
+    db.session.commit()
+    return jsonify({"key": key, "lang": translation.lang, "changed": changed,
+                    "state": "translated" if changed or not translation.reviewed_at else "reviewed",
+                    "translation": translation_json(translation)})
+
+
+@bp.route("/documents/<slug>/translations/<lang>/<key>/review", methods=["POST"])
+def review_translation(slug, lang, key):
+    user = api_user()
+    document = get_document(slug)
+    data = request.get_json(silent=True) or {}
+    translation = services.review_translation(
+        document, lang, key, user, expected_version=data.get("version") if isinstance(data, dict) else None,
+    )
+    db.session.commit()
+    return jsonify({"key": key, "lang": translation.lang, "state": "reviewed",
+                    "translation": translation_json(translation)})
+
+
+@bp.route("/documents/<slug>/translations/<lang>/xliff")
+def export_xliff(slug, lang):
+    document = get_document(slug)
+    target = get_language_version(document, lang)
+    version = xliff.parse_version(request.args.get("version"))
+    data = xliff.export_xliff(document, target.tag, version)
+    filename = xliff.export_filename(document, target.tag, version)
+    return data, 200, {
+        "Content-Type": f"{xliff.MEDIA_TYPE}; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    }
+
+
+def _uploaded_bytes(max_bytes: int) -> bytes:
+    if request.content_length is not None and request.content_length > max_bytes + 64 * 1024:
+        raise TooLarge(f"The file is larger than the limit of {max_bytes // 1024} KiB.")
+    if request.mimetype == "multipart/form-data":
+        upload = request.files.get("file")
+        if upload is None:
+            raise ValidationError('Send the XLIFF file as the request body or as the form field "file".')
+        return upload.read(max_bytes + 1)
+    return request.stream.read(max_bytes + 1)
+
+
+@bp.route("/documents/<slug>/translations/<lang>/xliff", methods=["POST"])
+def import_xliff(slug, lang):
+    user = api_user()
+    document = get_document(slug)
+    target = get_language_version(document, lang)
+    services.require_translator(user, document)
+    max_bytes = current_app.config["XLIFF_MAX_BYTES"]
+    report = xliff.import_xliff(document, target.tag, _uploaded_bytes(max_bytes), user, max_bytes=max_bytes)
+    db.session.commit()
+    return jsonify(report.as_dict())
+
+
+_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+_LANG = {"name": "lang", "in": "path", "required": True, "schema": {"type": "string"},
+         "description": "BCP 47 language code of the language version"}
+_KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"},
+        "description": "paragraph key"}
+_VERSION = {"name": "version", "in": "query", "schema": {"type": "string", "enum": ["2", "1.2"],
+            "default": "2"}, "description": "XLIFF version"}
+_ERR = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_WRITE = [{"bearer": []}]
+_JSON = "application/json"
+
+
+def _json(ref: str, description: str = "OK") -> dict:
+    return {"description": description, "content": {_JSON: {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+
+
+document_paths({
+    "/api/documents/{slug}/translations": {
+        "get": {"summary": "Language versions of a document with their progress", "tags": ["translations"],
+                "parameters": [_SLUG], "responses": {"200": {"description": "languages"}, "404": _ERR}},
+        "post": {"summary": "Add a language version (translation team, administrators)",
+                 "tags": ["translations"], "security": _WRITE, "parameters": [_SLUG],
+                 "requestBody": {"required": True, "content": {_JSON: {"schema": {
+                     "type": "object", "required": ["lang"], "properties": {"lang": {"type": "string"}}}}}},
+                 "responses": {"201": _json("TranslationProgress", "added"), "400": _ERR, "401": _ERR,
+                               "403": _ERR, "404": _ERR, "409": _ERR}},
+    },
+    "/api/documents/{slug}/translations/{lang}": {
+        "get": {"summary": "Aligned paragraphs with state and source text", "tags": ["translations"],
+                "parameters": [_SLUG, _LANG],
+                "responses": {"200": _json("LanguageVersion"), "400": _ERR, "404": _ERR}},
+    },
+    "/api/documents/{slug}/translations/{lang}/{key}": {
+        "put": {"summary": "Save the translation of one paragraph; 409 with both texts on a stale version",
+                "tags": ["translations"], "security": _WRITE, "parameters": [_SLUG, _LANG, _KEY],
+                "requestBody": {"required": True, "content": {_JSON: {"schema": {
+                    "type": "object", "required": ["text"], "properties": {
+                        "text": {"type": "string"},
+                        "version": {"type": "integer", "description": "version edited; 0 for new"}}}}}},
+                "responses": {"200": {"description": "saved"}, "400": _ERR, "401": _ERR, "403": _ERR,
+                              "404": _ERR, "409": _ERR}},
+    },
+    "/api/documents/{slug}/translations/{lang}/{key}/review": {
+        "post": {"summary": "Review another translator's translation", "tags": ["translations"],
+                 "security": _WRITE, "parameters": [_SLUG, _LANG, _KEY],
+                 "responses": {"200": {"description": "reviewed"}, "400": _ERR, "401": _ERR,
+                               "403": _ERR, "404": _ERR, "409": _ERR}},
+    },
+    "/api/documents/{slug}/translations/{lang}/xliff": {
+        "get": {"summary": "Export the language version as XLIFF 2.0 or 1.2", "tags": ["translations"],
+                "parameters": [_SLUG, _LANG, _VERSION],
+                "responses": {"200": {"description": "XLIFF file",
+                                      "content": {xliff.MEDIA_TYPE: {"schema": {"type": "string"}}}},
+                              "400": _ERR, "404": _ERR}},
+        "post": {"summary": "Import an edited XLIFF file (2.0 or 1.2, detected); per-unit report",
+                 "tags": ["translations"], "security": _WRITE, "parameters": [_SLUG, _LANG],
+                 "requestBody": {"required": True, "content": {
+                     xliff.MEDIA_TYPE: {"schema": {"type": "string"}},
+                     "multipart/form-data": {"schema": {"type": "object", "properties": {
+                         "file": {"type": "string", "format": "binary"}}}}}},
+                 "responses": {"200": _json("XliffImportReport"), "400": _ERR, "401": _ERR, "403": _ERR,
+                               "404": _ERR, "413": _ERR}},
+    },
+}, {
+    "TranslationProgress": {"type": "object", "properties": {
+        "lang": {"type": "string"}, "name": {"type": "string"}, "dir": {"enum": ["ltr", "rtl"]},
+        "total": {"type": "integer"},
+        **{state: {"type": "object", "properties": {"count": {"type": "integer"}, "percent": {"type": "number"}}}
+           for state in ("reviewed", "translated", "outdated", "missing")},
+    }},
+    "LanguageVersion": {"type": "object", "properties": {
+        "document": {"type": "string"}, "lang": {"type": "string"}, "dir": {"enum": ["ltr", "rtl"]},
+        "progress": {"$ref": "#/components/schemas/TranslationProgress"},
+        "paragraphs": {"type": "array", "items": {"type": "object", "properties": {
+            "key": {"type": "string"}, "number": {"type": "integer"}, "source": {"type": "string"},
+            "state": {"enum": ["missing", "translated", "outdated", "reviewed"]},
+            "translation": {"type": ["object", "null"]},
+        }}},
+    }},
+    "XliffImportReport": {"type": "object", "properties": {
+        "version": {"type": "string"}, "applied": {"type": "integer"}, "unchanged": {"type": "integer"},
+        "refused": {"type": "integer"},
+        "units": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"}, "outcome": {"enum": ["applied", "unchanged", "refused"]},
+            "message": {"type": "string"}}}},
+    }},
+})

@@ -1,0 +1,33 @@
+"""Forms of the translation pages."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.translations.services import MAX_TRANSLATION_TEXT
+
+
+class AddLanguageForm(FlaskForm):
+    lang = StringField(
+        "Language code (BCP 47)", validators=[DataRequired("Give a language code."), Length(max=35)],
+    )
+
+
+class TranslationForm(FlaskForm):
+    text = TextAreaField(
+        "Translation", validators=[DataRequired("A translation cannot be empty."),
+                                   Length(max=MAX_TRANSLATION_TEXT)],
+    )
+    version = HiddenField()
+    show = HiddenField()
+
+
+class ReviewForm(FlaskForm):
+    version = HiddenField()
+    show = HiddenField()
+
+
+class XliffUploadForm(FlaskForm):
+    file = FileField("XLIFF file", validators=[FileRequired("Choose an XLIFF file to import.")])
+

@@ -1,0 +1,99 @@
+"""Languages as BCP 47 tags: validation, names and writing direction from maintained packages."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import langcodes
+from babel import Locale, UnknownLocaleError
+
+from app.core.errors import ValidationError
+
+# The six official languages of the United Nations, offered by default.
+UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
+# Scripts written right to left, for tags babel has no locale data for.
+RTL_SCRIPTS = {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Mand", "Samr", "Rohg", "Yezi", "Mend"}
+MAX_TAG_LENGTH = 35
+
+
+@dataclass(frozen=True)
+class Language:
+    tag: str
+    name: str
+    native_name: str
+    dir: str
+
+    @property
+    def is_rtl(self) -> bool:
+        return self.dir == "rtl"
+
+    @property
+    def label(self) -> str:
+        if self.native_name and self.native_name != self.name:
+            return f"{self.name} ({self.native_name})"
+        return self.name
+
+
+def normalize_tag(tag: str | None) -> str:
+    """The standard form of a BCP 47 tag (`zh-hans` -> `zh-Hans`, `iw` -> `he`), or a 400."""
+    raw = (tag or "").strip().replace("_", "-")
+    if not raw:
+        raise ValidationError("Give a language code (BCP 47, for example fr, ar or zh-Hans).")
+    if len(raw) > MAX_TAG_LENGTH or not langcodes.tag_is_valid(raw):
+        raise ValidationError(f"{raw[:40]!r} is not a known language code (BCP 47, for example fr or zh-Hans).")
+    return langcodes.standardize_tag(raw)
+
+
+def safe_tag(tag: str | None) -> str:
+    """The standard form of a stored tag, or the tag itself when it is not valid BCP 47."""
+    try:
+        return normalize_tag(tag)
+    except ValidationError:
+        return tag or "und"
+
+
+def same_language(a: str | None, b: str | None) -> bool:
+    try:
+        return normalize_tag(a) == normalize_tag(b)
+    except ValidationError:
+        return False
+
+
+def _babel_locale(tag: str) -> Locale | None:
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _script_of(tag: str) -> str | None:
+    language = langcodes.Language.get(tag)
+    if language.script:
+        return language.script
+    try:
+        return language.maximize().script
+    except Exception:  # noqa: BLE001  (likely-subtag data missing: the direction falls back to ltr)
+        return None
+
+
+@lru_cache(maxsize=512)
+def language(tag: str) -> Language:
+    """Names and direction of a (normalised) tag; babel first, then its name tables, then the tag."""
+    locale = _babel_locale(tag)
+    if locale is not None:
+        name = locale.get_display_name("en") or tag
+        native = locale.get_display_name() or name
+        direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
+        return Language(tag, name, native, direction)
+    base = tag.split("-")[0]
+    name = Locale("en").languages.get(tag) or Locale("en").languages.get(base) or tag
+    direction = "rtl" if _script_of(tag) in RTL_SCRIPTS else "ltr"
+    return Language(tag, name, name, direction)
+
+
+def direction(tag: str) -> str:
+    return language(tag).dir
+
+
+def default_languages(exclude: str | None = None) -> list[Language]:
+    """The UN official languages, minus the document's own source language."""
+    return [language(tag) for tag in UN_LANGUAGES if not same_language(tag, exclude)]

@@ -1,0 +1,253 @@
+"""Translation pages: dashboard, a document's languages, the translator's view, XLIFF."""
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.core.errors import DomainError, Forbidden, NotFound
+from app.core.textdiff import diff_html
+from app.documents import hooks
+from app.documents.models import Document
+from app.documents.permissions import can_translate
+from app.documents.services import get_document
+from app.extensions import db, login_manager
+from app.translations import bp, services, xliff
+from app.translations.forms import AddLanguageForm, ReviewForm, TranslationForm, XliffUploadForm
+from app.translations.languages import default_languages, language, safe_tag
+from app.translations.models import STATES
+from app.translations.queries import (
+    aligned_paragraphs,
+    document_progress,
+    get_language_version,
+    history,
+    language_progress,
+    progress,
+)
+
+FILTERS = {
+    "all": ("All paragraphs", None),
+    "missing": ("Missing", {"missing"}),
+    "outdated": ("Outdated", {"outdated"}),
+    "unreviewed": ("Unreviewed", {"translated"}),
+}
+# "Needing work" for the translator: nothing there yet, or the source changed since.
+NEEDS_WORK = {"missing", "outdated"}
+
+
+@bp.context_processor
+def _document_shell():
+    return {"tabs": hooks.TABS}
+
+
+def _require_login():
+    """Anonymous visitors are sent to log in (or refused where no login page exists)."""
+    if current_user.is_authenticated:
+        return None
+    if "accounts.login" in current_app.view_functions:
+        return login_manager.unauthorized()
+    raise Forbidden("Log in to translate.")
+
+
+@bp.route("/translations")
+def dashboard():
+    documents = db.session.scalars(select(Document).order_by(Document.title)).all()
+    by_document: dict[int, list] = {}
+    for item in progress():
+        by_document.setdefault(item.document_id, []).append(item)
+    return render_template(
+        "translations/dashboard.html", documents=documents, by_document=by_document,
+    )
+
+
+def _document_page(document, form=None, status=200):
+    items = document_progress(document)
+    present = {item.lang for item in items}
+    suggestions = [lang for lang in default_languages(document.language) if lang.tag not in present]
+    return render_template(
+        "translations/document.html", document=document, progress=items,
+        source=language(safe_tag(document.language)), suggestions=suggestions,
+        form=form or AddLanguageForm(), can_edit=can_translate(current_user, document),
+    ), status
+
+
+@bp.route("/documents/<slug>/translations")
+def document(slug):
+    return _document_page(get_document(slug))
+
+
+@bp.route("/documents/<slug>/translations", methods=["POST"])
+def add_language(slug):
+    document = get_document(slug)
+    if (response := _require_login()) is not None:
+        return response
+    services.require_translator(current_user, document)
+    form = AddLanguageForm()
+    if not form.validate_on_submit():
+        return _document_page(document, form, 400)
+    try:
+        added = services.add_language(document, form.lang.data, current_user)
+    except DomainError as error:
+        if error.status == 403:
+            raise
+        db.session.rollback()
+        form.lang.errors = [error.message]
+        return _document_page(document, form, error.status)
+    db.session.commit()
+    flash(f"{language(added.lang).name} version added.", "success")
+    return redirect(url_for("translations.edit", slug=slug, lang=added.lang))
+
+
+def _rows_with_navigation(rows):
+    """Per row: the key of the next paragraph needing work (wrapping round), for the plain link."""
+    needing = [row.key for row in rows if row.state in NEEDS_WORK]
+    order = {row.key: index for index, row in enumerate(rows)}
+    result = []
+    for row in rows:
+        after = [key for key in needing if order[key] > order[row.key]]
+        following = after[0] if after else (needing[0] if needing and needing[0] != row.key else None)
+        result.append((row, following))
+    return result
+
+
+def _edit_page(document, lang, *, show="all", problem=None, status=200):
+    """Render the translator's view; `problem` carries a refused save back into its row."""
+    target = get_language_version(document, lang)
+    if show not in FILTERS:
+        show = "all"
+    rows = aligned_paragraphs(document, target.tag)
+    wanted = FILTERS[show][1]
+    diffs = {
+        row.key: diff_html(row.translation.source_text, row.source)
+        for row in rows if row.state == "outdated"
+    }
+    needing = [row.key for row in rows if row.state in NEEDS_WORK]
+    visible = [(row, nxt) for row, nxt in _rows_with_navigation(rows) if wanted is None or row.state in wanted]
+    return render_template(
+        "translations/edit.html", document=document, target=target,
+        source=language(safe_tag(document.language)), rows=visible, total=len(rows),
+        diffs=diffs, show=show, filters=FILTERS, states=STATES, problem=problem or {},
+        first_needing=needing[0] if needing else None,
+        progress=language_progress(document, target.tag),
+        can_edit=can_translate(current_user, document), review_form=ReviewForm(),
+        upload_form=XliffUploadForm(),
+    ), status
+
+
+@bp.route("/documents/<slug>/translations/<lang>")
+def edit(slug, lang):
+    document = get_document(slug)
+    return _edit_page(document, lang, show=request.args.get("show", "all"))
+
+
+@bp.route("/documents/<slug>/translations/<lang>/<key>", methods=["POST"])
+def save(slug, lang, key):
+    document = get_document(slug)
+    if (response := _require_login()) is not None:
+        return response
+    services.require_translator(current_user, document)
+    target = get_language_version(document, lang)
+    form = TranslationForm()
+    show = form.show.data or "all"
+    if not form.validate_on_submit():
+        errors = [e for field in (form.text, form.version) for e in field.errors]
+        return _edit_page(document, target.tag, show=show, status=400, problem={
+            "key": key, "message": " ".join(errors) or "The form was not valid.", "text": form.text.data,
+            "version": form.version.data,
+        })
+    try:
+        services.save_translation(
+            document, target.tag, key, form.text.data, current_user, expected_version=form.version.data,
+        )
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        db.session.rollback()
+        current = error.details.get("current")
+        return _edit_page(document, target.tag, show=show, status=error.status, problem={
+            "key": key, "message": error.message, "text": form.text.data, "current": current,
+            # After a conflict the form carries the version now saved: saving again is deliberate.
+            "version": current["version"] if current else form.version.data,
+        })
+    db.session.commit()
+    flash("Translation saved.", "success")
+    return redirect(url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}"))
+
+
+@bp.route("/documents/<slug>/translations/<lang>/<key>/review", methods=["POST"])
+def review(slug, lang, key):
+    document = get_document(slug)
+    if (response := _require_login()) is not None:
+        return response
+    target = get_language_version(document, lang)
+    form = ReviewForm()
+    show = form.show.data or "all"
+    try:
+        services.review_translation(
+            document, target.tag, key, current_user, expected_version=form.version.data,
+        )
+    except DomainError as error:
+        if error.status in (403, 404):
+            raise
+        db.session.rollback()
+        return _edit_page(document, target.tag, show=show, status=error.status, problem={
+            "key": key, "message": error.message, "current": error.details.get("current"),
+        })
+    db.session.commit()
+    flash("Translation marked as reviewed.", "success")
+    return redirect(url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}"))
+
+
+@bp.route("/documents/<slug>/translations/<lang>/<key>/history")
+def paragraph_history(slug, lang, key):
+    document = get_document(slug)
+    target = get_language_version(document, lang)
+    row = next((r for r in aligned_paragraphs(document, target.tag) if r.key == key), None)
+    if row is None:
+        raise NotFound(f"The current version of {document.title!r} has no paragraph {key!r}.")
+    revisions = history(row.translation) if row.translation else []
+    return render_template(
+        "translations/history.html", document=document, target=target, row=row,
+        revisions=revisions, source=language(safe_tag(document.language)),
+    )
+
+
+@bp.route("/documents/<slug>/translations/<lang>/xliff")
+def export_xliff(slug, lang):
+    document = get_document(slug)
+    target = get_language_version(document, lang)
+    version = xliff.parse_version(request.args.get("version"))
+    data = xliff.export_xliff(document, target.tag, version)
+    filename = xliff.export_filename(document, target.tag, version)
+    return data, 200, {
+        "Content-Type": f"{xliff.MEDIA_TYPE}; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    }
+
+
+@bp.route("/documents/<slug>/translations/<lang>/xliff", methods=["POST"])
+def import_xliff(slug, lang):
+    document = get_document(slug)
+    if (response := _require_login()) is not None:
+        return response
+    services.require_translator(current_user, document)
+    target = get_language_version(document, lang)
+    max_bytes = current_app.config["XLIFF_MAX_BYTES"]
+    form = XliffUploadForm()
+    report, message, status = None, None, 200
+    if not form.validate_on_submit():
+        message, status = " ".join(form.file.errors) or "Choose an XLIFF file to import.", 400
+    else:
+        data = form.file.data.read(max_bytes + 1)
+        try:
+            report = xliff.import_xliff(document, target.tag, data, current_user, max_bytes=max_bytes)
+        except DomainError as error:
+            if error.status in (403, 404):
+                raise
+            db.session.rollback()
+            message, status = error.message, error.status
+        else:
+            db.session.commit()
+    return render_template(
+        "translations/import_report.html", document=document, target=target, report=report,
+        message=message, upload_form=XliffUploadForm(),
+    ), status

@@ -1,0 +1,184 @@
+"""Changing translations: language versions, optimistic saves, reviews. Never commits."""
+
+import logging
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.core import signals
+from app.core.errors import Conflict, Forbidden, ValidationError
+from app.core.timeutil import utcnow
+from app.documents.models import Document, VersionParagraph
+from app.documents.permissions import can_translate
+from app.extensions import db
+from app.translations.languages import language, normalize_tag, same_language
+from app.translations.models import DocumentLanguage, Translation, TranslationRevision
+from app.translations.queries import current_source_text, get_language_version, get_translation
+
+log = logging.getLogger(__name__)
+
+MAX_TRANSLATION_TEXT = 20_000
+
+
+def require_translator(user, document: Document) -> None:
+    if not can_translate(user, document):
+        raise Forbidden("Only members of the translation team and administrators can translate.")
+
+
+def add_language(document: Document, lang: str, user) -> DocumentLanguage:
+    """Add a language version of the document."""
+    require_translator(user, document)
+    tag = normalize_tag(lang)
+    if same_language(tag, document.language):
+        raise ValidationError(
+            f"{language(tag).name} is the source language of {document.title!r}."
+        )
+    existing = db.session.scalar(select(DocumentLanguage).where(
+        DocumentLanguage.document_id == document.id, DocumentLanguage.lang == tag,
+    ))
+    if existing is not None:
+        raise Conflict(f"{document.title!r} already has a {language(tag).name} version.")
+    added = DocumentLanguage(document_id=document.id, lang=tag, added_by_id=user.id)
+    try:
+        with db.session.begin_nested():
+            db.session.add(added)
+    except IntegrityError:
+        raise Conflict(f"{document.title!r} already has a {language(tag).name} version.") from None
+    log.info("language %s added to %s by user %s", tag, document.slug, user.id)
+    return added
+
+
+def _clean_text(text) -> str:
+    if not isinstance(text, str):
+        raise ValidationError("The translation must be text.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if not text.strip():
+        raise ValidationError("A translation cannot be empty.")
+    if len(text) > MAX_TRANSLATION_TEXT:
+        raise ValidationError(f"A translated paragraph has at most {MAX_TRANSLATION_TEXT} characters.")
+    return text
+
+
+def _expected(version) -> int | None:
+    if version is None or version == "":
+        return None
+    try:
+        value = int(version)
+    except (TypeError, ValueError):
+        raise ValidationError("The translation version must be a whole number.") from None
+    if value < 0:
+        raise ValidationError("The translation version must be a whole number.")
+    return value
+
+
+def _conflict(translation: Translation, text: str) -> Conflict:
+    who = translation.translator.name if translation.translator else "someone"
+    return Conflict(
+        f"{who} changed this translation while you were editing it. "
+        "Compare both texts, then save again.",
+        details={
+            "current": {"text": translation.text, "version": translation.version,
+                        "source_text": translation.source_text},
+            "yours": {"text": text},
+        },
+    )
+
+
+def _record(translation: Translation, user, origin: str) -> None:
+    db.session.add(TranslationRevision(
+        translation=translation, version=translation.version, text=translation.text,
+        source_text=translation.source_text, author_id=user.id if user else None, origin=origin,
+    ))
+
+
+def save_translation(
+    document: Document, lang: str, key: str, text, user, *, expected_version=None,
+    origin: str = "edit", check_permission: bool = True,
+) -> tuple[Translation, bool]:
+    """Save the translation of paragraph `key`; returns (translation, changed).
+
+    `expected_version` is the version the editor started from (0 for a new translation); a
+    mismatch means someone else saved meanwhile and is refused with both texts. Saving the same
+    text against a changed source confirms it: it translates today's source from then on.
+    """
+    if check_permission:
+        require_translator(user, document)
+    tag = get_language_version(document, lang).tag
+    source = current_source_text(document, key)
+    text = _clean_text(text)
+    expected = _expected(expected_version)
+    translation = db.session.scalar(
+        select(Translation).where(
+            Translation.document_id == document.id, Translation.lang == tag, Translation.key == key,
+        ).with_for_update()
+    )
+    if translation is None:
+        if expected not in (None, 0):
+            raise Conflict("This translation no longer exists in the version you edited.")
+        translation = Translation(
+            document_id=document.id, lang=tag, key=key, text=text, source_text=source,
+            translator_id=user.id, version=1, updated_at=utcnow(),
+        )
+        try:
+            with db.session.begin_nested():
+                db.session.add(translation)
+        except IntegrityError:
+            raise Conflict(
+                "Someone else saved a translation of this paragraph at the same moment; reload it."
+            ) from None
+        _record(translation, user, origin)
+        db.session.flush()
+        return translation, True
+    if expected is not None and expected != translation.version:
+        raise _conflict(translation, text)
+    if translation.text == text and translation.source_text == source:
+        return translation, False
+    translation.text = text
+    translation.source_text = source
+    translation.translator_id = user.id
+    translation.reviewer_id = None
+    translation.reviewed_at = None
+    translation.version += 1
+    translation.updated_at = utcnow()
+    _record(translation, user, origin)
+    db.session.flush()
+    return translation, True
+
+
+def review_translation(document: Document, lang: str, key: str, user, *, expected_version=None) -> Translation:
+    """Confirm a translation as a second translator; never one's own."""
+    require_translator(user, document)
+    tag = get_language_version(document, lang).tag
+    source = current_source_text(document, key)
+    translation = get_translation(document, tag, key)
+    if translation is None:
+        raise ValidationError("There is no translation of this paragraph to review yet.")
+    expected = _expected(expected_version)
+    if expected is not None and expected != translation.version:
+        raise _conflict(translation, translation.text)
+    if translation.translator_id == user.id:
+        raise Forbidden("You cannot review your own translation; another translator must.")
+    if translation.source_text != source:
+        raise ValidationError(
+            "The source changed since this translation was made: update the translation first."
+        )
+    if translation.reviewed_at is None:
+        translation.reviewer_id = user.id
+        translation.reviewed_at = utcnow()
+        db.session.flush()
+    return translation
+
+
+@signals.version_created.connect
+def _log_outdated(document, version=None, previous=None, **_):
+    """Log how many translations the new version made outdated (their state is derived in SQL)."""
+    if previous is None or version is None:
+        return
+    outdated = db.session.scalar(
+        select(func.count(Translation.id))
+        .join(VersionParagraph, (VersionParagraph.key == Translation.key)
+              & (VersionParagraph.version_id == version.id))
+        .where(Translation.document_id == document.id, Translation.source_text != VersionParagraph.text)
+    )
+    if outdated:
+        log.info("%s %s: %d translated paragraphs are now outdated", document.slug, version.label, outdated)

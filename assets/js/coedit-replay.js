@@ -1,0 +1,119 @@
+// The timeslider: move through a live draft's edit log one edit at a time.
+import { DIFF_DELETE, DIFF_INSERT } from "./lib/textsync.js";
+import { Replay, fetchLog } from "./lib/replay.js";
+
+const PLAY_INTERVAL_MS = 250;
+
+const root = document.getElementById("replay");
+if (root) start(root);
+
+async function start(root) {
+  const config = root.dataset;
+  const groups = JSON.parse(config.groups || "{}");
+  const $ = (selector) => root.querySelector(selector);
+  const slider = $("[data-slider]");
+  const output = $("[data-text]");
+  const position = $("[data-position]");
+  const author = $("[data-author]");
+  const state = $("[data-state]");
+  const buttons = {
+    first: $("[data-first]"), previous: $("[data-previous]"), play: $("[data-play]"),
+    next: $("[data-next]"), last: $("[data-last]"),
+  };
+  const formatTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium" });
+
+  let replay;
+  try {
+    replay = new Replay(await fetchLog(config.logUrl, config.lang));
+  } catch (error) {
+    state.textContent = error.message || "The edit log could not be loaded.";
+    return;
+  }
+  if (!replay.length) {
+    state.textContent = "No edits have been recorded for this draft yet.";
+    return;
+  }
+  state.textContent = "";
+  root.querySelector("[data-controls]").hidden = false;
+  slider.max = String(replay.length - 1);
+  slider.disabled = false;
+  Object.values(buttons).forEach((button) => { button.disabled = false; });
+
+  let playing = null;
+  const show = (index) => {
+    const clamped = Math.max(0, Math.min(replay.length - 1, index));
+    slider.value = String(clamped);
+    const { entry, diffs } = replay.step(clamped);
+    position.textContent = `Edit ${clamped + 1} of ${replay.length} · revision ${entry.rev}`;
+    author.replaceChildren(...describe(entry));
+    output.replaceChildren(...renderDiff(diffs));
+    output.querySelector("ins, del")?.scrollIntoView({ block: "nearest" });
+    slider.setAttribute("aria-valuetext", position.textContent);
+    buttons.previous.disabled = clamped === 0;
+    buttons.first.disabled = clamped === 0;
+    buttons.next.disabled = clamped === replay.length - 1;
+    buttons.last.disabled = clamped === replay.length - 1;
+    return clamped;
+  };
+  const current = () => Number(slider.value);
+  const stop = () => {
+    clearInterval(playing);
+    playing = null;
+    buttons.play.textContent = "Play";
+    buttons.play.setAttribute("aria-pressed", "false");
+  };
+
+  slider.addEventListener("input", () => show(current()));
+  buttons.first.addEventListener("click", () => { stop(); show(0); });
+  buttons.previous.addEventListener("click", () => { stop(); show(current() - 1); });
+  buttons.next.addEventListener("click", () => { stop(); show(current() + 1); });
+  buttons.last.addEventListener("click", () => { stop(); show(replay.length - 1); });
+  buttons.play.addEventListener("click", () => {
+    if (playing) {
+      stop();
+      return;
+    }
+    if (current() >= replay.length - 1) show(0);
+    buttons.play.textContent = "Pause";
+    buttons.play.setAttribute("aria-pressed", "true");
+    playing = setInterval(() => {
+      if (show(current() + 1) >= replay.length - 1) stop();
+    }, PLAY_INTERVAL_MS);
+  });
+  show(replay.length - 1);
+
+  function describe(entry) {
+    const parts = [];
+    if (entry.user) {
+      const name = document.createElement("strong");
+      name.textContent = entry.user.name;
+      const group = document.createElement("span");
+      group.className = `badge group-${entry.user.group}`;
+      group.textContent = groups[entry.user.group] || entry.user.group;
+      parts.push(name, " ", group);
+    } else {
+      const who = document.createElement("strong");
+      who.textContent = entry.rev === 0 ? "Starting text" : "The platform";
+      parts.push(who);
+    }
+    if (entry.created_at) {
+      const time = document.createElement("time");
+      time.dateTime = entry.created_at;
+      const date = new Date(entry.created_at);
+      time.textContent = Number.isNaN(date.getTime()) ? entry.created_at : formatTime.format(date);
+      parts.push(" · ", time);
+    }
+    return parts;
+  }
+}
+
+function renderDiff(diffs) {
+  return diffs.map(([op, text]) => {
+    if (op === DIFF_INSERT || op === DIFF_DELETE) {
+      const mark = document.createElement(op === DIFF_INSERT ? "ins" : "del");
+      mark.textContent = text;
+      return mark;
+    }
+    return document.createTextNode(text);
+  });
+}

@@ -1,0 +1,317 @@
+// The live page: CodeMirror editor of the working draft, synchronized over Socket.IO (COEDIT.md),
+// with presence, remote cursors, a connection indicator, a server-rendered preview and publishing.
+import { markdown } from "@codemirror/lang-markdown";
+import { Compartment, EditorState } from "@codemirror/state";
+import { EditorView } from "@codemirror/view";
+import { basicSetup } from "codemirror";
+import { io } from "socket.io-client";
+
+import { colorFor, remoteChange, remotePeers, replaceText, setPeers } from "./lib/cm-presence.js";
+import { SyncClient } from "./lib/sync-client.js";
+
+const CURSOR_INTERVAL_MS = 120;
+const PREVIEW_DELAY_MS = 400;
+
+const root = document.getElementById("coedit");
+if (root) start(root);
+
+function start(root) {
+  const config = root.dataset;
+  const groups = JSON.parse(config.groups || "{}");
+  const myUser = config.userId ? Number(config.userId) : null;
+  const canEdit = config.mode === "edit";
+  const elements = {
+    editor: root.querySelector("[data-editor]"),
+    preview: root.querySelector("[data-preview]"),
+    status: root.querySelector("[data-status]"),
+    statusText: root.querySelector("[data-status-text]"),
+    peers: root.querySelector("[data-peers]"),
+    messages: root.querySelector("[data-messages]"),
+    mode: root.querySelector("[data-mode-label]"),
+    publish: document.getElementById("coedit-publish"),
+  };
+  const initial = root.querySelector("[data-initial-text]")?.value ?? "";
+  elements.editor.replaceChildren();
+
+  const readOnly = new Compartment();
+  // Read-only still lets followers select and copy; screen readers are told it is read-only.
+  const lock = (locked) => (locked
+    ? [EditorState.readOnly.of(true), EditorView.contentAttributes.of({ "aria-readonly": "true" })]
+    : []);
+  let client = null;
+  let peers = [];
+
+  const view = new EditorView({
+    parent: elements.editor,
+    state: EditorState.create({
+      doc: initial,
+      extensions: [
+        basicSetup,
+        markdown(),
+        EditorView.lineWrapping,
+        remotePeers,
+        readOnly.of(lock(!canEdit)),
+        EditorView.contentAttributes.of({ "aria-label": "Working draft, Markdown" }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) {
+            const remote = update.transactions.some((tr) => tr.annotation(remoteChange));
+            const local = update.transactions.some((tr) => tr.docChanged && !tr.annotation(remoteChange));
+            if (local && client) client.localChange();
+            if (remote || local) schedulePreview();
+            // Not from inside an update: renderPeers dispatches the remote cursors.
+            if (remote) queueMicrotask(renderPeers);
+          }
+          if (update.selectionSet || update.docChanged) scheduleCursor();
+        }),
+      ],
+    }),
+  });
+
+  const host = {
+    getText: () => view.state.doc.toString(),
+    setText: (text) => replaceText(view, text),
+  };
+
+  // --- transport -----------------------------------------------------------------------------
+  const socket = io("/coedit", { autoConnect: false, reconnectionDelayMax: 4000 });
+  let attempts = 0;
+  let lastStatus = null;
+  const transport = {
+    isConnected: () => socket.connected,
+    emit: (event, payload, timeout) => new Promise((resolve) => {
+      socket.timeout(timeout).emit(event, payload, (error, ack) => {
+        resolve(error ? { ok: false, error: { code: "timeout", message: "" } } : ack);
+      });
+    }),
+    send: (event, payload) => socket.volatile.emit(event, payload),
+  };
+
+  client = new SyncClient({
+    transport, host, doc: config.doc, lang: config.lang, mode: canEdit ? "edit" : "follow",
+    minIntervalMs: 60,
+    listeners: {
+      onStatus: renderStatus,
+      onMessage: showMessage,
+      onPeers: (list) => { peers = list || []; renderPeers(); },
+      onJoined: () => {
+        lastSent = "";
+        const editing = client.mode === "edit";
+        view.dispatch({ effects: readOnly.reconfigure(lock(!editing)) });
+        elements.mode.textContent = editing ? "You are editing" : "Read-only: you are following";
+        schedulePreview();
+        scheduleCursor();
+      },
+      onReadOnly: (reason) => {
+        view.dispatch({ effects: readOnly.reconfigure(lock(true)) });
+        elements.mode.textContent = "Read-only: you are following";
+        if (elements.publish) elements.publish.hidden = true;
+        showMessage({ level: "error", text: reason });
+      },
+    },
+  });
+
+  // Editors may type at once, even before the connection is up: start() carries it over.
+  if (canEdit) client.seed(initial, Number(config.rev));
+
+  socket.on("connect", () => {
+    attempts = 0;
+    client.connected();
+  });
+  socket.on("disconnect", () => client.disconnected());
+  socket.on("connect_error", () => {
+    attempts += 1;
+    renderStatus(lastStatus || { state: "disconnected", unsynced: 0 });
+  });
+  socket.on("changed", (event) => {
+    if (event && event.doc === config.doc && event.lang === config.lang) client.remoteChanged(event.rev);
+  });
+  socket.on("presence", (event) => {
+    if (!event || event.doc !== config.doc || event.lang !== config.lang) return;
+    peers = event.peers || [];
+    renderPeers();
+  });
+  window.addEventListener("online", () => renderStatus(lastStatus));
+  window.addEventListener("offline", () => renderStatus(lastStatus));
+  window.addEventListener("beforeunload", (event) => {
+    if (client.mode === "edit" && client.hasPending()) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+  renderStatus({ state: "disconnected", unsynced: 0 });
+  socket.connect();
+
+  // --- status --------------------------------------------------------------------------------
+  function renderStatus(status) {
+    if (!status) return;
+    lastStatus = status;
+    const changes = (n) => `${n} unsynced change${n === 1 ? "" : "s"}`;
+    let state = status.state;
+    let text;
+    if (state === "connected") {
+      text = status.unsynced ? `Connected · saving ${changes(status.unsynced)}…` : "Connected · all changes saved";
+    } else if (state === "joining") {
+      text = "Connecting…";
+    } else if (state === "stopped") {
+      text = "Stopped";
+    } else if (!navigator.onLine || attempts >= 3) {
+      state = "offline";
+      text = `Offline · ${changes(status.unsynced)}; they will be sent when the connection returns`;
+    } else {
+      state = "reconnecting";
+      text = status.unsynced ? `Reconnecting… (${changes(status.unsynced)})` : "Reconnecting…";
+    }
+    elements.status.dataset.state = state;
+    elements.statusText.textContent = text;
+    if (typeof status.rev === "number") elements.status.dataset.rev = String(status.rev);
+  }
+
+  function showMessage({ level, text }) {
+    if (!text) return;
+    const item = document.createElement("p");
+    item.className = level === "error" ? "error-message" : "warning";
+    item.textContent = text;
+    elements.messages.replaceChildren(item);
+  }
+
+  // --- presence ------------------------------------------------------------------------------
+  const peerUser = (peer) => (peer.user && typeof peer.user === "object" ? peer.user.id : peer.user);
+  const isSelf = (peer) => (peer.client_id ? peer.client_id === client.clientId
+    : peerUser(peer) !== null && peerUser(peer) === myUser);
+
+  function renderPeers() {
+    const length = view.state.doc.length;
+    const items = [];
+    const carets = [];
+    let observers = 0;
+    for (const peer of peers) {
+      const user = peerUser(peer);
+      if (user === null || user === undefined) {
+        observers += 1;
+        continue;
+      }
+      const color = colorFor(user);
+      const self = isSelf(peer);
+      const item = document.createElement("li");
+      item.className = "peer";
+      item.dataset.user = String(user);
+      const swatch = document.createElement("span");
+      swatch.className = "peer-swatch";
+      swatch.style.backgroundColor = color;
+      swatch.setAttribute("aria-hidden", "true");
+      const name = document.createElement("span");
+      name.className = "peer-name";
+      name.textContent = (peer.name || "Participant") + (self ? " (you)" : "");
+      const group = document.createElement("span");
+      group.className = `badge group-${peer.group}`;
+      group.textContent = groups[peer.group] || peer.group || "";
+      const where = document.createElement("span");
+      where.className = "peer-where muted";
+      const mode = peer.mode === "edit" ? "editing" : "following";
+      if (typeof peer.offset === "number" && peer.mode === "edit") {
+        const line = view.state.doc.lineAt(Math.max(0, Math.min(length, peer.offset))).number;
+        where.textContent = `${mode}, line ${line}`;
+      } else {
+        where.textContent = mode;
+      }
+      item.append(swatch, name, " ", group, " ", where);
+      items.push(item);
+      if (!self && peer.mode === "edit" && typeof peer.offset === "number") {
+        carets.push({ name: peer.name || "Participant", color, offset: peer.offset, end: peer.end });
+      }
+    }
+    if (observers) {
+      const item = document.createElement("li");
+      item.className = "peer muted";
+      item.textContent = `${observers} anonymous observer${observers === 1 ? "" : "s"}`;
+      items.push(item);
+    }
+    elements.peers.replaceChildren(...items);
+    view.dispatch({ effects: setPeers.of(carets) });
+  }
+
+  // --- cursor --------------------------------------------------------------------------------
+  let cursorTimer = null;
+  let lastCursorAt = 0;
+  let lastSent = "";
+  function scheduleCursor() {
+    if (client.mode !== "edit" || cursorTimer !== null) return;
+    const wait = Math.max(0, lastCursorAt + CURSOR_INTERVAL_MS - Date.now());
+    cursorTimer = setTimeout(() => {
+      cursorTimer = null;
+      lastCursorAt = Date.now();
+      const { head, anchor } = view.state.selection.main;
+      const key = `${head}:${anchor}`;
+      if (key === lastSent || !client.joined) return;  // the server resets presence on join
+      lastSent = key;
+      client.cursor(head, anchor);
+    }, wait);
+  }
+
+  // --- preview -------------------------------------------------------------------------------
+  let previewTimer = null;
+  let previewBusy = false;
+  let previewed = null;
+  function schedulePreview() {
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(renderPreview, PREVIEW_DELAY_MS);
+  }
+
+  async function renderPreview() {
+    const text = host.getText();
+    if (text === previewed) return;
+    if (previewBusy) {
+      schedulePreview();
+      return;
+    }
+    previewBusy = true;
+    try {
+      const response = await fetch(config.previewUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": config.csrf },
+        body: JSON.stringify({ text }),
+        credentials: "same-origin",
+      });
+      if (response.ok) {
+        const body = await response.json();
+        elements.preview.innerHTML = body.html; // sanitised by the server's allow-list
+        previewed = text;
+      }
+    } catch {
+      // Offline: the preview catches up after the next change.
+    } finally {
+      previewBusy = false;
+    }
+  }
+
+  // --- publishing ----------------------------------------------------------------------------
+  if (elements.publish) {
+    let flushing = false;
+    elements.publish.addEventListener("submit", (event) => {
+      if (!client.hasPending() || flushing) return;
+      event.preventDefault();
+      flushing = true;
+      const button = elements.publish.querySelector("button[type=submit]");
+      button.disabled = true;
+      showMessage({ level: "warning", text: "Saving your last changes before publishing…" });
+      client.schedule(0);
+      const started = Date.now();
+      const poll = setInterval(() => {
+        if (!client.hasPending()) {
+          clearInterval(poll);
+          elements.publish.submit();
+        } else if (Date.now() - started > 8000) {
+          clearInterval(poll);
+          flushing = false;
+          button.disabled = false;
+          showMessage({
+            level: "error",
+            text: "Your last changes could not be saved yet; check the connection and try again.",
+          });
+        }
+      }, 100);
+    });
+  }
+
+  window.coedit = { view, client, socket }; // for debugging and browser tests
+}

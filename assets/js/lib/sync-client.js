@@ -1,0 +1,363 @@
+// The client side of COEDIT.md (differential synchronization with shadows), independent of the
+// editor and of Socket.IO so that it runs under node's test runner against a fake server.
+import { decodeDelta, distance, makeDelta, patchText, rebase } from "./textsync.js";
+
+const ACK_TIMEOUT_MS = 10_000;
+const MAX_BACKOFF_MS = 8_000;
+
+/**
+ * One channel (document, language) of one client.
+ *
+ * transport: { emit(event, payload, timeoutMs) -> Promise<ack>, send(event, payload),
+ *              isConnected() -> bool }
+ * host:      { getText() -> string, setText(text) } — setText keeps the user's selection.
+ * listeners: onStatus(status), onMessage({level, text}), onReadOnly(reason), onJoined(ack),
+ *            onPeers(peers)
+ */
+export class SyncClient {
+  constructor({ transport, host, doc, lang, mode = "edit", debounceMs = 60, minIntervalMs = 0,
+    timers = globalThis, listeners = {} }) {
+    this.transport = transport;
+    this.host = host;
+    this.doc = doc;
+    this.lang = lang;
+    this.mode = mode;
+    this.debounceMs = debounceMs;
+    // Spacing between syncs, to stay under the server's syncs-per-second limit.
+    this.minIntervalMs = minIntervalMs;
+    this.lastSyncAt = -Infinity;
+    this.timers = timers;
+    this.listeners = listeners;
+    // Protocol state (COEDIT.md "State: Client").
+    this.shadow = null;
+    this.n = 0;
+    this.m = 0;
+    this.outbox = [];
+    this.clientId = null;
+    // The text as the server last confirmed it, before the edits still in the outbox.
+    this.confirmed = null;
+    this.rev = null;
+    this.joined = false;
+    this.joining = false;
+    this.inFlight = false;
+    this.again = false;
+    this.timer = null;
+    this.session = 0; // bumped on every (re)connection: stale answers are ignored
+    this.backoff = 0;
+    this.unsynced = 0; // local changes made since the server last acknowledged everything
+    this.badRequests = 0;
+    this.stopped = false;
+    this.failedHunks = 0;
+  }
+
+  /** Begin from text the page already shows (it was the server's at `rev`): typing may start
+   * before the first join, and start() carries it onto the server's text. */
+  seed(text, rev) {
+    this.shadow = text;
+    this.confirmed = text;
+    this.rev = rev;
+  }
+
+  get readOnly() {
+    return this.mode !== "edit";
+  }
+
+  // --- connection ----------------------------------------------------------------------------
+
+  connected() {
+    this.session += 1;
+    this.joined = false;
+    this.inFlight = false;
+    this.join();
+  }
+
+  disconnected() {
+    this.session += 1;
+    this.joined = false;
+    this.joining = false;
+    this.inFlight = false;
+    this.status();
+  }
+
+  async join() {
+    if (this.stopped || this.joining) return;
+    this.joining = true;
+    const session = this.session;
+    const payload = { doc: this.doc, lang: this.lang, mode: this.mode };
+    if (this.clientId) payload.client_id = this.clientId;
+    const ack = await this.transport.emit("join", payload, ACK_TIMEOUT_MS);
+    if (session !== this.session) return;
+    this.joining = false;
+    if (!ack || !ack.ok) {
+      this.fail(ack, "join");
+      return;
+    }
+    const resumed = ack.client_id === this.clientId && this.shadow !== null
+      && (ack.n !== 0 || ack.m !== 0 || ack.text === this.shadow);
+    if (resumed) {
+      // The server kept our state: our shadow, n, m and outbox stay; the next sync settles
+      // whatever was lost in flight (duplicates are skipped, a lost answer restores the backup).
+      this.outbox = this.outbox.filter((edit) => edit.n >= ack.n);
+    } else {
+      this.start(ack);
+    }
+    this.clientId = ack.client_id;
+    this.rev = ack.rev;
+    this.joined = true;
+    this.backoff = 0;
+    this.listeners.onJoined?.(ack);
+    if (ack.peers) this.listeners.onPeers?.(ack.peers);
+    this.status();
+    this.schedule(0);
+  }
+
+  /** Begin from the server's text; local typing not yet on the server is carried over. */
+  start(ack) {
+    const fresh = ack.text;
+    if (this.shadow === null) {
+      this.host.setText(fresh);
+    } else if (this.readOnly) {
+      this.host.setText(fresh);
+    } else {
+      const local = this.host.getText();
+      // Edits still in the outbox may or may not have reached the server before it lost our
+      // state: start from whichever base the server's text is closer to, so that they are
+      // neither lost nor doubled.
+      let base = this.shadow;
+      if (this.outbox.length && this.confirmed !== null
+          && distance(this.confirmed, fresh) < distance(this.shadow, fresh)) {
+        base = this.confirmed;
+      }
+      const merged = rebase(base, local, fresh);
+      this.failedHunks += merged.failed;
+      if (merged.failed) {
+        this.message("warning", "Some of your unsynced typing could not be placed in the "
+          + "current text; please check the paragraph you were editing.");
+      }
+      this.host.setText(merged.text);
+    }
+    this.shadow = fresh;
+    this.confirmed = fresh;
+    this.n = ack.n;
+    this.m = ack.m;
+    this.outbox = [];
+  }
+
+  // --- syncing -------------------------------------------------------------------------------
+
+  /** The editor's text changed by the user's hand. */
+  localChange() {
+    if (this.readOnly || this.stopped) return;
+    this.unsynced += 1;
+    this.status();
+    this.schedule(this.debounceMs);
+  }
+
+  /** The server says the channel changed. */
+  remoteChanged(rev) {
+    if (typeof rev === "number" && this.rev !== null && rev <= this.rev) return;
+    this.schedule(0);
+  }
+
+  schedule(delay) {
+    if (this.stopped) return;
+    if (this.timer !== null) {
+      if (delay > 0) return; // a sync is already due soon
+      this.timers.clearTimeout(this.timer);
+    }
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = null;
+      this.sync();
+    }, Math.max(delay, this.backoff, this.lastSyncAt + this.minIntervalMs - Date.now()));
+  }
+
+  hasPending() {
+    return this.outbox.length > 0 || (this.shadow !== null && this.host.getText() !== this.shadow);
+  }
+
+  async sync() {
+    if (this.stopped || !this.joined || !this.transport.isConnected()) return;
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = true;
+    this.again = false;
+    this.lastSyncAt = Date.now();
+    const session = this.session;
+    if (!this.readOnly) {
+      const text = this.host.getText();
+      if (text !== this.shadow) {
+        if (this.outbox.length === 0) this.confirmed = this.shadow;
+        this.outbox.push({ n: this.n, delta: makeDelta(this.shadow, text) });
+        this.n += 1;
+        this.shadow = text;
+      }
+    }
+    const payload = { doc: this.doc, lang: this.lang, m: this.m, edits: this.outbox.slice() };
+    const ack = await this.transport.emit("sync", payload, ACK_TIMEOUT_MS);
+    if (session !== this.session) return; // answer to an earlier connection
+    this.inFlight = false;
+    if (!ack || !ack.ok) {
+      this.fail(ack, "sync");
+      return;
+    }
+    this.backoff = 0;
+    this.badRequests = 0;
+    this.outbox = this.outbox.filter((edit) => edit.n >= ack.n);
+    if (this.outbox.length === 0) this.confirmed = this.shadow;
+    const edits = (ack.edits || []).slice().sort((a, b) => a.m - b.m);
+    for (const edit of edits) {
+      if (edit.m < this.m) continue;
+      if (edit.m > this.m || !this.applyServerEdit(edit.delta)) {
+        this.desync();
+        return;
+      }
+    }
+    if (typeof ack.rev === "number") this.rev = ack.rev;
+    if (this.outbox.length === 0 && this.host.getText() === this.shadow) this.unsynced = 0;
+    this.status();
+    if (this.again || this.hasPending()) this.schedule(this.again ? 0 : this.debounceMs);
+  }
+
+  applyServerEdit(delta) {
+    let decoded;
+    try {
+      decoded = decodeDelta(this.shadow, delta);
+    } catch {
+      return false;
+    }
+    const text = this.host.getText();
+    const patched = patchText(this.shadow, decoded.diffs, text);
+    this.failedHunks += patched.failed;
+    this.shadow = decoded.text;
+    if (this.outbox.length === 0) this.confirmed = this.shadow;
+    this.m += 1;
+    if (patched.text !== text) this.host.setText(patched.text);
+    return true;
+  }
+
+  desync() {
+    // Rejoin without our client_id; start() re-applies what we typed to the fresh text.
+    this.clientId = null;
+    this.joined = false;
+    this.inFlight = false;
+    this.session += 1;
+    this.join();
+  }
+
+  fail(ack, during) {
+    const error = (ack && ack.error) || { code: "timeout", message: "" };
+    const text = error.message || "";
+    switch (error.code) {
+      case "desync":
+        this.desync();
+        break;
+      case "rate_limited":
+        this.backoff = Math.min(MAX_BACKOFF_MS, this.backoff ? this.backoff * 2 : 250);
+        this.retry(during);
+        break;
+      case "timeout":
+        // The answer may still come later on another connection; resending is safe.
+        this.backoff = Math.min(MAX_BACKOFF_MS, this.backoff ? this.backoff * 2 : 500);
+        this.retry(during);
+        break;
+      case "forbidden":
+      case "unauthenticated":
+        this.becomeFollower(error.code === "unauthenticated"
+          ? "Your session has ended: log in again to keep editing. Changes not yet saved "
+            + "were discarded."
+          : text || "You may not edit this draft; it is now read-only for you.");
+        break;
+      case "too_large":
+        this.message("error", (text || "That change is too large to sync.")
+          + " The editor was reset to the saved draft.");
+        this.reset();
+        break;
+      case "not_found":
+        this.stop(text || "This draft no longer exists.");
+        break;
+      default:
+        this.badRequests += 1;
+        if (this.badRequests > 3) {
+          this.stop(text || "The server refused our changes.");
+        } else {
+          this.reset();
+        }
+    }
+    this.status();
+  }
+
+  retry(during) {
+    this.joining = false;
+    if (during === "join") {
+      this.timers.setTimeout(() => this.join(), this.backoff);
+    } else {
+      this.schedule(0);
+    }
+  }
+
+  /** Drop local state and start again from the server's text. */
+  reset() {
+    this.shadow = null;
+    this.outbox = [];
+    this.unsynced = 0;
+    this.clientId = null;
+    this.joined = false;
+    this.session += 1;
+    this.join();
+  }
+
+  becomeFollower(reason) {
+    const wasEditing = this.mode === "edit";
+    this.mode = "follow";
+    this.listeners.onReadOnly?.(reason);
+    if (wasEditing) {
+      this.shadow = null;
+      this.outbox = [];
+      this.unsynced = 0;
+      this.clientId = null;
+      this.joined = false;
+      this.session += 1;
+      this.join();
+    } else {
+      this.stop(reason);
+    }
+  }
+
+  stop(reason) {
+    this.stopped = true;
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
+    this.timer = null;
+    this.message("error", reason);
+    this.status();
+  }
+
+  // --- presence ------------------------------------------------------------------------------
+
+  cursor(offset, end) {
+    if (!this.joined || this.stopped) return;
+    this.transport.send("cursor", { doc: this.doc, lang: this.lang, offset, end });
+  }
+
+  leave() {
+    if (this.joined) this.transport.send("leave", { doc: this.doc, lang: this.lang });
+    this.stopped = true;
+  }
+
+  // --- reporting -----------------------------------------------------------------------------
+
+  message(level, text) {
+    this.listeners.onMessage?.({ level, text });
+  }
+
+  status() {
+    let state;
+    if (this.stopped) state = "stopped";
+    else if (this.joined) state = "connected";
+    else if (this.transport.isConnected()) state = "joining";
+    else state = "disconnected";
+    const unsynced = this.readOnly ? 0 : (this.hasPending() ? Math.max(this.unsynced, 1) : 0);
+    this.listeners.onStatus?.({ state, unsynced, rev: this.rev, mode: this.mode });
+  }
+}
