@@ -1,0 +1,279 @@
+"""Differential synchronization, client side: the same algorithm as the browser editor.
+
+`SyncClient` is the transport-agnostic core (text, shadow, n, m, outbox; desync -> rejoin and
+re-apply the unacknowledged local changes). `SocketClient` drives it over python-socketio for
+tests, the load benchmark and scripts:
+
+    client = SocketClient("http://127.0.0.1:5000", "best-practice", "en", token="agora_...")
+    client.connect()
+    client.edit(client.text + "\\nMore text.")
+    client.sync()
+    client.close()
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+from diff_match_patch import diff_match_patch
+
+from app.coedit.engine import DeltaMismatch, from_delta, to_delta
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/coedit"
+
+
+class SyncRefused(Exception):
+    """The server answered an event with an error other than desync."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class SyncClient:
+    """One client's view of one live text, independent of the transport."""
+
+    def __init__(self, doc: str, lang: str, mode: str = "edit", diff_timeout: float = 1.0):
+        self.doc, self.lang, self.mode = doc, lang, mode
+        self.dmp = diff_match_patch()
+        self.dmp.Diff_Timeout = diff_timeout
+        self.text = ""
+        self.shadow = ""
+        self.base = ""  # the shadow as of the last acknowledgement: what the server surely has
+        self.n = 0
+        self.m = 0
+        self.outbox: list[dict] = []
+        self.client_id: str | None = None
+        self.rev = -1
+        self.joined = False
+        self.needs_rejoin = False
+        self.peers: list = []
+        self.desyncs = 0
+        # Optional observer of applied server edits: on_remote(diffs, new_shadow) (the benchmark
+        # uses it to see when other clients' typing arrives without rescanning the whole text).
+        self.on_remote = None
+
+    # -- join
+
+    def join_payload(self) -> dict:
+        payload = {"doc": self.doc, "lang": self.lang, "mode": self.mode}
+        if self.client_id and not self.needs_rejoin:
+            payload["client_id"] = self.client_id
+        return payload
+
+    def on_join(self, ack: dict) -> None:
+        """Take the join answer: resume, first join, or a fresh start that keeps local typing."""
+        self._check(ack)
+        self.peers = ack.get("peers", [])
+        resumed = self.joined and not self.needs_rejoin and ack["client_id"] == self.client_id
+        if not resumed:
+            unacknowledged = self.dmp.patch_make(self.base, self.text) if self.joined else []
+            self.shadow = self.base = ack["text"]
+            self.text, _ = self.dmp.patch_apply(unacknowledged, ack["text"]) if unacknowledged else (
+                ack["text"], [])
+            self.n, self.m, self.outbox = ack["n"], ack["m"], []
+        self.client_id = ack["client_id"]
+        self.rev = ack["rev"]
+        self.joined, self.needs_rejoin = True, False
+
+    # -- sync
+
+    def edit(self, text: str) -> None:
+        """The user changed the text."""
+        self.text = text
+
+    def sync_payload(self) -> dict:
+        """Move local changes into the outbox and return the `sync` event to send."""
+        if self.text != self.shadow and self.mode == "edit":
+            diffs = self.dmp.diff_main(self.shadow, self.text, True)
+            self.outbox.append({"n": self.n, "delta": to_delta(diffs)})
+            self.n += 1
+            self.shadow = self.text
+        return {"doc": self.doc, "lang": self.lang, "m": self.m, "edits": list(self.outbox)}
+
+    def on_sync(self, ack: dict) -> bool:
+        """Apply a sync answer; False when the client must rejoin (desync)."""
+        if not ack or ack.get("ok") is not True:
+            error = (ack or {}).get("error") or {}
+            if error.get("code") == "desync":
+                self.needs_rejoin = True
+                self.desyncs += 1
+                return False
+            raise SyncRefused(error.get("code", "bad_request"), error.get("message", "no answer"))
+        self.outbox = [e for e in self.outbox if e["n"] >= ack["n"]]
+        for edit in ack["edits"]:
+            if edit["m"] < self.m:
+                continue
+            if edit["m"] > self.m:
+                self.needs_rejoin = True
+                return False
+            try:
+                diffs, new_shadow = from_delta(self.shadow, edit["delta"])
+            except (DeltaMismatch, ValueError):
+                self.needs_rejoin = True
+                return False
+            patches = self.dmp.patch_make(self.shadow, diffs)
+            self.shadow = new_shadow
+            self.m += 1
+            self.text, _ = self.dmp.patch_apply(patches, self.text)
+            if self.on_remote is not None:
+                self.on_remote(diffs, new_shadow)
+        if not self.outbox:
+            self.base = self.shadow
+        self.rev = max(self.rev, ack["rev"])
+        return True
+
+    @staticmethod
+    def _check(ack) -> None:
+        if not ack or ack.get("ok") is not True:
+            error = (ack or {}).get("error") or {}
+            raise SyncRefused(error.get("code", "bad_request"), error.get("message", "no answer"))
+
+
+class SocketClient:
+    """A SyncClient connected to a server over Socket.IO, syncing on `changed` in a worker thread."""
+
+    def __init__(self, url: str, doc: str, lang: str, *, token: str | None = None, mode: str = "edit",
+                 timeout: float = 10.0, headers: dict | None = None, on_change=None):
+        import socketio
+
+        self.url, self.token, self.timeout, self.headers = url, token, timeout, headers or {}
+        self.core = SyncClient(doc, lang, mode)
+        self.lock = threading.RLock()
+        self._in_flight = threading.RLock()
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=2)
+        self.on_change = on_change
+        self.errors: list[Exception] = []
+        self.sync_failures = 0  # sync round trips that timed out or met a closed connection
+        self._wake = threading.Event()
+        self._stop = False
+        self._connected_once = False
+        self._resume = False
+        self._worker = threading.Thread(target=self._run, daemon=True)
+        self.sio.on("connect", self._on_connect, namespace=NAMESPACE)
+        self.sio.on("changed", self._on_changed, namespace=NAMESPACE)
+        self.sio.on("presence", self._on_presence, namespace=NAMESPACE)
+
+    @property
+    def text(self) -> str:
+        return self.core.text
+
+    def connect(self) -> None:
+        auth = {"token": self.token} if self.token else None
+        self.sio.connect(self.url, namespaces=[NAMESPACE], auth=auth, transports=["websocket"],
+                         headers=self.headers, wait_timeout=self.timeout)
+        self.join()
+        self._connected_once = True
+        self._worker.start()
+
+    def join(self) -> None:
+        with self._in_flight:
+            with self.lock:
+                payload = self.core.join_payload()
+            ack = self.sio.call("join", payload, namespace=NAMESPACE, timeout=self.timeout)
+            with self.lock:
+                self.core.on_join(ack)
+        self.sync()
+
+    def edit(self, text: str) -> None:
+        with self.lock:
+            self.core.edit(text)
+        self._wake.set()
+
+    def insert(self, position: int, value: str) -> None:
+        with self.lock:
+            text = self.core.text
+            position = max(0, min(position, len(text)))
+            self.core.edit(text[:position] + value + text[position:])
+        self._wake.set()
+
+    def sync(self) -> bool:
+        """One sync round trip (one at a time); rejoins on desync. True when an answer applied."""
+        with self._in_flight:
+            with self.lock:
+                payload = self.core.sync_payload()
+            try:
+                ack = self.sio.call("sync", payload, namespace=NAMESPACE, timeout=self.timeout)
+            except Exception as error:  # timeout or disconnect: the outbox is resent next time
+                self.sync_failures += 1
+                log.info("sync failed: %s", error)
+                return False
+            with self.lock:
+                if self.core.on_sync(ack):
+                    return True
+                payload = self.core.join_payload()
+            ack = self.sio.call("join", payload, namespace=NAMESPACE, timeout=self.timeout)
+            with self.lock:
+                self.core.on_join(ack)
+                payload = self.core.sync_payload()
+            ack = self.sio.call("sync", payload, namespace=NAMESPACE, timeout=self.timeout)
+            with self.lock:
+                return self.core.on_sync(ack)
+
+    def cursor(self, offset: int, end: int | None = None) -> None:
+        self.sio.emit("cursor", {"doc": self.core.doc, "lang": self.core.lang, "offset": offset,
+                                 "end": offset if end is None else end}, namespace=NAMESPACE)
+
+    def wait_for(self, predicate, timeout: float = 10.0) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if predicate(self.core.text):
+                    return True
+            time.sleep(0.01)
+        return False
+
+    def close(self) -> None:
+        self._stop = True
+        self._wake.set()
+        try:
+            if self.sio.connected:
+                self.sio.call("leave", {"doc": self.core.doc, "lang": self.core.lang},
+                              namespace=NAMESPACE, timeout=2)
+        except Exception:  # noqa: BLE001, S110 - leaving is best effort
+            pass
+        self.sio.disconnect()
+
+    # -- socket callbacks (run in python-socketio's reader thread: never block there)
+
+    def _on_connect(self) -> None:
+        if self._connected_once:  # a reconnect: resume (or rejoin) from the worker thread
+            self._resume = True
+            self._wake.set()
+
+    def _on_changed(self, data) -> None:
+        if isinstance(data, dict) and isinstance(data.get("rev"), int) and data["rev"] <= self.core.rev:
+            return  # our own change, already in our last answer
+        self._wake.set()
+
+    def _on_presence(self, data) -> None:
+        if isinstance(data, dict):
+            self.core.peers = data.get("peers", [])
+
+    def _run(self) -> None:
+        while not self._stop:
+            woken = self._wake.wait(1.0)
+            self._wake.clear()
+            if self._stop:
+                return
+            with self.lock:
+                pending = self.core.text != self.core.shadow or bool(self.core.outbox)
+            if not (woken or pending):
+                continue
+            try:
+                if self._resume:
+                    self._resume = False
+                    self.join()
+                else:
+                    self.sync()
+                if self.on_change:
+                    self.on_change(self)
+            except Exception as error:  # noqa: BLE001 - keep the worker alive, record for callers
+                self.errors.append(error)
+                log.info("client worker: %s", error)
+                time.sleep(0.1)

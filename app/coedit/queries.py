@@ -1,0 +1,77 @@
+"""Reads of live texts and their edit logs."""
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.coedit.engine import diff_main, to_delta
+from app.coedit.models import EditLog, LiveText
+from app.core.errors import NotFound
+from app.extensions import db
+
+
+def check_language(document, lang: str | None) -> str:
+    """The live text's language: today only the document's source language has one."""
+    lang = lang or document.language
+    if lang != document.language:
+        raise NotFound(f"{document.title!r} has no live draft in {lang!r}.")
+    return lang
+
+
+def live_text_for(document, lang: str) -> LiveText | None:
+    return db.session.scalar(
+        select(LiveText).where(LiveText.document_id == document.id, LiveText.lang == lang)
+    )
+
+
+def initial_text(document) -> str:
+    """What a live text starts from: the current version's Markdown."""
+    return document.current_version.markdown if document.current_version else ""
+
+
+def live_state(document, lang: str) -> tuple[str, int]:
+    """The working draft's text and rev (rev 0, the current version, before anyone edits)."""
+    row = db.session.execute(
+        select(LiveText.text, LiveText.rev).where(LiveText.document_id == document.id, LiveText.lang == lang)
+    ).first()
+    return (row.text, row.rev) if row else (initial_text(document), 0)
+
+
+def live_rev(live_text_id: int) -> int:
+    """The stored rev alone: the cheap check before re-reading a whole text."""
+    rev = db.session.scalar(select(LiveText.rev).where(LiveText.id == live_text_id))
+    if rev is None:
+        raise NotFound("This live draft no longer exists.")
+    return rev
+
+
+def live_content(live_text_id: int) -> tuple[str, int]:
+    row = db.session.execute(select(LiveText.text, LiveText.rev).where(LiveText.id == live_text_id)).first()
+    if row is None:
+        raise NotFound("This live draft no longer exists.")
+    return row.text, row.rev
+
+
+def edit_log(document, lang: str, *, after: int = -1, limit: int = 500) -> list[dict]:
+    """Log entries with rev > after, oldest first: replaying their deltas from "" gives the text."""
+    live = live_text_for(document, lang)
+    if live is None:
+        text = initial_text(document)
+        if after >= 0:
+            return []
+        return [{"rev": 0, "delta": to_delta(diff_main("", text)), "created_at": None, "user": None}]
+    rows = db.session.execute(
+        select(EditLog.rev, EditLog.delta, EditLog.created_at, User.id, User.name, User.group)
+        .outerjoin(User, User.id == EditLog.user_id)
+        .where(EditLog.live_text_id == live.id, EditLog.rev > after)
+        .order_by(EditLog.rev)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "rev": row.rev,
+            "delta": row.delta,
+            "created_at": row.created_at.isoformat() if row.created_at else None,
+            "user": {"id": row.id, "name": row.name, "group": row[5]} if row.id is not None else None,
+        }
+        for row in rows
+    ]
