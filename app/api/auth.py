@@ -4,7 +4,6 @@ from flask import request
 
 from app.core.errors import DomainError
 
-
 _CACHE_KEY = "agora.api_user"
 
 
