@@ -37,6 +37,7 @@ Loopback only; every process it starts is stopped at the end. `--json FILE` writ
 from __future__ import annotations
 
 import argparse
+import contextlib
 import heapq
 import json
 import multiprocessing as mp
@@ -85,8 +86,16 @@ class Recorder:
 class Tracked:
     """One benchmark client: a SocketClient and the tokens it has seen."""
 
-    def __init__(self, cid: int, mode: str, url: str, doc: str, lang: str, token: str | None,
-                 recorder: Recorder):
+    def __init__(
+        self,
+        cid: int,
+        mode: str,
+        url: str,
+        doc: str,
+        lang: str,
+        token: str | None,
+        recorder: Recorder,
+    ):
         from app.coedit.client import SocketClient
 
         self.cid, self.mode, self.recorder = cid, mode, recorder
@@ -118,7 +127,7 @@ class Tracked:
                 position += len(data)
             elif op == 1:
                 start = max(0, position - SCAN_MARGIN)
-                self._scan(new_shadow[start:position + len(data) + SCAN_MARGIN], when)
+                self._scan(new_shadow[start : position + len(data) + SCAN_MARGIN], when)
                 position += len(data)
 
     def type_one(self, placement: str, rng: random.Random) -> tuple[tuple[int, int], float]:
@@ -169,10 +178,8 @@ def load_process(index: int, spec: dict, clients: list, ready, go, start_at, res
             except Exception as error:  # noqa: BLE001 - counted, retried
                 errors[f"connect:{_error_code(error)}"] += 1
                 time.sleep(0.5 * (attempt + 1))
-                try:
+                with contextlib.suppress(Exception):
                     item.client.sio.disconnect()
-                except Exception:  # noqa: BLE001, S110
-                    pass
                 item = Tracked(cid, mode, spec["url"], spec["doc"], spec["lang"], token, recorder)
         tracked.append(item)
     ready.put(index)
@@ -205,8 +212,14 @@ def load_process(index: int, spec: dict, clients: list, ready, go, start_at, res
     for t in tracked:
         client = t.client
         with client.lock:
-            texts.append({"cid": t.cid, "mode": t.mode, "text": client.core.text,
-                          "pending": bool(client.core.outbox) or client.core.text != client.core.shadow})
+            texts.append(
+                {
+                    "cid": t.cid,
+                    "mode": t.mode,
+                    "text": client.core.text,
+                    "pending": bool(client.core.outbox) or client.core.text != client.core.shadow,
+                }
+            )
         for error in client.errors:
             errors[_error_code(error)] += 1
         if client.core.desyncs:
@@ -216,13 +229,19 @@ def load_process(index: int, spec: dict, clients: list, ready, go, start_at, res
             errors["sync_timeout_or_disconnect"] += failures
     with recorder.lock:
         seen = {f"{k[0]}.{k[1]}": (recorder.count[k], recorder.latest[k]) for k in recorder.count}
-    results.put({"index": index, "sent": {f"{k[0]}.{k[1]}": v for k, v in sent.items()},
-                 "seen": seen, "texts": texts, "errors": dict(errors), "typed": typed})
+    results.put(
+        {
+            "index": index,
+            "sent": {f"{k[0]}.{k[1]}": v for k, v in sent.items()},
+            "seen": seen,
+            "texts": texts,
+            "errors": dict(errors),
+            "typed": typed,
+        }
+    )
     for t in tracked:
-        try:
+        with contextlib.suppress(Exception):  # closing is best effort
             t.client.close()
-        except Exception:  # noqa: BLE001, S110 - closing is best effort
-            pass
 
 
 # --- server ------------------------------------------------------------------------------------
@@ -243,28 +262,53 @@ def prepare_database(url: str, editors: int, slug: str) -> list[str]:
     from app.documents.services import create_document
     from app.extensions import db
 
-    app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": url, "ARGON2_TIME_COST": 1,
-                              "ARGON2_MEMORY_COST": 1024, "ARGON2_PARALLELISM": 1})
+    app = create_app(
+        Config,
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST": 1024,
+            "ARGON2_PARALLELISM": 1,
+        },
+    )
     tokens = []
     with app.app_context():
         db.drop_all()
         db.create_all()
-        body = Body(slug="bench-drafting-team", name="Benchmark drafting team", kind="team",
-                    team_role="drafting", purpose="Types for the load benchmark.", is_open=False)
+        body = Body(
+            slug="bench-drafting-team",
+            name="Benchmark drafting team",
+            kind="team",
+            team_role="drafting",
+            purpose="Types for the load benchmark.",
+            is_open=False,
+        )
         db.session.add(body)
         db.session.flush()
         groups = ("government", "civil_society", "private_sector", "international_organization")
         for i in range(editors):
-            user = register_user(email=f"editor{i}@bench.example.org", name=f"Editor {i}",
-                                 password="bench-password-0", group=groups[i % 4], country="KE",
-                                 organization="Benchmark")
+            user = register_user(
+                email=f"editor{i}@bench.example.org",
+                name=f"Editor {i}",
+                password="bench-password-0",
+                group=groups[i % 4],
+                country="KE",
+                organization="Benchmark",
+            )
             db.session.add(Membership(body_id=body.id, user_id=user.id, role=MEMBER))
             tokens.append(create_api_token(user, "load benchmark")[1])
         paragraphs = ["# Load benchmark draft"]
-        paragraphs += [f"[r{i}] Paragraph of editor {i}: the text grows as tokens arrive here."
-                       for i in range(editors)]
-        create_document(title="Load benchmark draft", markdown="\n\n".join(paragraphs),
-                        owner=body, status="open", slug=slug)
+        paragraphs += [
+            f"[r{i}] Paragraph of editor {i}: the text grows as tokens arrive here."
+            for i in range(editors)
+        ]
+        create_document(
+            title="Load benchmark draft",
+            markdown="\n\n".join(paragraphs),
+            owner=body,
+            status="open",
+            slug=slug,
+        )
         db.session.commit()
         db.engine.dispose()
     return tokens
@@ -279,20 +323,41 @@ def postgres_fresh(url: str) -> str:
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
         raise SystemExit("use a plain lower-case PostgreSQL database name")
     admin = urllib.parse.urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
-    with psycopg.connect(admin.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+    with psycopg.connect(
+        admin.replace("postgresql+psycopg", "postgresql"), autocommit=True
+    ) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
     return url
 
 
 def start_server(kind: str, database_url: str, port: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=database_url, SECRET_KEY="load-benchmark-secret",
-               HOST="127.0.0.1", PORT=str(port), PYTHONPATH=str(ROOT))
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        SECRET_KEY="load-benchmark-secret",
+        HOST="127.0.0.1",
+        PORT=str(port),
+        PYTHONPATH=str(ROOT),
+    )
     env.pop("SOCKETIO_MESSAGE_QUEUE", None)
     log = open(log_path, "wb")  # noqa: SIM115 - closed by the caller's process end
-    return subprocess.Popen([sys.executable, str(ROOT / "bench" / "serve.py"), "--server", kind,
-                             "--host", "127.0.0.1", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "serve.py"),
+            "--server",
+            kind,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def live(url: str, doc: str, lang: str) -> dict:
@@ -353,10 +418,8 @@ class ServerMeter:
         while not self._stop.wait(0.2):
             rss = 0
             for process in self._tree():
-                try:
+                with contextlib.suppress(psutil.Error):
                     rss += process.memory_info().rss
-                except psutil.Error:
-                    pass
             self.peak_rss = max(self.peak_rss, rss)
 
     def stop(self) -> None:
@@ -395,7 +458,9 @@ def run(args) -> dict:
             host = urllib.parse.urlsplit(url).hostname
             if host not in ("127.0.0.1", "localhost", "::1"):
                 raise SystemExit("the benchmark runs against loopback servers only")
-            tokens = [line.strip() for line in Path(args.tokens).read_text().splitlines() if line.strip()]
+            tokens = [
+                line.strip() for line in Path(args.tokens).read_text().splitlines() if line.strip()
+            ]
             if not tokens:
                 raise SystemExit("--tokens has no tokens")
         wait_for_server(url, args.doc, args.lang, server)
@@ -404,15 +469,29 @@ def run(args) -> dict:
         clients = [(i, "edit", tokens[i % len(tokens)]) for i in range(args.editors)]
         clients += [(args.editors + j, "follow", None) for j in range(args.followers)]
         per = max(1, args.per_process)
-        groups = [clients[i:i + per] for i in range(0, len(clients), per)]
-        spec = {"url": url, "doc": args.doc, "lang": args.lang, "rate": args.rate,
-                "warmup": args.warmup, "duration": args.duration, "quiet": args.quiet,
-                "placement": args.placement, "seed": args.seed}
+        groups = [clients[i : i + per] for i in range(0, len(clients), per)]
+        spec = {
+            "url": url,
+            "doc": args.doc,
+            "lang": args.lang,
+            "rate": args.rate,
+            "warmup": args.warmup,
+            "duration": args.duration,
+            "quiet": args.quiet,
+            "placement": args.placement,
+            "seed": args.seed,
+        }
         context = mp.get_context("spawn")
         ready, results, go = context.Queue(), context.Queue(), context.Event()
         start_at = context.Value("d", 0.0)
-        processes = [context.Process(target=load_process, args=(i, spec, group, ready, go, start_at, results),
-                                     daemon=True) for i, group in enumerate(groups)]
+        processes = [
+            context.Process(
+                target=load_process,
+                args=(i, spec, group, ready, go, start_at, results),
+                daemon=True,
+            )
+            for i, group in enumerate(groups)
+        ]
         connect_started = time.time()
         for process in processes:
             process.start()
@@ -427,11 +506,26 @@ def run(args) -> dict:
         cpu0, rev0, wall0 = meter.cpu(), live(url, args.doc, args.lang)["rev"], time.time()
         spy = None
         if args.py_spy and server_pid:
-            spy = subprocess.Popen([str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
-                                    str(server_pid), "--subprocesses", "--nonblocking", "--rate", "50",
-                                    "--duration", str(int(args.duration)), "--format", "raw",
-                                    "--output", args.py_spy], stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+            spy = subprocess.Popen(
+                [
+                    str(Path(sys.executable).parent / "py-spy"),
+                    "record",
+                    "--pid",
+                    str(server_pid),
+                    "--subprocesses",
+                    "--nonblocking",
+                    "--rate",
+                    "50",
+                    "--duration",
+                    str(int(args.duration)),
+                    "--format",
+                    "raw",
+                    "--output",
+                    args.py_spy,
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         time.sleep(max(0.0, stop_at - time.time()))
         cpu1, rev1, wall1 = meter.cpu(), live(url, args.doc, args.lang)["rev"], time.time()
         reports = [results.get(timeout=args.quiet + 120) for _ in processes]
@@ -447,8 +541,16 @@ def run(args) -> dict:
             process.join(timeout=15)
             if process.is_alive():
                 process.kill()
-        return summarize(args, reports, stored, connect_seconds, cpu1 - cpu0, wall1 - wall0,
-                         rev1 - rev0, meter.peak_rss if server_pid else None)
+        return summarize(
+            args,
+            reports,
+            stored,
+            connect_seconds,
+            cpu1 - cpu0,
+            wall1 - wall0,
+            rev1 - rev0,
+            meter.peak_rss if server_pid else None,
+        )
     finally:
         if server is not None and server.poll() is None:
             server.terminate()
@@ -492,19 +594,29 @@ def summarize(args, reports, stored, connect_seconds, cpu, wall, revs, peak_rss)
     missing = sum(1 for key in sent if f"~{key}~" not in final)
     ms = lambda q: None if not latencies else round(percentile(latencies, q), 1)  # noqa: E731
     return {
-        "editors": args.editors, "followers": args.followers, "rate": args.rate,
+        "editors": args.editors,
+        "followers": args.followers,
+        "rate": args.rate,
         "load_processes": -(-(args.editors + args.followers) // max(1, args.per_process)),
         "server": args.server if args.start_server else args.url,
-        "duration_s": round(wall, 2), "connect_s": round(connect_seconds, 1),
+        "duration_s": round(wall, 2),
+        "connect_s": round(connect_seconds, 1),
         "edits_typed_per_s": round(len(sent) / wall, 1) if wall else None,
         "revs_stored_per_s": round(revs / wall, 1) if wall else None,
         "edits_typed_total": typed,
-        "latency_ms": {"p50": ms(50), "p95": ms(95), "p99": ms(99),
-                       "max": round(max(latencies), 1) if latencies else None,
-                       "mean": round(statistics.fmean(latencies), 1) if latencies else None},
-        "tokens_measured": len(sent), "tokens_not_seen_by_all": incomplete,
+        "latency_ms": {
+            "p50": ms(50),
+            "p95": ms(95),
+            "p99": ms(99),
+            "max": round(max(latencies), 1) if latencies else None,
+            "mean": round(statistics.fmean(latencies), 1) if latencies else None,
+        },
+        "tokens_measured": len(sent),
+        "tokens_not_seen_by_all": incomplete,
         "tokens_missing_from_stored_text": missing,
-        "diverged_clients": diverged, "clients": len(texts), "stored_rev": stored["rev"],
+        "diverged_clients": diverged,
+        "clients": len(texts),
+        "stored_rev": stored["rev"],
         "stored_chars": len(final),
         "server_cpu_per_s": round(cpu / wall, 2) if peak_rss is not None and wall else None,
         "server_peak_rss_mb": round(peak_rss / 2**20, 1) if peak_rss else None,
@@ -513,17 +625,25 @@ def summarize(args, reports, stored, connect_seconds, cpu, wall, revs, peak_rss)
 
 
 def main(argv=None) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", "--editors", type=int, default=10)
     parser.add_argument("-m", "--followers", type=int, default=0)
     parser.add_argument("--rate", type=float, default=2.0, help="edits per second per editor")
     parser.add_argument("--duration", type=float, default=30.0, help="measured seconds")
-    parser.add_argument("--warmup", type=float, default=5.0, help="seconds of typing before measuring")
-    parser.add_argument("--quiet", type=float, default=5.0, help="seconds without typing before the check")
+    parser.add_argument(
+        "--warmup", type=float, default=5.0, help="seconds of typing before measuring"
+    )
+    parser.add_argument(
+        "--quiet", type=float, default=5.0, help="seconds without typing before the check"
+    )
     parser.add_argument("--per-process", type=int, default=20, help="clients per load process")
     parser.add_argument("--placement", choices=("region", "random"), default="region")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--start-server", action="store_true", help="start a server on a fresh database")
+    parser.add_argument(
+        "--start-server", action="store_true", help="start a server on a fresh database"
+    )
     parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
     parser.add_argument("--database", help="postgresql://... to recreate and use instead of SQLite")
     parser.add_argument("--port", type=int, default=0)
@@ -534,7 +654,9 @@ def main(argv=None) -> dict:
     parser.add_argument("--lang", default="en")
     parser.add_argument("--connect-timeout", type=float, default=300.0)
     parser.add_argument("--keep-log", help="copy the started server's log here")
-    parser.add_argument("--py-spy", help="profile the server with py-spy over the window (raw stacks)")
+    parser.add_argument(
+        "--py-spy", help="profile the server with py-spy over the window (raw stacks)"
+    )
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
     result = run(args)

@@ -21,7 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--server", choices=("werkzeug", "gunicorn"), default="gunicorn")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
@@ -39,8 +41,14 @@ def main() -> None:
     # threads from queueing for a database connection.
     app = create_app(overrides={"SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 20, "max_overflow": 40}})
     if args.server == "werkzeug":
-        socketio.run(app, host=args.host, port=args.port, allow_unsafe_werkzeug=True,
-                     use_reloader=False, log_output=False)
+        socketio.run(
+            app,
+            host=args.host,
+            port=args.port,
+            allow_unsafe_werkzeug=True,
+            use_reloader=False,
+            log_output=False,
+        )
         return
 
     from gunicorn.app.base import BaseApplication

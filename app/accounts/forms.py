@@ -1,11 +1,11 @@
 """Forms of the account pages; the services check everything again."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.accounts.models import STAKEHOLDER_GROUPS
 from app.accounts.regions import country_choices
+from app.main.forms import PageForm
 
 
 def _group_choices() -> list[tuple[str, str]]:
@@ -22,7 +22,7 @@ class _DetailsMixin:
         self.country.choices = _country_choices()
 
 
-class RegisterForm(_DetailsMixin, FlaskForm):
+class RegisterForm(_DetailsMixin, PageForm):
     name = StringField("Name", validators=[DataRequired("A name is required."), Length(max=120)])
     email = EmailField("E-mail", validators=[DataRequired("An e-mail address is required."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired("Choose a password.")])
@@ -40,13 +40,13 @@ class RegisterForm(_DetailsMixin, FlaskForm):
         self.set_choices()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail address.")])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
     submit = SubmitField("Log in")
 
 
-class ProfileForm(_DetailsMixin, FlaskForm):
+class ProfileForm(_DetailsMixin, PageForm):
     name = StringField("Name", validators=[DataRequired("A name is required."), Length(max=120)])
     group = SelectField("Stakeholder group", validators=[DataRequired("Choose a stakeholder group.")])
     organization = StringField("Organization", validators=[Length(max=200)])
@@ -58,7 +58,7 @@ class ProfileForm(_DetailsMixin, FlaskForm):
         self.set_choices()
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PageForm):
     current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
     password = PasswordField("New password", validators=[DataRequired("Choose a new password.")])
     confirm = PasswordField(
@@ -68,12 +68,12 @@ class PasswordForm(FlaskForm):
     submit = SubmitField("Change password")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PageForm):
     token_name = StringField("Token name", validators=[Length(max=80)])
     submit = SubmitField("Create token")
 
 
-def attach_error(form: FlaskForm, message: str) -> None:
+def attach_error(form: PageForm, message: str) -> None:
     """Show a service's message beside the field it is about (or above the form)."""
     lowered = message.lower()
     for field_name, words in (

@@ -1,10 +1,11 @@
 """Forms of the amendment pages (CSRF from Flask-WTF; the rules themselves live in services)."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
+from app.main.forms import PageForm
 
-class ProposeForm(FlaskForm):
+
+class ProposeForm(PageForm):
     kind = HiddenField(default="modify")
     paragraph = HiddenField()
     after = HiddenField()
@@ -14,7 +15,7 @@ class ProposeForm(FlaskForm):
     on_behalf_of = StringField("Speak")  # a body slug; rendered as a select of speaking_choices
 
 
-class RebaseForm(FlaskForm):
+class RebaseForm(PageForm):
     text = TextAreaField("Proposed text against today's paragraph (Markdown)")
 
 

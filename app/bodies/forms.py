@@ -2,13 +2,13 @@
 
 from datetime import timedelta
 
-from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.bodies.models import SELECTION_ROLES
 from app.core.timeutil import utcnow
+from app.main.forms import PageForm
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -17,7 +17,7 @@ def _default(days: int):
     return lambda: (utcnow() + timedelta(days=days)).replace(second=0, microsecond=0, tzinfo=None)
 
 
-class SelectionForm(FlaskForm):
+class SelectionForm(PageForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=5000)])
     seats = IntegerField("Seats", default=2, validators=[DataRequired(), NumberRange(min=1, max=1000)])

@@ -78,8 +78,10 @@ def body_user_speaks_for(user, body: int | str | Body | None) -> Body | None:
         return None
     if isinstance(body, Body):
         found = body
-    elif isinstance(body, int) or (isinstance(body, str) and body.isdigit()):
-        found = db.session.get(Body, int(body))
+    elif isinstance(body, bool):
+        found = None  # JSON true/false names no body (and True == 1 would find the first one)
+    elif isinstance(body, int) or (isinstance(body, str) and body.isascii() and body.isdigit()):
+        found = db.session.get(Body, int(body)) if 0 < int(body) < 2**31 else None
     else:
         found = body_by_slug(str(body))
     if found is None:

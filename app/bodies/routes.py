@@ -113,7 +113,8 @@ def _managed_body(slug):
 
 def _user_id() -> int:
     value = request.form.get("user_id", "")
-    if not value.isdigit():
+    # ASCII digits only ("²".isdigit() is true), and no id beyond a 32-bit column.
+    if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
         raise ValidationError("Choose a person.")
     return int(value)
 

@@ -32,6 +32,7 @@ def live_log(slug):
         limit = int(request.args.get("limit", 500))
     except ValueError as error:
         raise ValidationError("`after` and `limit` are integers.") from error
+    after = max(-1, min(after, 2**31 - 1))  # revs are 32-bit; SQLite cannot bind a larger int
     if not 1 <= limit <= MAX_LOG_LIMIT:
         raise ValidationError(f"`limit` is between 1 and {MAX_LOG_LIMIT}.")
     return jsonify(entries=queries.edit_log(document, lang, after=after, limit=limit))

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 STATE_TTL = 600.0  # seconds a detached client's state is kept for a resume
 CAS_ATTEMPTS = 20
 DELTA_CACHE_SIZE = 256
+CHAIN_CACHE_SIZE = 32
 STEP_CACHE_SIZE = 128  # diffs between consecutive stored revs kept for composing
 MAX_OUTBOX = 500
 
@@ -99,6 +100,25 @@ class Differ(diff_match_patch):
         if deadline is not None and time.time() > deadline:
             _local.fired = True
         return diffs
+
+    def match_main(self, text, pattern, loc):
+        """Fuzzy match, but an exact occurrence near `loc` first (no bitap when one exists).
+
+        Concurrent typing elsewhere only shifts a patch's context: finding it verbatim, nearest
+        the expected place, gives bitap's answer for all but far-away duplicates, at C speed.
+        """
+        if not pattern or not text:
+            return super().match_main(text, pattern, loc)
+        loc = max(0, min(loc, len(text)))
+        if text[loc:loc + len(pattern)] == pattern:
+            return loc
+        reach = max(len(pattern), int(self.Match_Distance * self.Match_Threshold / 2))
+        after = text.find(pattern, loc, loc + reach + len(pattern))
+        before = text.rfind(pattern, max(0, loc - reach), loc + len(pattern) - 1)
+        found = [p for p in (after, before) if p >= 0]
+        if found:
+            return min(found, key=lambda p: abs(p - loc))
+        return super().match_main(text, pattern, loc)
 
     def diff(self, text1: str, text2: str) -> list:
         _local.fired = False
@@ -279,6 +299,7 @@ class _ChannelCache:
         self.text = ""
         self.deltas: OrderedDict = OrderedDict()
         self.steps: OrderedDict = OrderedDict()  # rev -> diffs from the text at rev - 1
+        self.chains: OrderedDict = OrderedDict()  # from rev -> (diffs to the text at rev, rev)
         self.lock = threading.RLock()
 
     def remember(self, key, delta: str) -> None:
@@ -292,15 +313,24 @@ class _ChannelCache:
             self.steps.popitem(last=False)
 
     def chain(self, from_rev: int, to_rev: int) -> list | None:
-        """The diff from the text at from_rev to the text at to_rev, composed from known steps."""
-        if to_rev - from_rev > STEP_CACHE_SIZE or from_rev > to_rev:
+        """The diff from the text at from_rev to the text at to_rev, composed from known steps.
+
+        Composed chains are kept a while: clients based on the same rev extend the same chain.
+        """
+        if to_rev - from_rev > STEP_CACHE_SIZE or from_rev >= to_rev:
             return None
-        diffs = None
-        for rev in range(from_rev + 1, to_rev + 1):
+        diffs, start = self.chains.get(from_rev, (None, from_rev))
+        if start > to_rev:
+            diffs, start = None, from_rev
+        for rev in range(start + 1, to_rev + 1):
             step = self.steps.get(rev)
             if step is None:
                 return None
             diffs = step if diffs is None else compose(diffs, step)
+        self.chains[from_rev] = (diffs, to_rev)
+        self.chains.move_to_end(from_rev)
+        while len(self.chains) > CHAIN_CACHE_SIZE:
+            self.chains.popitem(last=False)
         return diffs
 
 

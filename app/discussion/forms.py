@@ -1,10 +1,10 @@
 """Forms for posting in the archives; the services check everything again."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from app.discussion.services import TEXT_MAX, TITLE_MAX
+from app.main.forms import PageForm
 
 PERSONALLY = 0
 
@@ -18,7 +18,7 @@ def set_behalf_choices(form, bodies) -> None:
     form.on_behalf_of.choices = [(PERSONALLY, "Yourself"), *((b.id, f"On behalf of {b.name}") for b in bodies)]
 
 
-class TopicForm(FlaskForm):
+class TopicForm(PageForm):
     title = StringField("Subject", validators=[DataRequired("A topic needs a subject."), Length(max=TITLE_MAX)])
     text = TextAreaField(
         "Message", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)]
@@ -27,13 +27,13 @@ class TopicForm(FlaskForm):
     submit = SubmitField("Start topic")
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(PageForm):
     parent_id = HiddenField()
     text = TextAreaField("Your reply", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)])
     on_behalf_of = _behalf_field()
     submit = SubmitField("Post reply")
 
 
-class EditForm(FlaskForm):
+class EditForm(PageForm):
     text = TextAreaField("Message", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)])
     submit = SubmitField("Save changes")

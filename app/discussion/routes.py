@@ -14,7 +14,7 @@ from app.extensions import db
 
 def _page_number() -> int:
     value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and 0 < int(value) < 100_000 else 1
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 100_000 else 1
 
 
 def _by() -> str:
@@ -39,7 +39,7 @@ def _behalf_body(form):
         return None
     from app.bodies.models import Body
 
-    body = db.session.get(Body, body_id)
+    body = db.session.get(Body, body_id) if 0 < body_id < 2**31 else None
     if body is None:
         raise ValidationError("No such body to post on behalf of.")
     return body
@@ -150,7 +150,11 @@ def reply(topic_id):
     form = ReplyForm()
     set_behalf_choices(form, queries.bodies_of(_user()))
     parent_raw = form.parent_id.data if request.method == "POST" else request.args.get("to", "")
-    parent = services.get_message(int(parent_raw)) if str(parent_raw or "").isdigit() else None
+    parent_raw = str(parent_raw or "")
+    parent = (
+        services.get_message(int(parent_raw))
+        if parent_raw.isascii() and parent_raw.isdigit() and 0 < int(parent_raw) < 2**31 else None
+    )
     if parent is not None and parent.topic_id != found.id:
         raise NotFound("That message is not part of this topic.")
     if request.method == "GET":

@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Response, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 
 from app.core.errors import NotFound, ValidationError
 from app.core.markdown import render_markdown
@@ -94,7 +94,11 @@ def versions(slug):
 def version(slug, number):
     document = get_document(slug)
     chosen = get_version(document, number)
-    return _render_text(document, chosen, is_current=chosen.id == document.current_version_id)
+    if chosen.id == document.current_version_id:
+        # The current version's page is the document's own; its links are built for that URL.
+        lang = request.args.get("lang")
+        return redirect(url_for("documents.show", slug=document.slug, lang=lang or None))
+    return _render_text(document, chosen, is_current=False)
 
 
 @bp.route("/documents/<slug>/diff")

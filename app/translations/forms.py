@@ -1,20 +1,20 @@
 """Forms of the translation pages."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.main.forms import PageForm
 from app.translations.services import MAX_TRANSLATION_TEXT
 
 
-class AddLanguageForm(FlaskForm):
+class AddLanguageForm(PageForm):
     lang = StringField(
         "Language code (BCP 47)", validators=[DataRequired("Give a language code."), Length(max=35)],
     )
 
 
-class TranslationForm(FlaskForm):
+class TranslationForm(PageForm):
     text = TextAreaField(
         "Translation", validators=[DataRequired("A translation cannot be empty."),
                                    Length(max=MAX_TRANSLATION_TEXT)],
@@ -23,11 +23,11 @@ class TranslationForm(FlaskForm):
     show = HiddenField()
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(PageForm):
     version = HiddenField()
     show = HiddenField()
 
 
-class XliffUploadForm(FlaskForm):
+class XliffUploadForm(PageForm):
     file = FileField("XLIFF file", validators=[FileRequired("Choose an XLIFF file to import.")])
 
