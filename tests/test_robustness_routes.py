@@ -1,0 +1,370 @@
+"""Robustness sweep over every route: bad input gets a clear error, never a 500 or a traceback.
+
+The demo content is loaded once per module (per xdist worker) into a database of its own, then
+every rule of `app.url_map` is exercised with valid and garbage path values, garbage query
+strings and, for writes, garbage bodies sent as anonymous visitors, a participant and an
+administrator. Failures of one rule are collected and reported together.
+"""
+
+import inspect
+import io
+import json
+import logging
+from urllib.parse import quote
+
+import pytest
+from sqlalchemy import func, select, text
+from werkzeug.datastructures import MultiDict
+
+from app import create_app
+from app.config import TestConfig
+from app.extensions import db
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+PASSWORD = "agora-demo-2026"
+
+# Routes that anonymous visitors may legitimately write to.
+ANONYMOUS_WRITES_ALLOWED = {"accounts.login", "accounts.register", "accounts.logout"}
+# POST routes that change nothing (the live editor's Markdown preview): anyone may call them.
+READ_ONLY_POSTS = {"coedit.preview"}
+
+
+QUERY_PARAMS = (
+    "lang", "from", "to", "page", "q", "by", "status", "group", "mode", "version", "after",
+    "limit", "key", "show", "order", "who", "back", "next", "period", "kind", "rev", "text",
+)
+
+
+def _collect_rules():
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    rules = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+        module = inspect.getmodule(app.view_functions[rule.endpoint])
+        source = inspect.getsource(module) if module else ""
+        read = tuple(p for p in QUERY_PARAMS if f'"{p}"' in source)
+        rules.append((rule.rule, rule.endpoint, tuple(methods), read,
+                      {name: type(conv).__name__ for name, conv in rule._converters.items()}))
+    return sorted(rules)
+
+
+RULES = _collect_rules()
+
+GARBAGE_STRINGS = [
+    "no-such-thing-at-all",
+    "\u00e9t\u00e9-\u0628\u062d\u062b-\u6f22\u5b57",
+    "x" * 3000,
+    "..%2f..%2fetc%2fpasswd",
+    "<script>alert(1)</script>",
+    "-1",
+    "99999999",
+    " ",
+]
+GARBAGE_INTS = ["99999999", "0", "-1", "99999999999999999999", "abc", "1.5", "\u0661\u0662"]
+
+QUERY_VALUES = [
+    "", "<script>alert(1)</script>", "-1", "0", "99999999999999999999", "abc", "1e9",
+    "\u0628\u062d\u062b\u00e9", "x" * 3000, "..%2f", "[]", "null", "%00", "\x00", "\u00b2",
+]
+# Tried one parameter at a time (the others absent), for parameters the view's module reads.
+SINGLE_QUERY_VALUES = ["99999999999999999999", "-99999999999999999999", "\u00b2", "abc", "x" * 3000]
+
+FORM_FIELDS = (
+    "after", "back", "body", "by", "confirm", "country", "current", "description", "document",
+    "email", "file", "from", "group", "kind", "lang", "language", "limit", "markdown",
+    "max_per_group", "message", "min_north", "min_south", "mode", "name", "next", "nomination",
+    "nomination_ends_at", "note", "on_behalf_of", "order", "organization", "owner", "page",
+    "paragraph", "parent_id", "password", "period", "q", "rationale", "rev", "role", "seats",
+    "show", "stance", "status", "text", "title", "to", "token_name", "user_id", "version",
+    "voting_ends_at", "voting_starts_at", "who", "base_rev", "edits", "peers", "doc", "key",
+)
+FORM_VALUES = [
+    "", "<script>alert(1)</script>", "-1", "99999999999999999999", "not a number", "\u00b2",
+    "\u0628\u062d\u062b \u00e9t\u00e9 \u6f22\u5b57", "2026-13-45T99:99",
+]
+# Oversized values, above every text limit (50,000 characters for messages), in the text fields.
+OVERSIZED = "x" * 60_000
+LONG_FIELDS = ("text", "rationale", "message", "title", "markdown", "name", "description", "note",
+               "organization", "email", "password", "token_name")
+JSON_FIELDS = (
+    "kind", "paragraph", "after", "text", "rationale", "on_behalf_of", "stance", "title",
+    "markdown", "language", "owner", "status", "lang", "message", "version", "rev", "name",
+)
+JSON_WRONG_VALUES = [
+    ["a", 1], {"nested": {"deeper": [1, {"x": None}]}}, 12345, -1, 1.5, None, True,
+    "", 99999999999999999999,
+]
+
+
+def _bodies():
+    """(label, kwargs for client.open) of garbage request bodies."""
+    bodies = [("empty", {})]
+    for value in FORM_VALUES:
+        data = {field: value for field in FORM_FIELDS}
+        bodies.append((f"form={value[:20]!r}", {"data": data}))
+    bodies.append(("form-oversized", {"data": {field: OVERSIZED for field in LONG_FIELDS}}))
+    bodies.append(("json-oversized", {"json": {field: OVERSIZED for field in LONG_FIELDS}}))
+    bodies.append(("form-file", {"data": lambda: {
+        "file": (io.BytesIO(b"\xff\xfe<not xml"), "garbage.xlf"), "version": "2", "lang": "fr"},
+        "content_type": "multipart/form-data"}))
+    bodies.append(("form-repeated", {"data": MultiDict([(f, "a") for f in FORM_FIELDS] * 2)}))
+    for payload in ([], ["a", "b"], "a string", 42, None, {"a": {"b": {"c": {"d": []}}}}):
+        bodies.append((f"json={json.dumps(payload)[:20]}", {"json": payload}))
+    for value in JSON_WRONG_VALUES:
+        bodies.append((f"json-fields={json.dumps(value)[:20]}",
+                       {"json": {field: value for field in JSON_FIELDS}}))
+    bodies.append(("json-malformed", {"data": b'{"text": "unterminated',
+                                      "content_type": "application/json"}))
+    bodies.append(("json-not-utf8", {"data": b'{"text": "\xff\xfe"}',
+                                     "content_type": "application/json"}))
+    return bodies
+
+
+BODIES = _bodies()
+ANONYMOUS_BODIES = [
+    ("empty", {}),
+    ("form", {"data": {field: "1" for field in FORM_FIELDS}}),
+    ("json", {"json": {field: "1" for field in JSON_FIELDS}}),
+]
+
+
+class _LogCatcher(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.records = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, _postgres_schema):
+    """The demo content in a database of this module's own; yields (app, values, actors)."""
+    uri = _postgres_schema or f"sqlite:///{tmp_path_factory.mktemp('robustness') / 'r.db'}"
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        if _postgres_schema:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            db.create_all()
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        assert result.exception is None, result.output
+        values, actors = _valid_values()
+        db.session.remove()
+    catcher = _LogCatcher()
+    app.logger.addHandler(catcher)
+    app.robustness_log = catcher
+    yield app, values, actors
+    app.logger.removeHandler(catcher)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _valid_values():
+    from app.accounts.models import User
+    from app.accounts.services import create_api_token
+    from app.amendments.models import Amendment
+    from app.bodies.models import Body, Nomination, Selection
+    from app.discussion.models import Message, Topic
+    from app.documents.models import Document, Version, VersionParagraph
+    from app.translations.models import DocumentLanguage
+
+    document = db.session.scalar(select(Document).where(Document.slug == "best-practice"))
+    assert document is not None, "the demo must import best-practice"
+    version = db.session.scalar(
+        select(Version).where(Version.document_id == document.id).order_by(Version.number.desc()))
+    key = db.session.scalar(
+        select(VersionParagraph.key).where(VersionParagraph.version_id == version.id).limit(1))
+    lang = db.session.scalar(
+        select(DocumentLanguage.lang).where(DocumentLanguage.document_id == document.id).limit(1))
+    participant = db.session.scalar(select(User).where(User.email == "mei@example.org"))
+    admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
+    spare_token, _ = create_api_token(participant, "spare")
+    _, participant_token = create_api_token(participant, "robustness")
+    _, admin_token = create_api_token(admin, "robustness")
+    db.session.commit()
+    selection = db.session.scalar(select(Selection.id).limit(1))
+    nomination = db.session.scalar(select(Nomination).limit(1))
+
+    def first(model):
+        return db.session.scalar(select(model.id).order_by(model.id).limit(1)) or 1
+
+    values = {
+        "slug": document.slug,
+        "body_slug": db.session.scalar(select(Body.slug).where(Body.slug == "drafting-team")),
+        "number": "1",  # an older version: the current one redirects to the document's page
+        "key": key,
+        "lang": lang or "fr",
+        "amendment_id": str(first(Amendment)),
+        "topic_id": str(first(Topic)),
+        "message_id": str(first(Message)),
+        "user_id": str(participant.id),
+        "token_id": str(spare_token.id),
+        "selection_id": str(selection or 1),
+        "nomination_id": str(nomination.id if nomination else 1),
+        "_unknown": "no/such/endpoint",
+    }
+    actors = {
+        "anonymous": {"user_id": None, "token": None},
+        "participant": {"user_id": participant.get_id(), "token": participant_token},
+        "admin": {"user_id": admin.get_id(), "token": admin_token},
+    }
+    return values, actors
+
+
+def _fill(rule: str, converters: dict, values: dict) -> str:
+    url = rule
+    for name, converter in converters.items():
+        pattern = next(p for p in (f"<{name}>", f"<int:{name}>", f"<path:{name}>") if p in rule)
+        value = values[name]
+        url = url.replace(pattern, quote(str(value), safe="/%"))
+    return url
+
+
+def _path_variants(rule, endpoint, converters, values):
+    """(label, url) pairs: the valid one first, then garbage for each variable in turn."""
+    valid = dict(values)
+    if rule.startswith("/bodies/") or rule.startswith("/api/bodies/"):
+        valid["slug"] = values["body_slug"]
+    variants = [("valid", _fill(rule, converters, valid))]
+    for name, converter in converters.items():
+        garbage = GARBAGE_INTS if converter == "IntegerConverter" else GARBAGE_STRINGS
+        for value in garbage:
+            variants.append((f"{name}={value[:20]!r}", _fill(rule, converters, {**valid, name: value})))
+    return variants
+
+
+def _row_counts():
+    counts = {}
+    for table in db.metadata.sorted_tables:
+        counts[table.name] = db.session.scalar(select(func.count()).select_from(table))
+    db.session.remove()
+    return counts
+
+
+class _Sweep:
+    def __init__(self, app, actors):
+        self.app = app
+        self.client = app.test_client()
+        self.actors = actors
+        self.failures = []
+        self.requests = 0
+
+    def send(self, method, url, actor="anonymous", label="", **kwargs):
+        who = self.actors[actor]
+        with self.client.session_transaction() as session:
+            session.clear()
+            if who["user_id"]:
+                session["_user_id"] = who["user_id"]
+                session["_fresh"] = True
+        headers = {}
+        if url.startswith("/api/") and who["token"]:
+            headers["Authorization"] = f"Bearer {who['token']}"
+        log = self.app.robustness_log
+        logged = len(log.records)
+        if callable(kwargs.get("data")):  # a fresh file object per request
+            kwargs = {**kwargs, "data": kwargs["data"]()}
+        response = self.client.open(url, method=method, headers=headers, **kwargs)
+        self.requests += 1
+        self.check(method, url, actor, label, response, log.records[logged:])
+        return response
+
+    def fail(self, method, url, actor, label, problem):
+        self.failures.append(f"{method} {url[:120]} [{actor}; {label}]: {problem}")
+
+    def check(self, method, url, actor, label, response, records):
+        status = response.status_code
+        if status >= 500:
+            detail = ""
+            for record in records:
+                if record.exc_info:
+                    detail = f" ({record.exc_info[0].__name__}: {str(record.exc_info[1])[:200]})"
+            self.fail(method, url, actor, label, f"status {status}{detail}")
+        body = response.get_data()
+        if b"Traceback (most recent call last)" in body or b'File "/' in body:
+            self.fail(method, url, actor, label, "traceback text in the response")
+        if url.startswith("/api/") and status >= 400:
+            data = response.get_json(silent=True)
+            error = data.get("error") if isinstance(data, dict) else None
+            if not (isinstance(error, dict) and isinstance(error.get("code"), str)
+                    and isinstance(error.get("message"), str) and error["message"]):
+                self.fail(method, url, actor, label,
+                          f"API error {status} without {{error: {{code, message}}}}: {body[:120]!r}")
+
+
+def _rule_id(rule):
+    return f"{rule[1]}:{rule[0]}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=_rule_id)
+def test_route_survives_garbage(world, rule):
+    app, values, actors = world
+    path, endpoint, methods, read_params, converters = rule
+    sweep = _Sweep(app, actors)
+    variants = _path_variants(path, endpoint, converters, values)
+    valid_url = variants[0][1]
+
+    if "GET" in methods:
+        for label, url in variants:
+            for actor in ("anonymous", "participant"):
+                sweep.send("GET", url, actor, label)
+        for value in QUERY_VALUES:
+            query = "&".join(f"{p}={quote(value)}" for p in QUERY_PARAMS)
+            sweep.send("GET", f"{valid_url}?{query}", "participant", f"query={value[:20]!r}")
+        sweep.send("GET", f"{valid_url}?lang=fr&lang=ar&from=1&from=2", "anonymous", "repeated")
+        for param in read_params:
+            for value in SINGLE_QUERY_VALUES:
+                sweep.send("GET", f"{valid_url}?{param}={quote(value)}", "participant",
+                           f"{param}={value[:20]!r}")
+
+    for method in sorted(set(methods) & WRITE_METHODS):
+        with app.app_context():
+            before = _row_counts()
+        for label, kwargs in ANONYMOUS_BODIES:
+            response = sweep.send(method, valid_url, "anonymous", label, **kwargs)
+            if endpoint in ANONYMOUS_WRITES_ALLOWED | READ_ONLY_POSTS:
+                continue
+            if 200 <= response.status_code < 300:
+                sweep.fail(method, valid_url, "anonymous", label,
+                           f"anonymous write answered {response.status_code}")
+            elif 300 <= response.status_code < 400 and "/login" not in response.location:
+                sweep.fail(method, valid_url, "anonymous", label,
+                           f"anonymous write redirected to {response.location}, not to login")
+        if endpoint not in ANONYMOUS_WRITES_ALLOWED:
+            with app.app_context():
+                after = _row_counts()
+            changed = {t: (before[t], after[t]) for t in before if before[t] != after[t]}
+            if changed:
+                sweep.fail(method, valid_url, "anonymous", "row counts", f"rows changed: {changed}")
+        for actor in ("participant", "admin"):
+            for label, kwargs in BODIES:
+                sweep.send(method, valid_url, actor, label, **kwargs)
+        for label, url in variants[1:]:
+            sweep.send(method, url, "participant", label, data={"text": "hello"})
+
+    assert not sweep.failures, f"{len(sweep.failures)} of {sweep.requests} requests failed:\n" + (
+        "\n".join(sweep.failures[:40]))
+
+
+
+def test_valid_values_reach_real_pages(world):
+    """The sweep's valid values name real objects: every page answers as it would for a visitor."""
+    app, values, actors = world
+    sweep = _Sweep(app, actors)
+    statuses = {}
+    for path, endpoint, methods, _read, converters in RULES:
+        if "GET" in methods and endpoint != "api.unknown":
+            url = _path_variants(path, endpoint, converters, values)[0][1]
+            statuses[endpoint] = sweep.send("GET", url, "participant", "valid").status_code
+    assert not sweep.failures
+    # The participant is no coordinator, no author of the first message, and a new amendment
+    # needs a paragraph; every other page exists and is readable.
+    refused = {"bodies.new_selection": 403, "discussion.edit": 403, "amendments.new": 404}
+    for endpoint, status in statuses.items():
+        assert status == refused.get(endpoint, status) and status in {200, 302, 403, 404}, endpoint
+    assert sum(status == 200 for status in statuses.values()) >= 0.85 * len(statuses)
