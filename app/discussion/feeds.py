@@ -1,59 +1,34 @@
 """Atom feeds of the archives, one per body and one per document."""
 
-from xml.etree import ElementTree as ET
-
 from flask import Response, url_for
 
+from app.core.atom import AtomFeed
 from app.core.markdown import render_markdown
 from app.discussion import bp, queries
 from app.discussion.routes import _body
 from app.documents.services import get_document
 
-ATOM = "http://www.w3.org/2005/Atom"
 FEED_SIZE = 50
 
 
-def _iso(value) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _add(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-    if text is not None:
-        element.text = text
-    return element
-
-
 def atom_feed(*, title: str, page_url: str, feed_url: str, messages, updated) -> Response:
-    """An Atom 1.0 document of `messages`, newest first; message bodies as sanitised HTML."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    _add(feed, "id", feed_url)
-    _add(feed, "title", title)
-    _add(feed, "updated", _iso(updated))
-    _add(feed, "link", rel="self", href=feed_url, type="application/atom+xml")
-    _add(feed, "link", rel="alternate", href=page_url, type="text/html")
-    _add(feed, "generator", "Agora drafting platform")
+    """An Atom document of `messages`, newest first; message bodies as sanitised HTML."""
+    feed = AtomFeed(feed_id=feed_url, title=title, updated=updated, self_url=feed_url,
+                    page_url=page_url)
     for message in messages:
-        entry = _add(feed, "entry")
         link = url_for("discussion.message", message_id=message.id, _external=True)
-        _add(entry, "id", link)
-        prefix = "" if message.parent_id is None else "Re: "
-        _add(entry, "title", prefix + message.topic.title)
-        _add(entry, "link", rel="alternate", href=link, type="text/html")
-        _add(entry, "published", _iso(message.created_at))
-        _add(entry, "updated", _iso(message.edited_at or message.created_at))
-        author = _add(entry, "author")
         name = message.author.name if message.author else "Former participant"
         if message.on_behalf_body is not None:
             name = f"{message.on_behalf_body.name} (posted by {name})"
-        _add(author, "name", name)
-        if message.author is not None:
-            _add(author, "uri", url_for("accounts.person", user_id=message.author.id, _external=True))
-        _add(entry, "content", render_markdown(message.text), type="html")
-    body = ET.tostring(feed, encoding="unicode", xml_declaration=False)
-    return Response('<?xml version="1.0" encoding="utf-8"?>\n' + body,
-                    mimetype="application/atom+xml")
+        feed.add_entry(
+            entry_id=link, title=("" if message.parent_id is None else "Re: ") + message.topic.title,
+            link=link, published=message.created_at,
+            updated=message.edited_at or message.created_at, author=name,
+            author_uri=url_for("accounts.person", user_id=message.author.id, _external=True)
+            if message.author is not None else None,
+            content_html=render_markdown(message.text),
+        )
+    return Response(feed.to_bytes(), mimetype="application/atom+xml")
 
 
 def _feed(place_title: str, page_url: str, feed_url: str, **place):

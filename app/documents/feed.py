@@ -1,24 +1,8 @@
-"""The Atom feed (RFC 4287) of a document's versions, built with ElementTree so every field is escaped."""
-
-import re
-from xml.etree import ElementTree as ET
+"""The Atom feed of a document's versions."""
 
 from flask import url_for
 
-ATOM = "http://www.w3.org/2005/Atom"
-# Characters XML 1.0 cannot carry at all, even escaped.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _iso(value) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _sub(parent, tag: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: v for k, v in attrs.items() if v})
-    if text is not None:
-        element.text = _NOT_XML.sub("", text)
-    return element
+from app.core.atom import AtomFeed
 
 
 def _summary(entry: dict) -> str:
@@ -40,32 +24,24 @@ def _summary(entry: dict) -> str:
 
 def atom_feed(document, entries: list[dict], *, self_url: str, page_url: str) -> bytes:
     """Serialise the feed; `entries` (newest first) hold version, counts, link, paragraphs."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed")
-    _sub(feed, "id", self_url)
-    _sub(feed, "title", f"{document.title}: versions")
-    _sub(feed, "subtitle", f"Every version of {document.title}, with links to what changed.")
-    updated = entries[0]["version"].created_at if entries else document.created_at
-    _sub(feed, "updated", _iso(updated))
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=self_url)
-    _sub(feed, "link", rel="alternate", type="text/html", href=page_url)
-    author = _sub(feed, "author")
-    _sub(author, "name", document.owner.name if document.owner else "Agora drafting platform")
-    _sub(feed, "generator", "Agora drafting platform")
+    feed = AtomFeed(
+        feed_id=self_url, title=f"{document.title}: versions",
+        subtitle=f"Every version of {document.title}, with links to what changed.",
+        updated=entries[0]["version"].created_at if entries else document.created_at,
+        self_url=self_url, page_url=page_url,
+        author=document.owner.name if document.owner else "Agora drafting platform",
+    )
     for item in entries:
         version = item["version"]
-        entry = _sub(feed, "entry")
-        _sub(entry, "id", url_for(
-            "documents.version", slug=document.slug, number=version.number, _external=True
-        ))
         title = f"{document.title} {version.label}"
         if version.message:
             title += f": {version.message[:120]}"
-        _sub(entry, "title", title)
-        _sub(entry, "updated", _iso(version.created_at))
-        _sub(entry, "published", _iso(version.created_at))
-        if version.author is not None:
-            _sub(_sub(entry, "author"), "name", version.author.name)
-        _sub(entry, "link", rel="alternate", type="text/html", href=item["link"])
-        _sub(entry, "summary", _summary(item))
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+        feed.add_entry(
+            entry_id=url_for("documents.version", slug=document.slug, number=version.number,
+                             _external=True),
+            title=title, link=item["link"], updated=version.created_at,
+            published=version.created_at,
+            author=version.author.name if version.author is not None else None,
+            summary=_summary(item),
+        )
+    return feed.to_bytes()
