@@ -86,7 +86,8 @@ def publish(slug):
     db.session.commit()
     flash(f"Published the live draft as {version.label}.", "success")
     if "documents.version" in current_app.view_functions:
-        return redirect(url_for("documents.version", slug=slug, number=version.number))
+        # The new version is the current one: its page is the document page.
+        return redirect(url_for("documents.show", slug=slug))
     return redirect(url_for("coedit.live", slug=slug))
 
 

@@ -2,6 +2,7 @@
 
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as NotFoundError
 
 from app.core.errors import DomainError
 from app.documents.hooks import languages
@@ -39,7 +40,10 @@ def handle_http_error(error: HTTPException):
         code = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}
         return error_json(code.get(error.code, "error"), error.description, error.code)
-    return render_template("errors/error.html", status=error.code, message=error.description), error.code
+    message = error.description
+    if isinstance(error, NotFoundError) and message == NotFoundError.description:
+        message = "There is no page at this address. The link may be mistyped, or the page may have moved."
+    return render_template("errors/error.html", status=error.code, message=message), error.code
 
 
 @bp.app_errorhandler(Exception)

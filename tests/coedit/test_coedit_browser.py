@@ -99,7 +99,8 @@ def test_two_editors_type_into_one_paragraph_and_publish(
 
         page_a.fill("#coedit-message", "Both writers at once")
         page_a.get_by_role("button", name="Publish as next version").click()
-        page_a.wait_for_url("**/versions/2")
+        page_a.wait_for_url(f"**/documents/{document.slug}")
+        assert "Both writers at once" in page_a.content()
         db.session.expire_all()
         version = document.current_version
         assert version.number == 2
