@@ -5,6 +5,8 @@ an unknown path (404), a malformed JSON body (400), a body over MAX_CONTENT_LENG
 writes without a token (401).
 """
 
+import inspect
+
 import pytest
 
 from app import create_app
@@ -18,8 +20,10 @@ def _api_write_rules():
     rules = []
     for rule in app.url_map.iter_rules():
         if rule.rule.startswith("/api/") and rule.endpoint != "api.unknown":
+            source = inspect.getsource(app.view_functions[rule.endpoint])
+            reads_json = "json_body(" in source or "get_json(" in source
             for method in sorted(set(rule.methods) & set(WRITE_METHODS)):
-                rules.append((method, rule.rule))
+                rules.append((method, rule.rule, reads_json))
     return sorted(rules)
 
 
@@ -32,19 +36,22 @@ def world(app, make_user, make_body, make_document, make_token):
     from app.amendments.services import propose_amendment
     from app.documents.queries import version_paragraphs
     from app.extensions import db
+    from app.translations.services import add_language
 
-    coordinator = make_user(group="government")
-    admin = make_user(admin=True)
+    # An administrator who coordinates the owner and proposed the amendment: no write is refused
+    # for want of a right, so each error below comes from the request itself.
+    coordinator = make_user(group="government", admin=True)
     owner = make_body("Drafting team", coordinators=[coordinator])
     document = make_document(owner=owner, slug="charter")
     key = version_paragraphs(document.current_version)[1].key
     amendment = propose_amendment(document, coordinator, kind="modify", paragraph=key,
                                   text="New text.", rationale="Clearer.")
+    add_language(document, "fr", coordinator)
     db.session.commit()
     return {
         "values": {"slug": "charter", "lang": "fr", "key": key, "amendment_id": amendment.id,
                    "number": 1},
-        "token": make_token(admin),
+        "token": make_token(coordinator),
     }
 
 
@@ -69,14 +76,14 @@ def _assert_error_shape(response, status, code=None):
 
 def test_every_api_write_is_covered():
     """The sweep below sees the API's write routes (a sanity check of the collection)."""
-    paths = {path for _method, path in API_WRITES}
+    paths = {path for _method, path, _reads in API_WRITES}
     assert "/api/documents/<slug>/amendments" in paths
     assert "/api/amendments/<int:amendment_id>/position" in paths
     assert len(API_WRITES) >= 12
 
 
-@pytest.mark.parametrize(("method", "rule"), API_WRITES)
-def test_api_write_errors_are_json(client, world, method, rule):
+@pytest.mark.parametrize(("method", "rule", "reads_json"), API_WRITES)
+def test_api_write_errors_are_json(client, world, method, rule, reads_json):
     url = _fill(rule, world["values"])
     auth = {"Authorization": f"Bearer {world['token']}"}
 
@@ -91,8 +98,11 @@ def test_api_write_errors_are_json(client, world, method, rule):
     for raw in (b'{"text": ', b"[1, 2]", b'"text"', b"null", b"\xff\xfe", b""):
         response = client.open(url, method=method, data=raw, content_type="application/json",
                                headers=auth)
-        assert response.status_code in {400, 415}, (raw, response.status_code, response.data[:200])
-        _assert_error_shape(response, response.status_code)
+        if reads_json and raw:  # a body sent must parse, or its data would be lost silently
+            assert response.status_code in {400, 415}, (raw, response.status_code, response.data[:200])
+        if response.status_code >= 400:
+            _assert_error_shape(response, response.status_code)
+        assert response.status_code < 500
 
     # A body over MAX_CONTENT_LENGTH: 413 too_large.
     client.application.config["MAX_CONTENT_LENGTH"] = 2048
@@ -102,8 +112,8 @@ def test_api_write_errors_are_json(client, world, method, rule):
     _assert_error_shape(response, 413, "too_large")
 
 
-@pytest.mark.parametrize(("method", "rule"), API_WRITES)
-def test_api_wrong_method_is_405_json(client, world, method, rule):
+@pytest.mark.parametrize(("method", "rule", "_reads_json"), API_WRITES)
+def test_api_wrong_method_is_405_json(client, world, method, rule, _reads_json):
     url = _fill(rule, world["values"])
     app = client.application
     allowed = set()

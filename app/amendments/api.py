@@ -133,8 +133,9 @@ def withdraw(amendment_id):
 def rebase(amendment_id):
     user = api_user()
     amendment = queries.get_amendment(amendment_id)
-    data = request.get_json(silent=True) or {}
-    text = data.get("text") if isinstance(data, dict) else None
+    # The body is optional, but one that is sent must parse: a lost `text` would rebase silently.
+    data = json_body() if request.get_data() else {}
+    text = data.get("text")
     if text is not None and not isinstance(text, str):
         raise ValidationError("`text` must be a string.")
     services.rebase_amendment(amendment, user, text)

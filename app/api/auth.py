@@ -35,4 +35,17 @@ def json_body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ValidationError("The request body must be a JSON object.")
+    if _has_nul(data):
+        # PostgreSQL text cannot store NUL characters: refuse them up front, on every database.
+        raise ValidationError("Text may not contain NUL characters.")
     return data
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False

@@ -1,9 +1,18 @@
 """The API's own routes: its description."""
 
-from flask import jsonify
+from flask import current_app, jsonify, request
 
 from app.api import bp
 from app.api.openapi import spec
+from app.core.errors import TooLarge
+
+
+@bp.before_request
+def refuse_oversized_body():
+    """413 for a body over MAX_CONTENT_LENGTH, also where the endpoint would not read it."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        raise TooLarge(f"The request body is larger than the limit of {limit // 1024} KiB.")
 
 
 @bp.route("/openapi.json")

@@ -4,7 +4,7 @@ from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as NotFoundError
 
-from app.core.errors import DomainError
+from app.core.errors import DomainError, ValidationError
 from app.documents.hooks import languages
 from app.documents.queries import list_documents
 from app.main import bp
@@ -14,6 +14,16 @@ from app.main import bp
 def index():
     documents = [(document, languages(document)) for document in list_documents()]
     return render_template("main/index.html", documents=documents)
+
+
+@bp.before_app_request
+def refuse_nul_characters():
+    """No text may hold a NUL character (PostgreSQL text cannot store one): a clear 400."""
+    fields = list(request.args.items(multi=True))
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        fields += request.form.items(multi=True)
+    if any("\x00" in value for _name, value in fields):
+        raise ValidationError("The request contains a NUL character, which no text may hold.")
 
 
 def _wants_json() -> bool:

@@ -98,9 +98,10 @@ def put_translation(slug, lang, key):
 def review_translation(slug, lang, key):
     user = api_user()
     document = get_document(slug)
-    data = request.get_json(silent=True) or {}
+    # The body is optional, but one that is sent must parse: a lost `version` skips the check.
+    data = json_body() if request.get_data() else {}
     translation = services.review_translation(
-        document, lang, key, user, expected_version=data.get("version") if isinstance(data, dict) else None,
+        document, lang, key, user, expected_version=data.get("version"),
     )
     db.session.commit()
     return jsonify({"key": key, "lang": translation.lang, "state": "reviewed",
