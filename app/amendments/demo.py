@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.amendments import services
+from app.amendments import proceedings, services
 from app.amendments.queries import bodies_of
 from app.documents.models import Document
 from app.extensions import db
@@ -90,10 +90,10 @@ def load_demo(drafts_dir: Path) -> None:
     for user in (people["amina"], people["karim"], people["olga"], people["mei"]):
         services.set_position(by_civil, user, "support")
     services.set_position(by_civil, people["sophie"], "oppose")
-    services.add_comment(
+    proceedings.add_comment(
         by_government, people["karim"],
         "Civil society agrees on the aim, but *shall* without a review mechanism is hollow.",
     )
-    services.set_paragraph_status(document, people["amina"], first.key, "bracketed",
+    proceedings.set_paragraph_status(document, people["amina"], first.key, "bracketed",
                                   "Wording under negotiation")
-    services.set_paragraph_status(document, people["amina"], paragraphs[0].key, "agreed")
+    proceedings.set_paragraph_status(document, people["amina"], paragraphs[0].key, "agreed")

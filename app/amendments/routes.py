@@ -6,7 +6,7 @@ from functools import wraps
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.amendments import bp, queries, services
+from app.amendments import bp, proceedings, queries, services
 from app.amendments.forms import ProposeForm, RebaseForm, speaking_choices
 from app.amendments.models import KINDS, PARAGRAPH_STATUSES, STANCES, STATUSES
 from app.core.errors import DomainError, Forbidden
@@ -211,7 +211,7 @@ def rebase(amendment_id):
 def comment(amendment_id):
     amendment = queries.get_amendment(amendment_id)
     return _act(
-        lambda: services.add_comment(amendment, current_user, request.form.get("text", ""),
+        lambda: proceedings.add_comment(amendment, current_user, request.form.get("text", ""),
                                      request.form.get("on_behalf_of") or None),
         _back(amendment_id) + "#comments", "Comment posted.",
     )
@@ -243,7 +243,7 @@ def paragraph_status(slug, key):
         back = url_for("amendments.paragraph", slug=slug, key=key)
     status = request.form.get("status", "")
     return _act(
-        lambda: services.set_paragraph_status(document, current_user, key, status,
+        lambda: proceedings.set_paragraph_status(document, current_user, key, status,
                                               request.form.get("note", "")),
         back, f"Paragraph marked {PARAGRAPH_STATUSES.get(status, status)}.",
     )
@@ -254,7 +254,7 @@ def paragraph_status(slug, key):
 def period(slug):
     document = get_document(slug)
     open_ = request.form.get("period") == "open"
-    return _act(lambda: services.set_amendment_period(document, current_user, open_=open_),
+    return _act(lambda: proceedings.set_amendment_period(document, current_user, open_=open_),
                 url_for("amendments.index", slug=slug),
                 "The amendment period is open." if open_ else "The amendment period is closed.")
 

@@ -1,4 +1,4 @@
-"""Proposing, weighing, deciding and rebasing amendments; paragraph statuses; comments.
+"""Proposing, weighing, deciding and rebasing amendments (the deliberation around them: proceedings.py).
 
 Every function takes the acting user and checks permission on that very amendment and
 document, so the pages, the API and the command line share one set of rules. Nothing here
@@ -8,27 +8,29 @@ commits: the caller commits once.
 import logging
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.amendments.models import (
     KINDS,
-    PARAGRAPH_STATUSES,
     PENDING,
     STANCES,
     Amendment,
-    AmendmentComment,
-    ParagraphStatus,
     Position,
     attribution,
 )
 from app.amendments.rebase import rebase_text
-from app.bodies.queries import body_by_slug, is_member
-from app.core import signals
-from app.core.errors import Conflict, Forbidden, NotFound, TooLarge, ValidationError
+from app.amendments.rules import (
+    check_length,
+    clean,
+    current_paragraphs,
+    require_decider,
+    require_open,
+    require_participant,
+    speaking_for,
+)
+from app.core.errors import Conflict, Forbidden, TooLarge, ValidationError
 from app.core.timeutil import utcnow
-from app.documents import permissions
 from app.documents.models import Version
 from app.documents.services import append_version, new_paragraph_key
 from app.documents.splitting import split_paragraphs
@@ -37,57 +39,6 @@ from app.extensions import db
 log = logging.getLogger(__name__)
 
 RATIONALE_MAX = 5000
-
-
-# --- helpers -------------------------------------------------------------------------------
-
-def _require_participant(user) -> None:
-    if not permissions.can_participate(user):
-        raise Forbidden("Log in to take part.")
-
-
-def _require_decider(user, document) -> None:
-    if not permissions.can_decide(user, document):
-        raise Forbidden(
-            "Only coordinators of the body that owns this document and administrators may decide."
-        )
-
-
-def _clean(text) -> str:
-    return str(text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
-
-
-def _check_length(text: str, what: str) -> None:
-    limit = current_app.config["AMENDMENT_MAX_TEXT"]
-    if len(text) > limit:
-        raise TooLarge(f"The {what} has {len(text)} characters; the limit is {limit}.")
-
-
-def _speaking_for(user, on_behalf_of):
-    """The body a contribution speaks for (by slug), checked against active membership now."""
-    if not on_behalf_of:
-        return None
-    body = on_behalf_of if hasattr(on_behalf_of, "slug") else body_by_slug(str(on_behalf_of))
-    if body is None:
-        raise ValidationError(f"No body {on_behalf_of!r}.", code="unknown_body")
-    if not is_member(user, body.id):
-        raise Forbidden(f"You can speak on behalf of {body.name} only as an active member.")
-    return body
-
-
-def _current(document) -> tuple[Version, list[str], list[str]]:
-    version = document.current_version
-    if version is None:
-        raise ValidationError("The document has no version yet.")
-    return version, [p.key for p in version.paragraphs], [p.text for p in version.paragraphs]
-
-
-def _require_open(document) -> None:
-    if document.status != "open":
-        raise Conflict(
-            f"{document.title} is not open for amendments (status: {document.status_label}).",
-            code="document_closed",
-        )
 
 
 # --- proposing -----------------------------------------------------------------------------
@@ -101,18 +52,18 @@ def propose_amendment(
     `version` (a version number) is the text the proposer saw; when the paragraph changed
     since, the proposal is refused with today's text rather than stored against stale text.
     """
-    _require_participant(user)
-    _require_open(document)
+    require_participant(user)
+    require_open(document)
     if kind not in KINDS:
         raise ValidationError(f"Unknown kind {kind!r}; use modify, insert or delete.", code="bad_kind")
-    text, rationale = _clean(text), _clean(rationale)
+    text, rationale = clean(text), clean(rationale)
     if not rationale:
         raise ValidationError("Give a rationale: why should the text change?", code="rationale_required")
     if len(rationale) > RATIONALE_MAX:
         raise TooLarge(f"The rationale has {len(rationale)} characters; the limit is {RATIONALE_MAX}.")
-    _check_length(text, "proposed text")
-    body = _speaking_for(user, on_behalf_of)
-    current, keys, texts = _current(document)
+    check_length(text, "proposed text")
+    body = speaking_for(user, on_behalf_of)
+    current, keys, texts = current_paragraphs(document)
 
     if kind == "insert":
         anchor = after if after not in ("", "^") else None
@@ -184,12 +135,12 @@ def _require_weighable(amendment: Amendment) -> None:
     if amendment.status != "proposed":
         raise Conflict(f"Amendment #{amendment.id} is {amendment.status_label.lower()}: "
                        "positions are taken only on proposed amendments.", code="not_pending")
-    _require_open(amendment.document)
+    require_open(amendment.document)
 
 
 def set_position(amendment: Amendment, user, stance: str) -> Position:
     """Take or change the user's one position (an upsert: parallel requests leave one row)."""
-    _require_participant(user)
+    require_participant(user)
     if stance not in STANCES:
         raise ValidationError("The stance must be support, oppose or abstain.", code="bad_stance")
     _require_weighable(amendment)
@@ -218,7 +169,7 @@ def set_position(amendment: Amendment, user, stance: str) -> Position:
 
 def withdraw_position(amendment: Amendment, user) -> bool:
     """Withdraw the user's position; True when there was one."""
-    _require_participant(user)
+    require_participant(user)
     _require_weighable(amendment)
     result = db.session.execute(
         delete(Position).where(Position.amendment_id == amendment.id, Position.user_id == user.id)
@@ -246,7 +197,7 @@ def _decide(amendment: Amendment, user, status: str) -> None:
 
 
 def _require_decidable(amendment: Amendment, user) -> None:
-    _require_decider(user, amendment.document)
+    require_decider(user, amendment.document)
     if amendment.document.status == "adopted":
         raise Conflict("The document is adopted; its amendments are closed.", code="document_adopted")
 
@@ -265,7 +216,7 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
         raise Conflict(f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
                        code="not_pending")
     document = amendment.document
-    current, keys, texts = _current(document)
+    current, keys, texts = current_paragraphs(document)
     key = amendment.paragraph_key
 
     if key is not None and key not in keys:
@@ -333,7 +284,7 @@ def reject_amendment(amendment: Amendment, user) -> Amendment:
 
 
 def withdraw_amendment(amendment: Amendment, user) -> Amendment:
-    _require_participant(user)
+    require_participant(user)
     if user.id != amendment.proposer_id:
         raise Forbidden("Only the proposer can withdraw an amendment.")
     if amendment.status not in PENDING:
@@ -348,14 +299,14 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
 
     Without `text` the change is carried over automatically where it applies cleanly.
     """
-    _require_participant(user)
+    require_participant(user)
     if user.id != amendment.proposer_id:
         raise Forbidden("Only the proposer can rebase an amendment.")
     if amendment.status not in PENDING:
         raise Conflict(f"Amendment #{amendment.id} is {amendment.status_label.lower()}.",
                        code="not_pending")
     document = amendment.document
-    current, keys, texts = _current(document)
+    current, keys, texts = current_paragraphs(document)
     key = amendment.paragraph_key
     if key is not None and key not in keys:
         amendment.status = "superseded"
@@ -366,7 +317,7 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
         raise Conflict("The amendment is already written against today's text.", code="up_to_date")
     today = texts[keys.index(key)] if key is not None else ""
     if amendment.kind == "modify":
-        new_text = _clean(text) if text is not None else rebase_text(
+        new_text = clean(text) if text is not None else rebase_text(
             amendment.base_text, amendment.text, today)
         if new_text is None:
             raise ValidationError("The change does not apply to today's text by itself; "
@@ -375,12 +326,12 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
             raise ValidationError("The proposed text is empty.", code="empty_text")
         if new_text == today.strip():
             raise ValidationError("The proposed text is the same as today's paragraph.", code="unchanged")
-        _check_length(new_text, "proposed text")
+        check_length(new_text, "proposed text")
     elif amendment.kind == "insert":
-        new_text = _clean(text) if text is not None else amendment.text
+        new_text = clean(text) if text is not None else amendment.text
         if not new_text:
             raise ValidationError("The new paragraph is empty.", code="empty_text")
-        _check_length(new_text, "proposed text")
+        check_length(new_text, "proposed text")
     else:
         new_text = ""
     amendment.base_text = today
@@ -393,71 +344,3 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
     return amendment
 
 
-# --- document period, paragraph status, comments -----------------------------------------
-
-def set_amendment_period(document, user, *, open_: bool) -> None:
-    """Open (from drafting or closed) or close (from open) the amendment period."""
-    _require_participant(user)
-    _require_decider(user, document)
-    if open_:
-        if document.status not in ("drafting", "closed", "open"):
-            raise Conflict(f"A document with status {document.status_label} cannot be reopened.",
-                           code="bad_status")
-        document.status = "open"
-    else:
-        if document.status not in ("open", "closed"):
-            raise Conflict("Only an open document can be closed.", code="bad_status")
-        document.status = "closed"
-
-
-def set_paragraph_status(document, user, key: str, status: str, note: str = "") -> ParagraphStatus:
-    _require_participant(user)
-    _require_decider(user, document)
-    if status not in PARAGRAPH_STATUSES:
-        raise ValidationError("The status must be open, bracketed, agreed_ad_ref or agreed.",
-                              code="bad_status")
-    _, keys, _ = _current(document)
-    if key not in keys:
-        raise NotFound(f"The document has no paragraph {key!r}.")
-    note = _clean(note)
-    if len(note) > 300:
-        raise TooLarge("A status note has at most 300 characters.")
-    row = ParagraphStatus(document_id=document.id, paragraph_key=key, status=status, note=note,
-                          set_by_id=user.id)
-    db.session.add(row)
-    db.session.flush()
-    return row
-
-
-def add_comment(amendment: Amendment, user, text: str, on_behalf_of=None) -> AmendmentComment:
-    _require_participant(user)
-    text = _clean(text)
-    if not text:
-        raise ValidationError("The comment is empty.", code="empty_text")
-    _check_length(text, "comment")
-    body = _speaking_for(user, on_behalf_of)
-    comment = AmendmentComment(amendment_id=amendment.id, author_id=user.id, text=text,
-                               on_behalf_body_id=body.id if body else None)
-    db.session.add(comment)
-    db.session.flush()
-    return comment
-
-
-# --- reactions to new versions -------------------------------------------------------------
-
-@signals.version_created.connect
-def supersede_orphans(document, version=None, previous=None, **_):
-    """Pending amendments whose paragraph (or insert anchor) the new version dropped are superseded."""
-    if version is None:
-        return
-    keys = {p.key for p in version.paragraphs}
-    orphans = db.session.scalars(
-        select(Amendment).where(
-            Amendment.document_id == document.id, Amendment.status.in_(PENDING),
-            Amendment.paragraph_key.is_not(None), Amendment.paragraph_key.not_in(keys),
-        )
-    ).all()
-    now = utcnow()
-    for amendment in orphans:
-        amendment.status = "superseded"
-        amendment.updated_at = now

@@ -1,0 +1,59 @@
+"""Checks shared by every amendment service: who may act, and what text is acceptable."""
+
+from flask import current_app
+
+from app.bodies.queries import body_by_slug, is_member
+from app.core.errors import Conflict, Forbidden, TooLarge, ValidationError
+from app.documents import permissions
+from app.documents.models import Version
+
+
+def require_participant(user) -> None:
+    if not permissions.can_participate(user):
+        raise Forbidden("Log in to take part.")
+
+
+def require_decider(user, document) -> None:
+    if not permissions.can_decide(user, document):
+        raise Forbidden(
+            "Only coordinators of the body that owns this document and administrators may decide."
+        )
+
+
+def clean(text) -> str:
+    return str(text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def check_length(text: str, what: str) -> None:
+    limit = current_app.config["AMENDMENT_MAX_TEXT"]
+    if len(text) > limit:
+        raise TooLarge(f"The {what} has {len(text)} characters; the limit is {limit}.")
+
+
+def speaking_for(user, on_behalf_of):
+    """The body a contribution speaks for (by slug), checked against active membership now."""
+    if not on_behalf_of:
+        return None
+    body = on_behalf_of if hasattr(on_behalf_of, "slug") else body_by_slug(str(on_behalf_of))
+    if body is None:
+        raise ValidationError(f"No body {on_behalf_of!r}.", code="unknown_body")
+    if not is_member(user, body.id):
+        raise Forbidden(f"You can speak on behalf of {body.name} only as an active member.")
+    return body
+
+
+def current_paragraphs(document) -> tuple[Version, list[str], list[str]]:
+    version = document.current_version
+    if version is None:
+        raise ValidationError("The document has no version yet.")
+    return version, [p.key for p in version.paragraphs], [p.text for p in version.paragraphs]
+
+
+def require_open(document) -> None:
+    if document.status != "open":
+        raise Conflict(
+            f"{document.title} is not open for amendments (status: {document.status_label}).",
+            code="document_closed",
+        )
+
+
