@@ -44,7 +44,9 @@ def create_app(config: type[Config] = Config, overrides: dict | None = None) -> 
 
 def _configure_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
 
 
 def _init_extensions(app: Flask) -> None:

@@ -29,7 +29,9 @@ def _postgres_url() -> str | None:
         return None
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
-        url = re.sub(r"/([^/?]+)(\?|$)", lambda m: f"/{m.group(1)}_{worker}{m.group(2)}", url, count=1)
+        url = re.sub(
+            r"/([^/?]+)(\?|$)", lambda m: f"/{m.group(1)}_{worker}{m.group(2)}", url, count=1
+        )
     return database_url(url)
 
 
@@ -116,13 +118,24 @@ def make_user(app):
 
     counter = {"n": 0}
 
-    def factory(group="civil_society", email=None, admin=False, country="KE", name=None,
-                organization="Test organization", password=DEFAULT_PASSWORD):
+    def factory(
+        group="civil_society",
+        email=None,
+        admin=False,
+        country="KE",
+        name=None,
+        organization="Test organization",
+        password=DEFAULT_PASSWORD,
+    ):
         counter["n"] += 1
         n = counter["n"]
         user = register_user(
-            email=email or f"user{n}-{group}@example.org", name=name or f"Person {n}",
-            password=password, group=group, country=country, organization=organization,
+            email=email or f"user{n}-{group}@example.org",
+            name=name or f"Person {n}",
+            password=password,
+            group=group,
+            country=country,
+            organization=organization,
             is_admin=admin,
         )
         db.session.commit()
@@ -163,11 +176,22 @@ def make_body(app):
     from app.bodies.models import COORDINATOR, MEMBER, Body, Membership
     from app.documents.services import slugify
 
-    def factory(name="Drafting team", kind="team", team_role="drafting", members=(), coordinators=(),
-                is_open=None, slug=None):
+    def factory(
+        name="Drafting team",
+        kind="team",
+        team_role="drafting",
+        members=(),
+        coordinators=(),
+        is_open=None,
+        slug=None,
+    ):
         body = Body(
-            slug=slug or slugify(name), name=name, kind=kind, team_role=team_role,
-            purpose=f"Purpose of {name}", is_open=(kind != "team") if is_open is None else is_open,
+            slug=slug or slugify(name),
+            name=name,
+            kind=kind,
+            team_role=team_role,
+            purpose=f"Purpose of {name}",
+            is_open=(kind != "team") if is_open is None else is_open,
         )
         db.session.add(body)
         db.session.flush()
@@ -194,12 +218,24 @@ def make_document(app):
     """make_document(paragraphs=None, title=None, owner=None, status="open", language="en") -> Document."""
     from app.documents.services import create_document
 
-    def factory(paragraphs=None, title=None, owner=None, status="open", language="en", slug=None,
-                author=None):
+    def factory(
+        paragraphs=None,
+        title=None,
+        owner=None,
+        status="open",
+        language="en",
+        slug=None,
+        author=None,
+    ):
         paragraphs = list(paragraphs or SAMPLE_PARAGRAPHS)
         document = create_document(
-            title=title or paragraphs[0].lstrip("# ").strip(), markdown="\n\n".join(paragraphs),
-            language=language, owner=owner, status=status, slug=slug, author=author,
+            title=title or paragraphs[0].lstrip("# ").strip(),
+            markdown="\n\n".join(paragraphs),
+            language=language,
+            owner=owner,
+            status=status,
+            slug=slug,
+            author=author,
         )
         db.session.commit()
         return document
@@ -235,8 +271,13 @@ def pytest_runtest_setup(item):
 
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -267,7 +308,8 @@ def browser():
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-            headless=True, args=CHROMIUM_ARGS,
+            headless=True,
+            args=CHROMIUM_ARGS,
         )
         try:
             yield instance

@@ -22,7 +22,9 @@ def _fresh_database_uris(tmp_path):
         import psycopg
 
         name = f"agora_migrations_{uuid.uuid4().hex[:8]}"
-        admin = database_url(base).replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
+        admin = (
+            database_url(base).replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0]
+        )
         with psycopg.connect(admin + "/postgres", autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         try:
@@ -38,7 +40,9 @@ def test_migrations_match_models(tmp_path):
         with app.app_context():
             upgrade()
             with db.engine.connect() as conn:
-                context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include_object})
+                context = MigrationContext.configure(
+                    conn, opts={"compare_type": True, "include_object": include_object}
+                )
                 drift = compare_metadata(context, db.metadata)
             db.engine.dispose()
         assert drift == [], f"models and migrations differ on {uri.split(':')[0]}: {drift}"

@@ -44,13 +44,19 @@ def world(app, make_user, make_body, make_document, make_token):
     owner = make_body("Drafting team", coordinators=[coordinator])
     document = make_document(owner=owner, slug="charter")
     key = version_paragraphs(document.current_version)[1].key
-    amendment = propose_amendment(document, coordinator, kind="modify", paragraph=key,
-                                  text="New text.", rationale="Clearer.")
+    amendment = propose_amendment(
+        document, coordinator, kind="modify", paragraph=key, text="New text.", rationale="Clearer."
+    )
     add_language(document, "fr", coordinator)
     db.session.commit()
     return {
-        "values": {"slug": "charter", "lang": "fr", "key": key, "amendment_id": amendment.id,
-                   "number": 1},
+        "values": {
+            "slug": "charter",
+            "lang": "fr",
+            "key": key,
+            "amendment_id": amendment.id,
+            "number": 1,
+        },
         "token": make_token(coordinator),
     }
 
@@ -92,14 +98,21 @@ def test_api_write_errors_are_json(client, world, method, rule, reads_json):
     # A wrong token is no token.
     _assert_error_shape(
         client.open(url, method=method, json={}, headers={"Authorization": "Bearer nope"}),
-        401, "unauthenticated")
+        401,
+        "unauthenticated",
+    )
 
     # Malformed JSON and JSON that is not an object: 400 with a message.
     for raw in (b'{"text": ', b"[1, 2]", b'"text"', b"null", b"\xff\xfe", b""):
-        response = client.open(url, method=method, data=raw, content_type="application/json",
-                               headers=auth)
+        response = client.open(
+            url, method=method, data=raw, content_type="application/json", headers=auth
+        )
         if reads_json and raw:  # a body sent must parse, or its data would be lost silently
-            assert response.status_code in {400, 415}, (raw, response.status_code, response.data[:200])
+            assert response.status_code in {400, 415}, (
+                raw,
+                response.status_code,
+                response.data[:200],
+            )
         if response.status_code >= 400:
             _assert_error_shape(response, response.status_code)
         assert response.status_code < 500
@@ -107,8 +120,9 @@ def test_api_write_errors_are_json(client, world, method, rule, reads_json):
     # A body over MAX_CONTENT_LENGTH: 413 too_large.
     client.application.config["MAX_CONTENT_LENGTH"] = 2048
     big = b'{"text": "' + b"x" * 4096 + b'"}'
-    response = client.open(url, method=method, data=big, content_type="application/json",
-                           headers=auth)
+    response = client.open(
+        url, method=method, data=big, content_type="application/json", headers=auth
+    )
     _assert_error_shape(response, 413, "too_large")
 
 
@@ -134,15 +148,23 @@ def test_api_wrong_method_is_405_json(client, world, method, rule, _reads_json):
         _assert_error_shape(response, response.status_code)
 
 
-@pytest.mark.parametrize("url", [
-    "/api/nothing-here", "/api/documents/nothing-here", "/api/documents/charter/versions/9",
-    "/api/amendments/999999", "/api/documents/charter/translations/xx-nope",
-    "/api/documents/charter/amendments/../../etc", "/api/bodies/%3Cscript%3E",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/nothing-here",
+        "/api/documents/nothing-here",
+        "/api/documents/charter/versions/9",
+        "/api/amendments/999999",
+        "/api/documents/charter/translations/xx-nope",
+        "/api/documents/charter/amendments/../../etc",
+        "/api/bodies/%3Cscript%3E",
+    ],
+)
 def test_api_not_found_is_404_json(client, world, url):
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-        response = client.open(url, method=method, json={},
-                               headers={"Authorization": f"Bearer {world['token']}"})
+        response = client.open(
+            url, method=method, json={}, headers={"Authorization": f"Bearer {world['token']}"}
+        )
         if method == "GET" or response.status_code in {404, 405}:
             assert response.status_code in {400, 404, 405}, (method, url, response.status_code)
             _assert_error_shape(response, response.status_code)
@@ -150,6 +172,10 @@ def test_api_not_found_is_404_json(client, world, url):
 
 def test_api_get_over_max_content_length_is_413_json(client, world):
     client.application.config["MAX_CONTENT_LENGTH"] = 1024
-    response = client.post("/api/documents", data=b"x" * 5000, content_type="application/json",
-                           headers={"Authorization": f"Bearer {world['token']}"})
+    response = client.post(
+        "/api/documents",
+        data=b"x" * 5000,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {world['token']}"},
+    )
     _assert_error_shape(response, 413, "too_large")

@@ -30,8 +30,28 @@ READ_ONLY_POSTS = {"coedit.preview"}
 
 
 QUERY_PARAMS = (
-    "lang", "from", "to", "page", "q", "by", "status", "group", "mode", "version", "after",
-    "limit", "key", "show", "order", "who", "back", "next", "period", "kind", "rev", "text",
+    "lang",
+    "from",
+    "to",
+    "page",
+    "q",
+    "by",
+    "status",
+    "group",
+    "mode",
+    "version",
+    "after",
+    "limit",
+    "key",
+    "show",
+    "order",
+    "who",
+    "back",
+    "next",
+    "period",
+    "kind",
+    "rev",
+    "text",
 )
 
 
@@ -45,8 +65,15 @@ def _collect_rules():
         module = inspect.getmodule(app.view_functions[rule.endpoint])
         source = inspect.getsource(module) if module else ""
         read = tuple(p for p in QUERY_PARAMS if f'"{p}"' in source)
-        rules.append((rule.rule, rule.endpoint, tuple(methods), read,
-                      {name: type(conv).__name__ for name, conv in rule._converters.items()}))
+        rules.append(
+            (
+                rule.rule,
+                rule.endpoint,
+                tuple(methods),
+                read,
+                {name: type(conv).__name__ for name, conv in rule._converters.items()},
+            )
+        )
     return sorted(rules)
 
 
@@ -65,36 +92,142 @@ GARBAGE_STRINGS = [
 GARBAGE_INTS = ["99999999", "0", "-1", "99999999999999999999", "abc", "1.5", "\u0661\u0662"]
 
 QUERY_VALUES = [
-    "", "<script>alert(1)</script>", "-1", "0", "99999999999999999999", "abc", "1e9",
-    "\u0628\u062d\u062b\u00e9", "x" * 3000, "..%2f", "[]", "null", "%00", "\x00", "\u00b2",
+    "",
+    "<script>alert(1)</script>",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "abc",
+    "1e9",
+    "\u0628\u062d\u062b\u00e9",
+    "x" * 3000,
+    "..%2f",
+    "[]",
+    "null",
+    "%00",
+    "\x00",
+    "\u00b2",
 ]
 # Tried one parameter at a time (the others absent), for parameters the view's module reads.
 SINGLE_QUERY_VALUES = ["99999999999999999999", "-99999999999999999999", "\u00b2", "abc", "x" * 3000]
 
 FORM_FIELDS = (
-    "after", "back", "body", "by", "confirm", "country", "current", "description", "document",
-    "email", "file", "from", "group", "kind", "lang", "language", "limit", "markdown",
-    "max_per_group", "message", "min_north", "min_south", "mode", "name", "next", "nomination",
-    "nomination_ends_at", "note", "on_behalf_of", "order", "organization", "owner", "page",
-    "paragraph", "parent_id", "password", "period", "q", "rationale", "rev", "role", "seats",
-    "show", "stance", "status", "text", "title", "to", "token_name", "user_id", "version",
-    "voting_ends_at", "voting_starts_at", "who", "base_rev", "edits", "peers", "doc", "key",
+    "after",
+    "back",
+    "body",
+    "by",
+    "confirm",
+    "country",
+    "current",
+    "description",
+    "document",
+    "email",
+    "file",
+    "from",
+    "group",
+    "kind",
+    "lang",
+    "language",
+    "limit",
+    "markdown",
+    "max_per_group",
+    "message",
+    "min_north",
+    "min_south",
+    "mode",
+    "name",
+    "next",
+    "nomination",
+    "nomination_ends_at",
+    "note",
+    "on_behalf_of",
+    "order",
+    "organization",
+    "owner",
+    "page",
+    "paragraph",
+    "parent_id",
+    "password",
+    "period",
+    "q",
+    "rationale",
+    "rev",
+    "role",
+    "seats",
+    "show",
+    "stance",
+    "status",
+    "text",
+    "title",
+    "to",
+    "token_name",
+    "user_id",
+    "version",
+    "voting_ends_at",
+    "voting_starts_at",
+    "who",
+    "base_rev",
+    "edits",
+    "peers",
+    "doc",
+    "key",
 )
 FORM_VALUES = [
-    "", "<script>alert(1)</script>", "-1", "99999999999999999999", "not a number", "\u00b2", "nul\x00byte",
-    "\u0628\u062d\u062b \u00e9t\u00e9 \u6f22\u5b57", "2026-13-45T99:99",
+    "",
+    "<script>alert(1)</script>",
+    "-1",
+    "99999999999999999999",
+    "not a number",
+    "\u00b2",
+    "nul\x00byte",
+    "\u0628\u062d\u062b \u00e9t\u00e9 \u6f22\u5b57",
+    "2026-13-45T99:99",
 ]
 # Oversized values, above every text limit (50,000 characters for messages), in the text fields.
 OVERSIZED = "x" * 60_000
-LONG_FIELDS = ("text", "rationale", "message", "title", "markdown", "name", "description", "note",
-               "organization", "email", "password", "token_name")
+LONG_FIELDS = (
+    "text",
+    "rationale",
+    "message",
+    "title",
+    "markdown",
+    "name",
+    "description",
+    "note",
+    "organization",
+    "email",
+    "password",
+    "token_name",
+)
 JSON_FIELDS = (
-    "kind", "paragraph", "after", "text", "rationale", "on_behalf_of", "stance", "title",
-    "markdown", "language", "owner", "status", "lang", "message", "version", "rev", "name",
+    "kind",
+    "paragraph",
+    "after",
+    "text",
+    "rationale",
+    "on_behalf_of",
+    "stance",
+    "title",
+    "markdown",
+    "language",
+    "owner",
+    "status",
+    "lang",
+    "message",
+    "version",
+    "rev",
+    "name",
 )
 JSON_WRONG_VALUES = [
-    ["a", 1], {"nested": {"deeper": [1, {"x": None}]}}, 12345, -1, 1.5, None, True,
-    "", 99999999999999999999,
+    ["a", 1],
+    {"nested": {"deeper": [1, {"x": None}]}},
+    12345,
+    -1,
+    1.5,
+    None,
+    True,
+    "",
+    99999999999999999999,
 ]
 
 
@@ -106,19 +239,35 @@ def _bodies():
         bodies.append((f"form={value[:20]!r}", {"data": data}))
     bodies.append(("form-oversized", {"data": {field: OVERSIZED for field in LONG_FIELDS}}))
     bodies.append(("json-oversized", {"json": {field: OVERSIZED for field in LONG_FIELDS}}))
-    bodies.append(("form-file", {"data": lambda: {
-        "file": (io.BytesIO(b"\xff\xfe<not xml"), "garbage.xlf"), "version": "2", "lang": "fr"},
-        "content_type": "multipart/form-data"}))
+    bodies.append(
+        (
+            "form-file",
+            {
+                "data": lambda: {
+                    "file": (io.BytesIO(b"\xff\xfe<not xml"), "garbage.xlf"),
+                    "version": "2",
+                    "lang": "fr",
+                },
+                "content_type": "multipart/form-data",
+            },
+        )
+    )
     bodies.append(("form-repeated", {"data": MultiDict([(f, "a") for f in FORM_FIELDS] * 2)}))
     for payload in ([], ["a", "b"], "a string", 42, None, {"a": {"b": {"c": {"d": []}}}}):
         bodies.append((f"json={json.dumps(payload)[:20]}", {"json": payload}))
     for value in JSON_WRONG_VALUES:
-        bodies.append((f"json-fields={json.dumps(value)[:20]}",
-                       {"json": {field: value for field in JSON_FIELDS}}))
-    bodies.append(("json-malformed", {"data": b'{"text": "unterminated',
-                                      "content_type": "application/json"}))
-    bodies.append(("json-not-utf8", {"data": b'{"text": "\xff\xfe"}',
-                                     "content_type": "application/json"}))
+        bodies.append(
+            (
+                f"json-fields={json.dumps(value)[:20]}",
+                {"json": {field: value for field in JSON_FIELDS}},
+            )
+        )
+    bodies.append(
+        ("json-malformed", {"data": b'{"text": "unterminated', "content_type": "application/json"})
+    )
+    bodies.append(
+        ("json-not-utf8", {"data": b'{"text": "\xff\xfe"}', "content_type": "application/json"})
+    )
     return bodies
 
 
@@ -177,11 +326,14 @@ def _valid_values():
     document = db.session.scalar(select(Document).where(Document.slug == "best-practice"))
     assert document is not None, "the demo must import best-practice"
     version = db.session.scalar(
-        select(Version).where(Version.document_id == document.id).order_by(Version.number.desc()))
+        select(Version).where(Version.document_id == document.id).order_by(Version.number.desc())
+    )
     key = db.session.scalar(
-        select(VersionParagraph.key).where(VersionParagraph.version_id == version.id).limit(1))
+        select(VersionParagraph.key).where(VersionParagraph.version_id == version.id).limit(1)
+    )
     lang = db.session.scalar(
-        select(DocumentLanguage.lang).where(DocumentLanguage.document_id == document.id).limit(1))
+        select(DocumentLanguage.lang).where(DocumentLanguage.document_id == document.id).limit(1)
+    )
     participant = db.session.scalar(select(User).where(User.email == "mei@example.org"))
     admin = db.session.scalar(select(User).where(User.email == "admin@example.org"))
     spare_token, _ = create_api_token(participant, "spare")
@@ -235,7 +387,9 @@ def _path_variants(rule, endpoint, converters, values):
     for name, converter in converters.items():
         garbage = GARBAGE_INTS if converter == "IntegerConverter" else GARBAGE_STRINGS
         for value in garbage:
-            variants.append((f"{name}={value[:20]!r}", _fill(rule, converters, {**valid, name: value})))
+            variants.append(
+                (f"{name}={value[:20]!r}", _fill(rule, converters, {**valid, name: value}))
+            )
     return variants
 
 
@@ -291,10 +445,19 @@ class _Sweep:
         if url.startswith("/api/") and status >= 400:
             data = response.get_json(silent=True)
             error = data.get("error") if isinstance(data, dict) else None
-            if not (isinstance(error, dict) and isinstance(error.get("code"), str)
-                    and isinstance(error.get("message"), str) and error["message"]):
-                self.fail(method, url, actor, label,
-                          f"API error {status} without {{error: {{code, message}}}}: {body[:120]!r}")
+            if not (
+                isinstance(error, dict)
+                and isinstance(error.get("code"), str)
+                and isinstance(error.get("message"), str)
+                and error["message"]
+            ):
+                self.fail(
+                    method,
+                    url,
+                    actor,
+                    label,
+                    f"API error {status} without {{error: {{code, message}}}}: {body[:120]!r}",
+                )
 
 
 def _rule_id(rule):
@@ -319,8 +482,12 @@ def test_route_survives_garbage(world, rule):
         sweep.send("GET", f"{valid_url}?lang=fr&lang=ar&from=1&from=2", "anonymous", "repeated")
         for param in read_params:
             for value in SINGLE_QUERY_VALUES:
-                sweep.send("GET", f"{valid_url}?{param}={quote(value)}", "participant",
-                           f"{param}={value[:20]!r}")
+                sweep.send(
+                    "GET",
+                    f"{valid_url}?{param}={quote(value)}",
+                    "participant",
+                    f"{param}={value[:20]!r}",
+                )
 
     for method in sorted(set(methods) & WRITE_METHODS):
         with app.app_context():
@@ -330,11 +497,21 @@ def test_route_survives_garbage(world, rule):
             if endpoint in ANONYMOUS_WRITES_ALLOWED | READ_ONLY_POSTS:
                 continue
             if 200 <= response.status_code < 300:
-                sweep.fail(method, valid_url, "anonymous", label,
-                           f"anonymous write answered {response.status_code}")
+                sweep.fail(
+                    method,
+                    valid_url,
+                    "anonymous",
+                    label,
+                    f"anonymous write answered {response.status_code}",
+                )
             elif 300 <= response.status_code < 400 and "/login" not in response.location:
-                sweep.fail(method, valid_url, "anonymous", label,
-                           f"anonymous write redirected to {response.location}, not to login")
+                sweep.fail(
+                    method,
+                    valid_url,
+                    "anonymous",
+                    label,
+                    f"anonymous write redirected to {response.location}, not to login",
+                )
         if endpoint not in ANONYMOUS_WRITES_ALLOWED:
             with app.app_context():
                 after = _row_counts()
@@ -348,8 +525,8 @@ def test_route_survives_garbage(world, rule):
             sweep.send(method, url, "participant", label, data={"text": "hello"})
 
     assert not sweep.failures, f"{len(sweep.failures)} of {sweep.requests} requests failed:\n" + (
-        "\n".join(sweep.failures[:40]))
-
+        "\n".join(sweep.failures[:40])
+    )
 
 
 def test_valid_values_reach_real_pages(world):

@@ -27,11 +27,22 @@ def _payloads(event):
     for field in ("doc", "lang", "mode", "client_id", "m", "edits", "offset", "end"):
         for value in WRONG_VALUES:
             payloads.append({**base, field: value})
-    for edit in (None, 5, "x", {}, {"n": "0", "delta": "=1"}, {"n": 0, "delta": 5},
-                 {"n": -1, "delta": "=1"}, {"n": 0, "delta": "=99999\t+abc"},
-                 {"n": 0, "delta": "+%ZZ%\t-1"}, {"n": 0, "delta": "?bad\tdelta"},
-                 {"n": 0, "delta": "-99999"}, {"n": 0, "delta": "=-5"},
-                 {"n": 2**62, "delta": "+x"}, {"n": 0, "delta": "+" + "x" * 300_000}):
+    for edit in (
+        None,
+        5,
+        "x",
+        {},
+        {"n": "0", "delta": "=1"},
+        {"n": 0, "delta": 5},
+        {"n": -1, "delta": "=1"},
+        {"n": 0, "delta": "=99999\t+abc"},
+        {"n": 0, "delta": "+%ZZ%\t-1"},
+        {"n": 0, "delta": "?bad\tdelta"},
+        {"n": 0, "delta": "-99999"},
+        {"n": 0, "delta": "=-5"},
+        {"n": 2**62, "delta": "+x"},
+        {"n": 0, "delta": "+" + "x" * 300_000},
+    ):
         payloads.append({**base, "edits": [edit]})
     payloads.append({**base, "edits": [{"n": 0, "delta": "+a"}] * 1001})
     return payloads
@@ -71,8 +82,10 @@ def _check_ack(event, payload, ack, problems):
     if ack.get("ok") is True:
         return
     error = ack.get("error")
-    if ack.get("ok") is not False or not isinstance(error, dict) or not (
-        isinstance(error.get("code"), str) and isinstance(error.get("message"), str)
+    if (
+        ack.get("ok") is not False
+        or not isinstance(error, dict)
+        or not (isinstance(error.get("code"), str) and isinstance(error.get("message"), str))
     ):
         problems.append(f"{label}: ack {repr(ack)[:150]} has no error code and message")
 
@@ -91,15 +104,21 @@ def test_socket_events_answer_garbage_with_error_codes(app, login, team, who):
         for event in EVENTS:
             for payload in _payloads(event):
                 # A valid join first, so that sync and cursor reach their own validation.
-                sock.emit("join", {"doc": DOC, "lang": LANG, "mode": "edit"}, namespace=NAMESPACE,
-                          callback=True)
+                sock.emit(
+                    "join",
+                    {"doc": DOC, "lang": LANG, "mode": "edit"},
+                    namespace=NAMESPACE,
+                    callback=True,
+                )
                 logged = len(catcher.records)
                 ack = sock.emit(event, payload, namespace=NAMESPACE, callback=True)
                 _check_ack(event, payload, ack, problems)
                 for record in catcher.records[logged:]:
                     if record.exc_info:
-                        problems.append(f"{event} {repr(payload)[:100]}: unexpected "
-                                        f"{record.exc_info[0].__name__}: {record.exc_info[1]}")
+                        problems.append(
+                            f"{event} {repr(payload)[:100]}: unexpected "
+                            f"{record.exc_info[0].__name__}: {record.exc_info[1]}"
+                        )
             sock.get_received(NAMESPACE)
     finally:
         logging.getLogger("app").removeHandler(catcher)

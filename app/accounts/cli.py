@@ -27,8 +27,10 @@ def _database_guard(command):
         try:
             return command(*args, **kwargs)
         except (OperationalError, ProgrammingError) as error:
-            _fail(f"The database is not ready ({error.orig.__class__.__name__}); "
-                  "run `flask db upgrade` first.")
+            _fail(
+                f"The database is not ready ({error.orig.__class__.__name__}); "
+                "run `flask db upgrade` first."
+            )
 
     return wrapper
 
@@ -36,10 +38,13 @@ def _database_guard(command):
 @users.command("create")
 @click.argument("email")
 @click.option("--name", required=True, help="Full name, shown publicly.")
-@click.option("--group", required=True, type=click.Choice(sorted(STAKEHOLDER_GROUPS)),
-              help="Stakeholder group.")
-@click.option("--password", default=None,
-              help="Password; asked for (hidden, twice) when omitted.")
+@click.option(
+    "--group",
+    required=True,
+    type=click.Choice(sorted(STAKEHOLDER_GROUPS)),
+    help="Stakeholder group.",
+)
+@click.option("--password", default=None, help="Password; asked for (hidden, twice) when omitted.")
 @click.option("--admin", is_flag=True, help="Make the person an administrator.")
 @click.option("--country", default="CH", show_default=True, help="ISO 3166-1 alpha-2 country code.")
 @click.option("--organization", default="", help="Organization.")
@@ -50,8 +55,13 @@ def create(email, name, group, password, admin, country, organization):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = services.register_user(
-            email=email, name=name, password=password, group=group, country=country.upper(),
-            organization=organization, is_admin=admin,
+            email=email,
+            name=name,
+            password=password,
+            group=group,
+            country=country.upper(),
+            organization=organization,
+            is_admin=admin,
         )
     except DomainError as error:
         _fail(error.message)

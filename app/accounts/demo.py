@@ -12,15 +12,57 @@ DEMO_PASSWORD = "agora-demo-2026"
 
 # (e-mail, name, group, country, organization, is_admin)
 DEMO_PEOPLE = [
-    ("admin@example.org", "Ada Admin", "international_organization", "CH", "Summit secretariat", True),
+    (
+        "admin@example.org",
+        "Ada Admin",
+        "international_organization",
+        "CH",
+        "Summit secretariat",
+        True,
+    ),
     ("amina@example.org", "Amina Njoroge", "civil_society", "KE", "Open Governance Kenya", False),
-    ("lucas@example.org", "Lucas Pereira", "government", "BR", "Ministry of Foreign Affairs, Brazil", False),
+    (
+        "lucas@example.org",
+        "Lucas Pereira",
+        "government",
+        "BR",
+        "Ministry of Foreign Affairs, Brazil",
+        False,
+    ),
     ("mei@example.org", "Mei Tan", "private_sector", "SG", "Straits Digital", False),
-    ("olga@example.org", "Olga Brandt", "international_organization", "AT", "UN Office at Vienna", False),
-    ("karim@example.org", "Karim Haddad", "civil_society", "EG", "Arab Digital Rights Forum", False),
-    ("sophie@example.org", "Sophie Martin", "government", "FR", "Ministère de l’Europe et des Affaires étrangères", False),
+    (
+        "olga@example.org",
+        "Olga Brandt",
+        "international_organization",
+        "AT",
+        "UN Office at Vienna",
+        False,
+    ),
+    (
+        "karim@example.org",
+        "Karim Haddad",
+        "civil_society",
+        "EG",
+        "Arab Digital Rights Forum",
+        False,
+    ),
+    (
+        "sophie@example.org",
+        "Sophie Martin",
+        "government",
+        "FR",
+        "Ministère de l’Europe et des Affaires étrangères",
+        False,
+    ),
     ("priya@example.org", "Priya Raman", "civil_society", "IN", "Community Networks India", False),
-    ("diego@example.org", "Diego Fernández", "civil_society", "AR", "Fundación Datos Abiertos", False),
+    (
+        "diego@example.org",
+        "Diego Fernández",
+        "civil_society",
+        "AR",
+        "Fundación Datos Abiertos",
+        False,
+    ),
     ("aigerim@example.org", "Aigerim Sadykova", "civil_society", "KZ", "Steppe Civic Lab", False),
     ("tomas@example.org", "Tomás Novák", "civil_society", "CZ", "Digital Citizens Prague", False),
     ("grace@example.org", "Grace Mensah", "civil_society", "GH", "West Africa Youth IGF", False),
@@ -35,6 +77,11 @@ def load_demo(drafts_dir: pathlib.Path) -> None:
         if email in existing:
             continue
         register_user(
-            email=email, name=name, password=DEMO_PASSWORD, group=group, country=country,
-            organization=organization, is_admin=is_admin,
+            email=email,
+            name=name,
+            password=DEMO_PASSWORD,
+            group=group,
+            country=country,
+            organization=organization,
+            is_admin=is_admin,
         )

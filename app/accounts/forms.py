@@ -24,13 +24,20 @@ class _DetailsMixin:
 
 class RegisterForm(_DetailsMixin, PageForm):
     name = StringField("Name", validators=[DataRequired("A name is required."), Length(max=120)])
-    email = EmailField("E-mail", validators=[DataRequired("An e-mail address is required."), Length(max=254)])
+    email = EmailField(
+        "E-mail", validators=[DataRequired("An e-mail address is required."), Length(max=254)]
+    )
     password = PasswordField("Password", validators=[DataRequired("Choose a password.")])
     confirm = PasswordField(
         "Repeat the password",
-        validators=[DataRequired("Repeat the password."), EqualTo("password", "The two passwords differ.")],
+        validators=[
+            DataRequired("Repeat the password."),
+            EqualTo("password", "The two passwords differ."),
+        ],
     )
-    group = SelectField("Stakeholder group", validators=[DataRequired("Choose a stakeholder group.")])
+    group = SelectField(
+        "Stakeholder group", validators=[DataRequired("Choose a stakeholder group.")]
+    )
     organization = StringField("Organization", validators=[Length(max=200)])
     country = SelectField("Country", validators=[DataRequired("Choose a country.")])
     submit = SubmitField("Register")
@@ -48,7 +55,9 @@ class LoginForm(PageForm):
 
 class ProfileForm(_DetailsMixin, PageForm):
     name = StringField("Name", validators=[DataRequired("A name is required."), Length(max=120)])
-    group = SelectField("Stakeholder group", validators=[DataRequired("Choose a stakeholder group.")])
+    group = SelectField(
+        "Stakeholder group", validators=[DataRequired("Choose a stakeholder group.")]
+    )
     organization = StringField("Organization", validators=[Length(max=200)])
     country = SelectField("Country", validators=[DataRequired("Choose a country.")])
     submit = SubmitField("Save details")
@@ -59,11 +68,16 @@ class ProfileForm(_DetailsMixin, PageForm):
 
 
 class PasswordForm(PageForm):
-    current = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    current = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
     password = PasswordField("New password", validators=[DataRequired("Choose a new password.")])
     confirm = PasswordField(
         "Repeat the new password",
-        validators=[DataRequired("Repeat the new password."), EqualTo("password", "The two passwords differ.")],
+        validators=[
+            DataRequired("Repeat the new password."),
+            EqualTo("password", "The two passwords differ."),
+        ],
     )
     submit = SubmitField("Change password")
 
@@ -77,8 +91,12 @@ def attach_error(form: PageForm, message: str) -> None:
     """Show a service's message beside the field it is about (or above the form)."""
     lowered = message.lower()
     for field_name, words in (
-        ("email", ("e-mail",)), ("current", ("current password",)), ("password", ("password",)),
-        ("group", ("group",)), ("country", ("country",)), ("organization", ("organization",)),
+        ("email", ("e-mail",)),
+        ("current", ("current password",)),
+        ("password", ("password",)),
+        ("group", ("group",)),
+        ("country", ("country",)),
+        ("organization", ("organization",)),
         ("name", ("name",)),
     ):
         field = getattr(form, field_name, None)

@@ -25,8 +25,11 @@ def _safe_next(target: str | None) -> str:
         target = target.strip()
         parts = urlsplit(target)
         if (
-            target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not parts.scheme and not parts.netloc
+            target.startswith("/")
+            and not target.startswith("//")
+            and "\\" not in target
+            and not parts.scheme
+            and not parts.netloc
         ):
             return target
     return url_for("main.index")
@@ -46,8 +49,11 @@ def register():
     if form.validate_on_submit():
         try:
             user = services.register_user(
-                email=form.email.data, name=form.name.data, password=form.password.data,
-                group=form.group.data, country=form.country.data,
+                email=form.email.data,
+                name=form.name.data,
+                password=form.password.data,
+                group=form.group.data,
+                country=form.country.data,
                 organization=form.organization.data or "",
             )
         except ValidationError as error:
@@ -90,15 +96,21 @@ def logout():
     return redirect(url_for("main.index"))
 
 
-def _profile_page(profile_form=None, password_form=None, token_form=None, new_token=None, status=200):
+def _profile_page(
+    profile_form=None, password_form=None, token_form=None, new_token=None, status=200
+):
     user = current_user._get_current_object()
     if profile_form is None:
         profile_form = ProfileForm(formdata=None, obj=user)
     return render_template(
-        "accounts/profile.html", user=user, profile_form=profile_form,
+        "accounts/profile.html",
+        user=user,
+        profile_form=profile_form,
         password_form=password_form or PasswordForm(formdata=None),
         token_form=token_form or TokenForm(formdata=None),
-        tokens=services.tokens_of(user), new_token=new_token, regions=REGIONS,
+        tokens=services.tokens_of(user),
+        new_token=new_token,
+        regions=REGIONS,
     ), status
 
 
@@ -115,8 +127,11 @@ def update_profile():
     if form.validate_on_submit():
         try:
             services.update_profile(
-                current_user._get_current_object(), name=form.name.data,
-                organization=form.organization.data or "", country=form.country.data, group=form.group.data,
+                current_user._get_current_object(),
+                name=form.name.data,
+                organization=form.organization.data or "",
+                country=form.country.data,
+                group=form.group.data,
             )
         except ValidationError as error:
             db.session.rollback()
@@ -135,7 +150,9 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(
-                current_user._get_current_object(), current=form.current.data, new=form.password.data
+                current_user._get_current_object(),
+                current=form.current.data,
+                new=form.password.data,
             )
         except ValidationError as error:
             db.session.rollback()
@@ -153,7 +170,9 @@ def create_token():
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            token, plain = services.create_api_token(current_user._get_current_object(), form.token_name.data)
+            token, plain = services.create_api_token(
+                current_user._get_current_object(), form.token_name.data
+            )
         except ValidationError as error:
             db.session.rollback()
             form.token_name.errors = [error.message]

@@ -35,17 +35,29 @@ def check_password_strength(password: str, *, email: str = "", name: str = "") -
         raise ValidationError(f"The password must have at least {minimum} characters.")
     lowered = password.lower()
     local = email.split("@")[0].lower()
-    if len(set(password)) < 5 or (local and len(local) >= 4 and local in lowered) or (
-        name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", "")
+    if (
+        len(set(password)) < 5
+        or (local and len(local) >= 4 and local in lowered)
+        or (name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", ""))
     ):
-        raise ValidationError("The password is too easy to guess; choose a longer, less predictable one.")
+        raise ValidationError(
+            "The password is too easy to guess; choose a longer, less predictable one."
+        )
     if lowered in {"password123", "1234567890", "qwertyuiop", "letmein123", "passwordpassword"}:
-        raise ValidationError("The password is too easy to guess; choose a longer, less predictable one.")
+        raise ValidationError(
+            "The password is too easy to guess; choose a longer, less predictable one."
+        )
 
 
 def register_user(
-    *, email: str, name: str, password: str, group: str, country: str,
-    organization: str = "", is_admin: bool = False,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    group: str,
+    country: str,
+    organization: str = "",
+    is_admin: bool = False,
 ) -> User:
     """Create a participant; every registrant takes part at once (no accreditation step)."""
     email = normalize_email(email)
@@ -57,15 +69,21 @@ def register_user(
     if len((organization or "").strip()) > 200:
         raise ValidationError("An organization name has at most 200 characters.")
     if group not in STAKEHOLDER_GROUPS:
-        raise ValidationError(f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}.")
+        raise ValidationError(
+            f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}."
+        )
     if not region_of(country):
         raise ValidationError(f"Unknown country code {country!r}.")
     check_password_strength(password, email=email, name=name)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise ValidationError("An account with this e-mail address already exists.")
     user = User(
-        email=email, name=name, password_hash=hash_password(password), group=group,
-        organization=(organization or "").strip(), is_admin=is_admin,
+        email=email,
+        name=name,
+        password_hash=hash_password(password),
+        group=group,
+        organization=(organization or "").strip(),
+        is_admin=is_admin,
     )
     user.set_country(country)
     db.session.add(user)
@@ -119,7 +137,9 @@ def create_api_token(user: User, name: str = "API token") -> tuple[ApiToken, str
     if len(name) > 80:
         raise ValidationError("A token name has at most 80 characters.")
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, token_hash=_token_hash(plain), prefix=plain[: len(TOKEN_PREFIX) + 4])
+    token = ApiToken(
+        user=user, name=name, token_hash=_token_hash(plain), prefix=plain[: len(TOKEN_PREFIX) + 4]
+    )
     db.session.add(token)
     db.session.flush()
     return token, plain
@@ -139,7 +159,9 @@ def user_for_token(plain: str) -> User | None:
     if not plain or not plain.startswith(TOKEN_PREFIX) or len(plain) > 200:
         return None
     token = db.session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _token_hash(plain), ApiToken.revoked_at.is_(None))
+        select(ApiToken).where(
+            ApiToken.token_hash == _token_hash(plain), ApiToken.revoked_at.is_(None)
+        )
     )
     if token is None:
         return None
@@ -166,9 +188,13 @@ def _mark_token_used(token: ApiToken) -> None:
 
 def tokens_of(user: User) -> list[ApiToken]:
     """The user's tokens, newest first (revoked ones included, marked as such)."""
-    return list(db.session.scalars(
-        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ApiToken)
+            .where(ApiToken.user_id == user.id)
+            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+        )
+    )
 
 
 def update_profile(user: User, *, name: str, organization: str, country: str, group: str) -> User:
@@ -182,7 +208,9 @@ def update_profile(user: User, *, name: str, organization: str, country: str, gr
     if len(organization) > 200:
         raise ValidationError("An organization name has at most 200 characters.")
     if group not in STAKEHOLDER_GROUPS:
-        raise ValidationError(f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}.")
+        raise ValidationError(
+            f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}."
+        )
     if not region_of(country):
         raise ValidationError(f"Unknown country code {country!r}.")
     user.name = name

@@ -15,11 +15,16 @@ from app.extensions import db
 def amendment_json(amendment, tally=None) -> dict:
     body = amendment.on_behalf_body
     data = {
-        "id": amendment.id, "document": amendment.document.slug, "kind": amendment.kind,
+        "id": amendment.id,
+        "document": amendment.document.slug,
+        "kind": amendment.kind,
         "paragraph": amendment.paragraph_key if amendment.kind != "insert" else None,
         "after": amendment.paragraph_key if amendment.kind == "insert" else None,
-        "base_version": amendment.base_version.number, "base_text": amendment.base_text,
-        "text": amendment.text, "rationale": amendment.rationale, "status": amendment.status,
+        "base_version": amendment.base_version.number,
+        "base_text": amendment.base_text,
+        "text": amendment.text,
+        "rationale": amendment.rationale,
+        "status": amendment.status,
         "revision": amendment.revision,
         "proposer": {"name": amendment.proposer.name, "group": amendment.proposer_group},
         "on_behalf_of": {"slug": body.slug, "name": body.name} if body else None,
@@ -35,8 +40,13 @@ def amendment_json(amendment, tally=None) -> dict:
 
 
 def _version_json(version) -> dict:
-    return {"number": version.number, "label": version.label, "message": version.message,
-            "cause": version.cause, "created_at": version.created_at.isoformat()}
+    return {
+        "number": version.number,
+        "label": version.label,
+        "message": version.message,
+        "cause": version.cause,
+        "created_at": version.created_at.isoformat(),
+    }
 
 
 @bp.get("/documents/<slug>/amendments")
@@ -46,8 +56,11 @@ def list_amendments(slug):
     if status not in STATUSES and status not in ("pending", "all"):
         raise ValidationError("Unknown status filter.")
     amendments = queries.list_amendments(
-        document, status=status, group=request.args.get("group") or None,
-        paragraph=request.args.get("paragraph") or None, body=request.args.get("body") or None,
+        document,
+        status=status,
+        group=request.args.get("group") or None,
+        paragraph=request.args.get("paragraph") or None,
+        body=request.args.get("body") or None,
         interleave=request.args.get("order", "interleaved") != "chronological",
     )
     tallies = queries.tallies(a.id for a in amendments)
@@ -64,10 +77,15 @@ def propose(slug):
         if value is not None and not isinstance(value, str):
             raise ValidationError(f"`{field}` must be a string.")
     amendment = services.propose_amendment(
-        document, user, kind=data.get("kind") or "modify", paragraph=data.get("paragraph"),
+        document,
+        user,
+        kind=data.get("kind") or "modify",
+        paragraph=data.get("paragraph"),
         after=data.get("after", data.get("paragraph") if data.get("kind") == "insert" else None),
-        text=data.get("text") or "", rationale=data.get("rationale") or "",
-        on_behalf_of=data.get("on_behalf_of"), version=data.get("version"),
+        text=data.get("text") or "",
+        rationale=data.get("rationale") or "",
+        on_behalf_of=data.get("on_behalf_of"),
+        version=data.get("version"),
     )
     db.session.commit()
     return jsonify(amendment_json(amendment, queries.tally(amendment))), 201
@@ -86,8 +104,13 @@ def put_position(amendment_id):
     stance = json_body().get("stance")
     position = services.set_position(amendment, user, stance if isinstance(stance, str) else "")
     db.session.commit()
-    return jsonify({"stance": position.stance, "revision": position.revision,
-                    "tally": queries.tally(amendment).as_json()})
+    return jsonify(
+        {
+            "stance": position.stance,
+            "revision": position.revision,
+            "tally": queries.tally(amendment).as_json(),
+        }
+    )
 
 
 @bp.delete("/amendments/<int:amendment_id>/position")
@@ -106,11 +129,19 @@ def accept(amendment_id):
     result = services.accept_amendment(amendment, user)
     db.session.commit()
     if not result.ok:
-        return jsonify({"error": {
-            "code": "conflict", "message": result.conflict["message"],
-            "conflict": result.conflict, "amendment": amendment_json(amendment),
-        }}), 409
-    return jsonify({"amendment": amendment_json(amendment), "version": _version_json(result.version)})
+        return jsonify(
+            {
+                "error": {
+                    "code": "conflict",
+                    "message": result.conflict["message"],
+                    "conflict": result.conflict,
+                    "amendment": amendment_json(amendment),
+                }
+            }
+        ), 409
+    return jsonify(
+        {"amendment": amendment_json(amendment), "version": _version_json(result.version)}
+    )
 
 
 @bp.post("/amendments/<int:amendment_id>/reject")
@@ -146,140 +177,269 @@ def rebase(amendment_id):
 _ID = {"name": "amendment_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 _ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-_AMENDMENT = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Amendment"}}}}
+_AMENDMENT = {
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Amendment"}}}
+}
 _WRITE = {"security": [{"bearer": []}]}
 
 
 def _errors(*codes: int) -> dict:
-    names = {400: "Bad input", 401: "No valid token", 403: "Not allowed", 404: "Not found",
-             409: "Conflict with the current state", 413: "Text too long"}
+    names = {
+        400: "Bad input",
+        401: "No valid token",
+        403: "Not allowed",
+        404: "Not found",
+        409: "Conflict with the current state",
+        413: "Text too long",
+    }
     return {str(c): {"description": names[c], **_ERR} for c in codes}
 
 
 def _decision(summary: str, extra: dict | None = None) -> dict:
-    return {"post": {
-        "summary": summary, "tags": ["amendments"], "parameters": [_ID], **_WRITE,
-        "responses": {"200": {"description": "The amendment", **_AMENDMENT}, **(extra or {}),
-                      **_errors(401, 403, 404, 409)},
-    }}
-
-
-document_paths({
-    "/api/documents/{slug}/amendments": {
-        "get": {
-            "summary": "Amendments of a document (groups interleaved unless order=chronological)",
-            "tags": ["amendments"],
-            "parameters": [_SLUG] + [
-                {"name": n, "in": "query", "schema": {"type": "string"}, "description": d}
-                for n, d in (("status", "pending, all (default) or a status"),
-                             ("group", "stakeholder group of the proposer"),
-                             ("paragraph", "paragraph key"), ("body", "body slug"),
-                             ("order", "interleaved (default) or chronological"))
-            ],
-            "responses": {"200": {"description": "List", "content": {"application/json": {"schema": {
-                "type": "object", "properties": {"amendments": {
-                    "type": "array", "items": {"$ref": "#/components/schemas/Amendment"}}}}}}},
-                **_errors(404)},
-        },
+    return {
         "post": {
-            "summary": "Propose an amendment (document must be open)", "tags": ["amendments"],
-            "parameters": [_SLUG], **_WRITE,
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "$ref": "#/components/schemas/AmendmentProposal"}}}},
-            "responses": {"201": {"description": "Proposed", **_AMENDMENT},
-                          **_errors(400, 401, 403, 404, 409, 413)},
-        },
-    },
-    "/api/amendments/{amendment_id}": {"get": {
-        "summary": "One amendment with its equal-weight tally", "tags": ["amendments"],
-        "parameters": [_ID],
-        "responses": {"200": {"description": "The amendment", **_AMENDMENT}, **_errors(404)},
-    }},
-    "/api/amendments/{amendment_id}/position": {
-        "put": {
-            "summary": "Take or change your position", "tags": ["amendments"], "parameters": [_ID],
+            "summary": summary,
+            "tags": ["amendments"],
+            "parameters": [_ID],
             **_WRITE,
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["stance"], "properties": {
-                    "stance": {"type": "string", "enum": ["support", "oppose", "abstain"]}}}}}},
-            "responses": {"200": {"description": "Your position and the new tally"},
-                          **_errors(400, 401, 404, 409)},
+            "responses": {
+                "200": {"description": "The amendment", **_AMENDMENT},
+                **(extra or {}),
+                **_errors(401, 403, 404, 409),
+            },
+        }
+    }
+
+
+document_paths(
+    {
+        "/api/documents/{slug}/amendments": {
+            "get": {
+                "summary": "Amendments of a document (groups interleaved unless order=chronological)",
+                "tags": ["amendments"],
+                "parameters": [_SLUG]
+                + [
+                    {"name": n, "in": "query", "schema": {"type": "string"}, "description": d}
+                    for n, d in (
+                        ("status", "pending, all (default) or a status"),
+                        ("group", "stakeholder group of the proposer"),
+                        ("paragraph", "paragraph key"),
+                        ("body", "body slug"),
+                        ("order", "interleaved (default) or chronological"),
+                    )
+                ],
+                "responses": {
+                    "200": {
+                        "description": "List",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "amendments": {
+                                            "type": "array",
+                                            "items": {"$ref": "#/components/schemas/Amendment"},
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **_errors(404),
+                },
+            },
+            "post": {
+                "summary": "Propose an amendment (document must be open)",
+                "tags": ["amendments"],
+                "parameters": [_SLUG],
+                **_WRITE,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/AmendmentProposal"}
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {"description": "Proposed", **_AMENDMENT},
+                    **_errors(400, 401, 403, 404, 409, 413),
+                },
+            },
         },
-        "delete": {
-            "summary": "Withdraw your position", "tags": ["amendments"], "parameters": [_ID],
-            **_WRITE,
-            "responses": {"200": {"description": "Withdrawn and the new tally"},
-                          **_errors(401, 404, 409)},
+        "/api/amendments/{amendment_id}": {
+            "get": {
+                "summary": "One amendment with its equal-weight tally",
+                "tags": ["amendments"],
+                "parameters": [_ID],
+                "responses": {
+                    "200": {"description": "The amendment", **_AMENDMENT},
+                    **_errors(404),
+                },
+            }
+        },
+        "/api/amendments/{amendment_id}/position": {
+            "put": {
+                "summary": "Take or change your position",
+                "tags": ["amendments"],
+                "parameters": [_ID],
+                **_WRITE,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["stance"],
+                                "properties": {
+                                    "stance": {
+                                        "type": "string",
+                                        "enum": ["support", "oppose", "abstain"],
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "Your position and the new tally"},
+                    **_errors(400, 401, 404, 409),
+                },
+            },
+            "delete": {
+                "summary": "Withdraw your position",
+                "tags": ["amendments"],
+                "parameters": [_ID],
+                **_WRITE,
+                "responses": {
+                    "200": {"description": "Withdrawn and the new tally"},
+                    **_errors(401, 404, 409),
+                },
+            },
+        },
+        "/api/amendments/{amendment_id}/accept": {
+            "post": {
+                "summary": "Accept: rebase onto today's paragraph and create a new version "
+                "(coordinators of the owning body, administrators)",
+                "tags": ["amendments"],
+                "parameters": [_ID],
+                **_WRITE,
+                "responses": {
+                    "200": {
+                        "description": "The accepted amendment and the new version",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "amendment": {"$ref": "#/components/schemas/Amendment"},
+                                        "version": {"type": "object"},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **_errors(401, 403, 404),
+                    "409": {
+                        "description": "Conflict: the amendment now has status conflict or "
+                        "superseded; error.conflict has base_text, current_text",
+                        **_ERR,
+                    },
+                },
+            }
+        },
+        "/api/amendments/{amendment_id}/reject": _decision(
+            "Reject (coordinators of the owning body, administrators)"
+        ),
+        "/api/amendments/{amendment_id}/withdraw": _decision("Withdraw (the proposer)"),
+        "/api/amendments/{amendment_id}/rebase": {
+            "post": {
+                "summary": "Rebase onto today's paragraph (the proposer); without text the change is "
+                "carried over where it applies",
+                "tags": ["amendments"],
+                "parameters": [_ID],
+                **_WRITE,
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "properties": {"text": {"type": "string"}}}
+                        }
+                    }
+                },
+                "responses": {
+                    "200": {"description": "The amendment, back to proposed", **_AMENDMENT},
+                    **_errors(400, 401, 403, 404, 409, 413),
+                },
+            }
         },
     },
-    "/api/amendments/{amendment_id}/accept": {"post": {
-        "summary": "Accept: rebase onto today's paragraph and create a new version "
-                   "(coordinators of the owning body, administrators)",
-        "tags": ["amendments"], "parameters": [_ID], **_WRITE,
-        "responses": {
-            "200": {"description": "The accepted amendment and the new version", "content": {
-                "application/json": {"schema": {"type": "object", "properties": {
-                    "amendment": {"$ref": "#/components/schemas/Amendment"},
-                    "version": {"type": "object"}}}}}},
-            **_errors(401, 403, 404),
-            "409": {"description": "Conflict: the amendment now has status conflict or "
-                                   "superseded; error.conflict has base_text, current_text",
-                    **_ERR},
+    {
+        "AmendmentProposal": {
+            "type": "object",
+            "required": ["kind", "rationale"],
+            "properties": {
+                "kind": {"type": "string", "enum": ["modify", "insert", "delete"]},
+                "paragraph": {
+                    "type": "string",
+                    "description": "key of the paragraph (modify, delete)",
+                },
+                "after": {
+                    "type": ["string", "null"],
+                    "description": "insert: key of the paragraph it follows; null = start",
+                },
+                "text": {"type": "string", "description": "proposed Markdown (modify, insert)"},
+                "rationale": {"type": "string"},
+                "on_behalf_of": {
+                    "type": ["string", "null"],
+                    "description": "slug of a body you belong to",
+                },
+                "version": {"type": "integer", "description": "version number you read (optional)"},
+            },
         },
-    }},
-    "/api/amendments/{amendment_id}/reject": _decision(
-        "Reject (coordinators of the owning body, administrators)"),
-    "/api/amendments/{amendment_id}/withdraw": _decision("Withdraw (the proposer)"),
-    "/api/amendments/{amendment_id}/rebase": {"post": {
-        "summary": "Rebase onto today's paragraph (the proposer); without text the change is "
-                   "carried over where it applies", "tags": ["amendments"], "parameters": [_ID],
-        **_WRITE,
-        "requestBody": {"content": {"application/json": {"schema": {
-            "type": "object", "properties": {"text": {"type": "string"}}}}}},
-        "responses": {"200": {"description": "The amendment, back to proposed", **_AMENDMENT},
-                      **_errors(400, 401, 403, 404, 409, 413)},
-    }},
-}, {
-    "AmendmentProposal": {
-        "type": "object", "required": ["kind", "rationale"],
-        "properties": {
-            "kind": {"type": "string", "enum": ["modify", "insert", "delete"]},
-            "paragraph": {"type": "string", "description": "key of the paragraph (modify, delete)"},
-            "after": {"type": ["string", "null"],
-                      "description": "insert: key of the paragraph it follows; null = start"},
-            "text": {"type": "string", "description": "proposed Markdown (modify, insert)"},
-            "rationale": {"type": "string"},
-            "on_behalf_of": {"type": ["string", "null"], "description": "slug of a body you belong to"},
-            "version": {"type": "integer", "description": "version number you read (optional)"},
+        "Tally": {
+            "type": "object",
+            "properties": {
+                "groups": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "properties": {
+                            "support": {"type": "integer"},
+                            "oppose": {"type": "integer"},
+                            "abstain": {"type": "integer"},
+                        },
+                    },
+                },
+                "group_support": {
+                    "type": "object",
+                    "additionalProperties": {"type": ["number", "null"]},
+                },
+                "equal_weight": {"type": ["number", "null"]},
+                "headcount": {"type": ["number", "null"]},
+                "consensus": {"type": "boolean"},
+                "positions_on_earlier_text": {"type": "integer"},
+            },
+        },
+        "Amendment": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "document": {"type": "string"},
+                "kind": {"type": "string"},
+                "paragraph": {"type": ["string", "null"]},
+                "after": {"type": ["string", "null"]},
+                "base_version": {"type": "integer"},
+                "base_text": {"type": "string"},
+                "text": {"type": "string"},
+                "rationale": {"type": "string"},
+                "status": {"type": "string", "enum": list(STATUSES)},
+                "revision": {"type": "integer"},
+                "proposer": {"type": "object"},
+                "on_behalf_of": {"type": ["object", "null"]},
+                "attribution": {"type": "string"},
+                "merged_version": {"type": ["integer", "null"]},
+                "tally": {"$ref": "#/components/schemas/Tally"},
+            },
         },
     },
-    "Tally": {
-        "type": "object",
-        "properties": {
-            "groups": {"type": "object", "additionalProperties": {"type": "object", "properties": {
-                "support": {"type": "integer"}, "oppose": {"type": "integer"},
-                "abstain": {"type": "integer"}}}},
-            "group_support": {"type": "object",
-                              "additionalProperties": {"type": ["number", "null"]}},
-            "equal_weight": {"type": ["number", "null"]},
-            "headcount": {"type": ["number", "null"]},
-            "consensus": {"type": "boolean"},
-            "positions_on_earlier_text": {"type": "integer"},
-        },
-    },
-    "Amendment": {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"}, "document": {"type": "string"},
-            "kind": {"type": "string"}, "paragraph": {"type": ["string", "null"]},
-            "after": {"type": ["string", "null"]}, "base_version": {"type": "integer"},
-            "base_text": {"type": "string"}, "text": {"type": "string"},
-            "rationale": {"type": "string"},
-            "status": {"type": "string", "enum": list(STATUSES)},
-            "revision": {"type": "integer"}, "proposer": {"type": "object"},
-            "on_behalf_of": {"type": ["object", "null"]}, "attribution": {"type": "string"},
-            "merged_version": {"type": ["integer", "null"]},
-            "tally": {"$ref": "#/components/schemas/Tally"},
-        },
-    },
-})
+)

@@ -26,11 +26,17 @@ def _segments(tally: Tally, weights: dict[str, Fraction]) -> list[dict]:
             continue
         width = weight / total * BAR
         support = tally.group_support[group] or Fraction(0)
-        segments.append({
-            "group": group, "label": STAKEHOLDER_GROUPS[group], "x": LABEL + float(x),
-            "width": float(width), "fill": float(width * support),
-            "share": percent(weight / total), "support": percent(tally.group_support[group]),
-        })
+        segments.append(
+            {
+                "group": group,
+                "label": STAKEHOLDER_GROUPS[group],
+                "x": LABEL + float(x),
+                "width": float(width),
+                "fill": float(width * support),
+                "share": percent(weight / total),
+                "support": percent(tally.group_support[group]),
+            }
+        )
         x += width
     return segments
 
@@ -42,16 +48,28 @@ def chart(tally: Tally) -> dict:
     groups = []
     for row, (group, count) in enumerate(tally.groups.items()):
         r = tally.group_support[group]
-        groups.append({
-            "group": group, "label": STAKEHOLDER_GROUPS[group], "y": 130 + row * ROW,
-            "width": float((r or 0) * BAR), "defined": r is not None, "support": percent(r),
-            "count": count,
-        })
+        groups.append(
+            {
+                "group": group,
+                "label": STAKEHOLDER_GROUPS[group],
+                "y": 130 + row * ROW,
+                "width": float((r or 0) * BAR),
+                "defined": r is not None,
+                "support": percent(r),
+                "count": count,
+            }
+        )
     return {
-        "width": WIDTH, "height": 130 + len(groups) * ROW + 10, "label_x": LABEL, "bar": BAR,
-        "half_x": LABEL + BAR / 2, "equal": _segments(tally, equal),
-        "headcount": _segments(tally, decisive), "groups": groups,
-        "equal_weight": percent(tally.equal_weight), "headcount_share": percent(tally.headcount),
+        "width": WIDTH,
+        "height": 130 + len(groups) * ROW + 10,
+        "label_x": LABEL,
+        "bar": BAR,
+        "half_x": LABEL + BAR / 2,
+        "equal": _segments(tally, equal),
+        "headcount": _segments(tally, decisive),
+        "groups": groups,
+        "equal_weight": percent(tally.equal_weight),
+        "headcount_share": percent(tally.headcount),
         "equal_width": float((tally.equal_weight or 0) * BAR),
         "headcount_width": float((tally.headcount or 0) * BAR),
     }

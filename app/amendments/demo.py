@@ -33,7 +33,9 @@ def _modified(text: str, n: int) -> str:
         return re.sub(r"\bshould\b", "shall", text, count=1)
     return text.rstrip() + (
         " This applies equally to governments, civil society, the private sector and "
-        "international organizations." if n % 2 else " Progress is reviewed every year in public."
+        "international organizations."
+        if n % 2
+        else " Progress is reviewed every year in public."
     )
 
 
@@ -45,35 +47,52 @@ def load_demo(drafts_dir: Path) -> None:
         return
     if document.status != "open":
         document.status = "open"
-    paragraphs = [p for p in document.current_version.paragraphs
-                  if not p.text.lstrip().startswith(("#", "|", "```", "---"))]
+    paragraphs = [
+        p
+        for p in document.current_version.paragraphs
+        if not p.text.lstrip().startswith(("#", "|", "```", "---"))
+    ]
     if len(paragraphs) < 4:
         log.info("amendments demo skipped: best-practice has too few paragraphs")
         return
-    civil_society = list(db.session.scalars(
-        select(User).where(User.group == "civil_society").order_by(User.id)
-    ))
+    civil_society = list(
+        db.session.scalars(select(User).where(User.group == "civil_society").order_by(User.id))
+    )
     first, second, third, fourth = paragraphs[1], paragraphs[2], paragraphs[3], paragraphs[-1]
 
     binding = _modified(first.text, 0)
     by_government = services.propose_amendment(
-        document, people["lucas"], kind="modify", paragraph=first.key, text=binding,
+        document,
+        people["lucas"],
+        kind="modify",
+        paragraph=first.key,
+        text=binding,
         rationale="Binding language gives the commitment weight in national implementation."
         if "shall" in binding and "shall" not in first.text
         else "A yearly public review keeps the commitment honest.",
     )
     by_private = services.propose_amendment(
-        document, people["mei"], kind="insert", after=second.key,
+        document,
+        people["mei"],
+        kind="insert",
+        after=second.key,
         text="Stakeholders publish, once a year, how they took part and with what resources.",
         rationale="Transparency about participation builds trust across groups.",
     )
     by_civil = services.propose_amendment(
-        document, people["amina"], kind="modify", paragraph=third.key, text=_modified(third.text, 1),
+        document,
+        people["amina"],
+        kind="modify",
+        paragraph=third.key,
+        text=_modified(third.text, 1),
         rationale="Equal footing of the four groups should be explicit here.",
         on_behalf_of=_caucus_of(people["amina"]),
     )
     services.propose_amendment(
-        document, people["olga"], kind="delete", paragraph=fourth.key,
+        document,
+        people["olga"],
+        kind="delete",
+        paragraph=fourth.key,
         rationale="The paragraph repeats what the introduction already says.",
     )
     # Three groups support with few people; civil society, numerous, opposes: equal weight
@@ -91,9 +110,11 @@ def load_demo(drafts_dir: Path) -> None:
         services.set_position(by_civil, user, "support")
     services.set_position(by_civil, people["sophie"], "oppose")
     proceedings.add_comment(
-        by_government, people["karim"],
+        by_government,
+        people["karim"],
         "Civil society agrees on the aim, but *shall* without a review mechanism is hollow.",
     )
-    proceedings.set_paragraph_status(document, people["amina"], first.key, "bracketed",
-                                  "Wording under negotiation")
+    proceedings.set_paragraph_status(
+        document, people["amina"], first.key, "bracketed", "Wording under negotiation"
+    )
     proceedings.set_paragraph_status(document, people["amina"], paragraphs[0].key, "agreed")

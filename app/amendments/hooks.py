@@ -1,6 +1,5 @@
 """What the amendments domain adds to the document pages (through app.documents.hooks)."""
 
-
 from flask import request
 from flask_login import current_user
 
@@ -25,7 +24,8 @@ def amendment_context(document, version, lang) -> dict:
     hidden: set[str] = set()
     if wanted:
         hidden = {
-            p.key for p in version.paragraphs
+            p.key
+            for p in version.paragraphs
             if (statuses[p.key].status if p.key in statuses else "open") != wanted
         }
     is_current = version.id == document.current_version_id
@@ -38,7 +38,8 @@ def amendment_context(document, version, lang) -> dict:
         "hidden_paragraph_keys": hidden,
         "paragraph_blame": queries.blame(version),
         "amendments_on_current": is_current,
-        "amendments_can_propose": is_current and document.status == "open"
+        "amendments_can_propose": is_current
+        and document.status == "open"
         and permissions.can_participate(current_user),
         "amendments_can_decide": permissions.can_decide(current_user, document),
     }

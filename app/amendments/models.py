@@ -93,7 +93,9 @@ class Position(db.Model):
     stance: Mapped[str] = mapped_column(String(8))
     # The amendment's revision (and base version) the position was given on.
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("version.id", ondelete="SET NULL"))
+    base_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("version.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -108,7 +110,9 @@ class AmendmentComment(db.Model):
         ForeignKey("amendment.id", ondelete="CASCADE"), index=True
     )
     author_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
-    on_behalf_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id", ondelete="SET NULL"))
+    on_behalf_body_id: Mapped[int | None] = mapped_column(
+        ForeignKey("body.id", ondelete="SET NULL")
+    )
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -144,7 +148,9 @@ def attribution(amendment_or_comment, author=None) -> str:
     """
     from app.accounts.models import STAKEHOLDER_GROUPS
 
-    person = author or getattr(amendment_or_comment, "proposer", None) or amendment_or_comment.author
+    person = (
+        author or getattr(amendment_or_comment, "proposer", None) or amendment_or_comment.author
+    )
     group = getattr(amendment_or_comment, "proposer_group", None) or person.group
     label = STAKEHOLDER_GROUPS.get(group, group)
     body = amendment_or_comment.on_behalf_body

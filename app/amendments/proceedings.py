@@ -30,14 +30,17 @@ from app.extensions import db
 
 log = logging.getLogger(__name__)
 
+
 def set_amendment_period(document, user, *, open_: bool) -> None:
     """Open (from drafting or closed) or close (from open) the amendment period."""
     require_participant(user)
     require_decider(user, document)
     if open_:
         if document.status not in ("drafting", "closed", "open"):
-            raise Conflict(f"A document with status {document.status_label} cannot be reopened.",
-                           code="bad_status")
+            raise Conflict(
+                f"A document with status {document.status_label} cannot be reopened.",
+                code="bad_status",
+            )
         document.status = "open"
     else:
         if document.status not in ("open", "closed"):
@@ -49,16 +52,18 @@ def set_paragraph_status(document, user, key: str, status: str, note: str = "") 
     require_participant(user)
     require_decider(user, document)
     if status not in PARAGRAPH_STATUSES:
-        raise ValidationError("The status must be open, bracketed, agreed_ad_ref or agreed.",
-                              code="bad_status")
+        raise ValidationError(
+            "The status must be open, bracketed, agreed_ad_ref or agreed.", code="bad_status"
+        )
     _, keys, _ = current_paragraphs(document)
     if key not in keys:
         raise NotFound(f"The document has no paragraph {key!r}.")
     note = clean(note)
     if len(note) > 300:
         raise TooLarge("A status note has at most 300 characters.")
-    row = ParagraphStatus(document_id=document.id, paragraph_key=key, status=status, note=note,
-                          set_by_id=user.id)
+    row = ParagraphStatus(
+        document_id=document.id, paragraph_key=key, status=status, note=note, set_by_id=user.id
+    )
     db.session.add(row)
     db.session.flush()
     return row
@@ -71,14 +76,19 @@ def add_comment(amendment: Amendment, user, text: str, on_behalf_of=None) -> Ame
         raise ValidationError("The comment is empty.", code="empty_text")
     check_length(text, "comment")
     body = speaking_for(user, on_behalf_of)
-    comment = AmendmentComment(amendment_id=amendment.id, author_id=user.id, text=text,
-                               on_behalf_body_id=body.id if body else None)
+    comment = AmendmentComment(
+        amendment_id=amendment.id,
+        author_id=user.id,
+        text=text,
+        on_behalf_body_id=body.id if body else None,
+    )
     db.session.add(comment)
     db.session.flush()
     return comment
 
 
 # --- reactions to new versions -------------------------------------------------------------
+
 
 @signals.version_created.connect
 def supersede_orphans(document, version=None, previous=None, **_):
@@ -88,8 +98,10 @@ def supersede_orphans(document, version=None, previous=None, **_):
     keys = {p.key for p in version.paragraphs}
     orphans = db.session.scalars(
         select(Amendment).where(
-            Amendment.document_id == document.id, Amendment.status.in_(PENDING),
-            Amendment.paragraph_key.is_not(None), Amendment.paragraph_key.not_in(keys),
+            Amendment.document_id == document.id,
+            Amendment.status.in_(PENDING),
+            Amendment.paragraph_key.is_not(None),
+            Amendment.paragraph_key.not_in(keys),
         )
     ).all()
     now = utcnow()

@@ -44,7 +44,9 @@ def tallies(amendment_ids) -> dict[int, Tally]:
             .group_by(Position.amendment_id, User.group)
         )
         for amendment_id, group, support, oppose, abstain, old in rows:
-            counts[amendment_id][group] = GroupCount(int(support or 0), int(oppose or 0), int(abstain or 0))
+            counts[amendment_id][group] = GroupCount(
+                int(support or 0), int(oppose or 0), int(abstain or 0)
+            )
             earlier[amendment_id] += int(old or 0)
     return {i: compute_tally(counts[i], earlier[i]) for i in ids}
 
@@ -63,23 +65,37 @@ def position_of(amendment: Amendment, user) -> Position | None:
 
 
 def positions(amendment: Amendment) -> list[Position]:
-    return list(db.session.scalars(
-        select(Position).options(joinedload(Position.user))
-        .where(Position.amendment_id == amendment.id).order_by(Position.updated_at)
-    ))
+    return list(
+        db.session.scalars(
+            select(Position)
+            .options(joinedload(Position.user))
+            .where(Position.amendment_id == amendment.id)
+            .order_by(Position.updated_at)
+        )
+    )
 
 
 def comments(amendment: Amendment) -> list[AmendmentComment]:
-    return list(db.session.scalars(
-        select(AmendmentComment)
-        .options(joinedload(AmendmentComment.author), joinedload(AmendmentComment.on_behalf_body))
-        .where(AmendmentComment.amendment_id == amendment.id).order_by(AmendmentComment.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(AmendmentComment)
+            .options(
+                joinedload(AmendmentComment.author), joinedload(AmendmentComment.on_behalf_body)
+            )
+            .where(AmendmentComment.amendment_id == amendment.id)
+            .order_by(AmendmentComment.id)
+        )
+    )
 
 
 def list_amendments(
-    document, *, status: str | None = "pending", group: str | None = None,
-    paragraph: str | None = None, body: str | None = None, interleave: bool = True,
+    document,
+    *,
+    status: str | None = "pending",
+    group: str | None = None,
+    paragraph: str | None = None,
+    body: str | None = None,
+    interleave: bool = True,
 ) -> list[Amendment]:
     """Filtered amendments of a document; by default the groups take turns (round robin).
 
@@ -106,22 +122,31 @@ def list_amendments(
             partition_by=Amendment.proposer_group, order_by=(Amendment.created_at, Amendment.id)
         )
         ranked = query.add_columns(turn.label("turn")).subquery()
-        ordered = select(Amendment).join(ranked, ranked.c.id == Amendment.id).options(
-            joinedload(Amendment.proposer), joinedload(Amendment.on_behalf_body)
-        ).order_by(ranked.c.turn, ranked.c.created_at, ranked.c.id)
+        ordered = (
+            select(Amendment)
+            .join(ranked, ranked.c.id == Amendment.id)
+            .options(joinedload(Amendment.proposer), joinedload(Amendment.on_behalf_body))
+            .order_by(ranked.c.turn, ranked.c.created_at, ranked.c.id)
+        )
         return list(db.session.scalars(ordered).unique())
     return list(db.session.scalars(query.order_by(Amendment.created_at, Amendment.id)).unique())
 
 
 def competing(document, key: str) -> list[Amendment]:
     """Pending amendments that change or delete the same paragraph."""
-    return list(db.session.scalars(
-        select(Amendment).options(joinedload(Amendment.proposer), joinedload(Amendment.on_behalf_body))
-        .where(
-            Amendment.document_id == document.id, Amendment.paragraph_key == key,
-            Amendment.kind.in_(("modify", "delete")), Amendment.status.in_(PENDING),
-        ).order_by(Amendment.created_at, Amendment.id)
-    ).unique())
+    return list(
+        db.session.scalars(
+            select(Amendment)
+            .options(joinedload(Amendment.proposer), joinedload(Amendment.on_behalf_body))
+            .where(
+                Amendment.document_id == document.id,
+                Amendment.paragraph_key == key,
+                Amendment.kind.in_(("modify", "delete")),
+                Amendment.status.in_(PENDING),
+            )
+            .order_by(Amendment.created_at, Amendment.id)
+        ).unique()
+    )
 
 
 def pending_by_paragraph(document) -> dict:
@@ -141,7 +166,8 @@ def group_counts(document) -> dict[str, dict[str, int]]:
     rows = db.session.execute(
         select(Amendment.paragraph_key, Amendment.proposer_group, func.count(Amendment.id))
         .where(
-            Amendment.document_id == document.id, Amendment.status.in_(PENDING),
+            Amendment.document_id == document.id,
+            Amendment.status.in_(PENDING),
             Amendment.kind.in_(("modify", "delete")),
         )
         .group_by(Amendment.paragraph_key, Amendment.proposer_group)
@@ -155,7 +181,8 @@ def group_counts(document) -> dict[str, dict[str, int]]:
 def document_group_counts(document) -> dict[str, int]:
     rows = db.session.execute(
         select(Amendment.proposer_group, func.count(Amendment.id))
-        .where(Amendment.document_id == document.id).group_by(Amendment.proposer_group)
+        .where(Amendment.document_id == document.id)
+        .group_by(Amendment.proposer_group)
     )
     return dict(rows.all())
 
@@ -172,11 +199,14 @@ def paragraph_statuses(document) -> dict[str, ParagraphStatus]:
 
 
 def paragraph_status_history(document, key: str) -> list[ParagraphStatus]:
-    return list(db.session.scalars(
-        select(ParagraphStatus).options(joinedload(ParagraphStatus.set_by))
-        .where(ParagraphStatus.document_id == document.id, ParagraphStatus.paragraph_key == key)
-        .order_by(ParagraphStatus.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(ParagraphStatus)
+            .options(joinedload(ParagraphStatus.set_by))
+            .where(ParagraphStatus.document_id == document.id, ParagraphStatus.paragraph_key == key)
+            .order_by(ParagraphStatus.id.desc())
+        )
+    )
 
 
 def blame(version: Version) -> dict[str, Amendment]:
@@ -199,16 +229,26 @@ def bodies_of(user) -> list[Body]:
     """Bodies in which the user is an active member: those they may speak for."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return list(db.session.scalars(
-        select(Body).join(Membership, Membership.body_id == Body.id)
-        .where(Membership.user_id == user.id, Membership.status == ACTIVE).order_by(Body.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Body)
+            .join(Membership, Membership.body_id == Body.id)
+            .where(Membership.user_id == user.id, Membership.status == ACTIVE)
+            .order_by(Body.name)
+        )
+    )
 
 
 def filter_bodies(document) -> list[Body]:
     """Bodies on whose behalf amendments to the document were proposed."""
-    return list(db.session.scalars(
-        select(Body).where(Body.id.in_(
-            select(Amendment.on_behalf_body_id).where(Amendment.document_id == document.id)
-        )).order_by(Body.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Body)
+            .where(
+                Body.id.in_(
+                    select(Amendment.on_behalf_body_id).where(Amendment.document_id == document.id)
+                )
+            )
+            .order_by(Body.name)
+        )
+    )

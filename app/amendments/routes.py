@@ -64,12 +64,18 @@ def index(slug):
     interleave = request.args.get("order", "interleaved") != "chronological"
     amendments = queries.list_amendments(document, interleave=interleave, **filters)
     return render_template(
-        "amendments/index.html", document=document, amendments=amendments, filters=filters,
+        "amendments/index.html",
+        document=document,
+        amendments=amendments,
+        filters=filters,
         order="interleaved" if interleave else "chronological",
-        tallies=queries.tallies(a.id for a in amendments), statuses=STATUSES,
-        bodies=queries.filter_bodies(document), group_counts=queries.document_group_counts(document),
+        tallies=queries.tallies(a.id for a in amendments),
+        statuses=STATUSES,
+        bodies=queries.filter_bodies(document),
+        group_counts=queries.document_group_counts(document),
         can_decide=permissions.can_decide(current_user, document),
-        numbers={p.key: p.number for p in document.current_version.paragraphs}, **_nav(document, "amendments.index"),
+        numbers={p.key: p.number for p in document.current_version.paragraphs},
+        **_nav(document, "amendments.index"),
     )
 
 
@@ -102,9 +108,14 @@ def new(slug):
         else:
             try:
                 amendment = services.propose_amendment(
-                    document, current_user, kind=kind, paragraph=form.paragraph.data or None,
-                    after=form.after.data or None, text=form.text.data or "",
-                    rationale=form.rationale.data or "", on_behalf_of=form.on_behalf_of.data or None,
+                    document,
+                    current_user,
+                    kind=kind,
+                    paragraph=form.paragraph.data or None,
+                    after=form.after.data or None,
+                    text=form.text.data or "",
+                    rationale=form.rationale.data or "",
+                    on_behalf_of=form.on_behalf_of.data or None,
                     version=form.version.data or None,
                 )
             except Forbidden:
@@ -118,8 +129,16 @@ def new(slug):
                 return redirect(url_for("amendments.show", amendment_id=amendment.id))
     status = 400 if error else 200
     return render_template(
-        "amendments/new.html", document=document, version=version, form=form, kind=kind,
-        target=target, error=error, preview=preview, choices=choices, **_nav(document, "amendments.index"),
+        "amendments/new.html",
+        document=document,
+        version=version,
+        form=form,
+        kind=kind,
+        target=target,
+        error=error,
+        preview=preview,
+        choices=choices,
+        **_nav(document, "amendments.index"),
     ), status
 
 
@@ -134,14 +153,22 @@ def show(amendment_id):
         rebase_form.text.data = amendment.text
     merged = amendment.merged_version
     return render_template(
-        "amendments/show.html", document=document, amendment=amendment, today=today,
-        tally=queries.tally(amendment), mine=queries.position_of(amendment, current_user),
-        positions=queries.positions(amendment), comments=queries.comments(amendment),
-        choices=speaking_choices(queries.bodies_of(current_user)), rebase_form=rebase_form, stances=STANCES,
+        "amendments/show.html",
+        document=document,
+        amendment=amendment,
+        today=today,
+        tally=queries.tally(amendment),
+        mine=queries.position_of(amendment, current_user),
+        positions=queries.positions(amendment),
+        comments=queries.comments(amendment),
+        choices=speaking_choices(queries.bodies_of(current_user)),
+        rebase_form=rebase_form,
+        stances=STANCES,
         can_decide=permissions.can_decide(current_user, document),
         is_proposer=current_user.is_authenticated and current_user.id == amendment.proposer_id,
         outdated=amendment.base_version_id != document.current_version_id,
-        merged=merged, **_nav(document, "amendments.index"),
+        merged=merged,
+        **_nav(document, "amendments.index"),
     )
 
 
@@ -155,10 +182,16 @@ def position(amendment_id):
     amendment = queries.get_amendment(amendment_id)
     stance = request.form.get("stance", "")
     if stance == "withdraw":
-        return _act(lambda: services.withdraw_position(amendment, current_user),
-                    _back(amendment_id), "Your position was withdrawn.")
-    return _act(lambda: services.set_position(amendment, current_user, stance),
-                _back(amendment_id), f"Your position: {STANCES.get(stance, stance).lower()}.")
+        return _act(
+            lambda: services.withdraw_position(amendment, current_user),
+            _back(amendment_id),
+            "Your position was withdrawn.",
+        )
+    return _act(
+        lambda: services.set_position(amendment, current_user, stance),
+        _back(amendment_id),
+        f"Your position: {STANCES.get(stance, stance).lower()}.",
+    )
 
 
 @bp.route("/amendments/<int:amendment_id>/accept", methods=["POST"])
@@ -185,16 +218,22 @@ def accept(amendment_id):
 @participant_required
 def reject(amendment_id):
     amendment = queries.get_amendment(amendment_id)
-    return _act(lambda: services.reject_amendment(amendment, current_user), _back(amendment_id),
-                f"Amendment #{amendment_id} rejected.")
+    return _act(
+        lambda: services.reject_amendment(amendment, current_user),
+        _back(amendment_id),
+        f"Amendment #{amendment_id} rejected.",
+    )
 
 
 @bp.route("/amendments/<int:amendment_id>/withdraw", methods=["POST"])
 @participant_required
 def withdraw(amendment_id):
     amendment = queries.get_amendment(amendment_id)
-    return _act(lambda: services.withdraw_amendment(amendment, current_user), _back(amendment_id),
-                f"Amendment #{amendment_id} withdrawn.")
+    return _act(
+        lambda: services.withdraw_amendment(amendment, current_user),
+        _back(amendment_id),
+        f"Amendment #{amendment_id} withdrawn.",
+    )
 
 
 @bp.route("/amendments/<int:amendment_id>/rebase", methods=["POST"])
@@ -202,8 +241,11 @@ def withdraw(amendment_id):
 def rebase(amendment_id):
     amendment = queries.get_amendment(amendment_id)
     text = request.form.get("text") if amendment.kind != "delete" else None
-    return _act(lambda: services.rebase_amendment(amendment, current_user, text), _back(amendment_id),
-                f"Amendment #{amendment_id} now stands against today's text.")
+    return _act(
+        lambda: services.rebase_amendment(amendment, current_user, text),
+        _back(amendment_id),
+        f"Amendment #{amendment_id} now stands against today's text.",
+    )
 
 
 @bp.route("/amendments/<int:amendment_id>/comments", methods=["POST"])
@@ -211,9 +253,14 @@ def rebase(amendment_id):
 def comment(amendment_id):
     amendment = queries.get_amendment(amendment_id)
     return _act(
-        lambda: proceedings.add_comment(amendment, current_user, request.form.get("text", ""),
-                                     request.form.get("on_behalf_of") or None),
-        _back(amendment_id) + "#comments", "Comment posted.",
+        lambda: proceedings.add_comment(
+            amendment,
+            current_user,
+            request.form.get("text", ""),
+            request.form.get("on_behalf_of") or None,
+        ),
+        _back(amendment_id) + "#comments",
+        "Comment posted.",
     )
 
 
@@ -225,12 +272,16 @@ def paragraph(slug, key):
         abort(404, "The current version has no such paragraph.")
     amendments = queries.competing(document, key)
     return render_template(
-        "amendments/paragraph.html", document=document, paragraph=target, amendments=amendments,
+        "amendments/paragraph.html",
+        document=document,
+        paragraph=target,
+        amendments=amendments,
         tallies=queries.tallies(a.id for a in amendments),
         history=queries.paragraph_status_history(document, key),
         blame=queries.blame(document.current_version).get(key),
         can_decide=permissions.can_decide(current_user, document),
-        paragraph_statuses=PARAGRAPH_STATUSES, **_nav(document, "amendments.index"),
+        paragraph_statuses=PARAGRAPH_STATUSES,
+        **_nav(document, "amendments.index"),
     )
 
 
@@ -243,9 +294,11 @@ def paragraph_status(slug, key):
         back = url_for("amendments.paragraph", slug=slug, key=key)
     status = request.form.get("status", "")
     return _act(
-        lambda: proceedings.set_paragraph_status(document, current_user, key, status,
-                                              request.form.get("note", "")),
-        back, f"Paragraph marked {PARAGRAPH_STATUSES.get(status, status)}.",
+        lambda: proceedings.set_paragraph_status(
+            document, current_user, key, status, request.form.get("note", "")
+        ),
+        back,
+        f"Paragraph marked {PARAGRAPH_STATUSES.get(status, status)}.",
     )
 
 
@@ -254,9 +307,11 @@ def paragraph_status(slug, key):
 def period(slug):
     document = get_document(slug)
     open_ = request.form.get("period") == "open"
-    return _act(lambda: proceedings.set_amendment_period(document, current_user, open_=open_),
-                url_for("amendments.index", slug=slug),
-                "The amendment period is open." if open_ else "The amendment period is closed.")
+    return _act(
+        lambda: proceedings.set_amendment_period(document, current_user, open_=open_),
+        url_for("amendments.index", slug=slug),
+        "The amendment period is open." if open_ else "The amendment period is closed.",
+    )
 
 
 @bp.route("/documents/<slug>/compilation")
@@ -265,7 +320,11 @@ def compilation(slug):
     pending = queries.pending_by_paragraph(document)
     ids = [a.id for group in pending.values() for a in group]
     return render_template(
-        "amendments/compilation.html", document=document, version=document.current_version,
-        pending=pending, tallies=queries.tallies(ids), statuses=queries.paragraph_statuses(document),
+        "amendments/compilation.html",
+        document=document,
+        version=document.current_version,
+        pending=pending,
+        tallies=queries.tallies(ids),
+        statuses=queries.paragraph_statuses(document),
         **_nav(document, "amendments.compilation"),
     )

@@ -55,5 +55,3 @@ def require_open(document) -> None:
             f"{document.title} is not open for amendments (status: {document.status_label}).",
             code="document_closed",
         )
-
-

@@ -43,9 +43,18 @@ RATIONALE_MAX = 5000
 
 # --- proposing -----------------------------------------------------------------------------
 
+
 def propose_amendment(
-    document, user, *, kind: str, paragraph: str | None = None, after: str | None = None,
-    text: str = "", rationale: str = "", on_behalf_of=None, version: int | None = None,
+    document,
+    user,
+    *,
+    kind: str,
+    paragraph: str | None = None,
+    after: str | None = None,
+    text: str = "",
+    rationale: str = "",
+    on_behalf_of=None,
+    version: int | None = None,
 ) -> Amendment:
     """Propose to modify, insert or delete a paragraph of the document's current version.
 
@@ -55,12 +64,18 @@ def propose_amendment(
     require_participant(user)
     require_open(document)
     if kind not in KINDS:
-        raise ValidationError(f"Unknown kind {kind!r}; use modify, insert or delete.", code="bad_kind")
+        raise ValidationError(
+            f"Unknown kind {kind!r}; use modify, insert or delete.", code="bad_kind"
+        )
     text, rationale = clean(text), clean(rationale)
     if not rationale:
-        raise ValidationError("Give a rationale: why should the text change?", code="rationale_required")
+        raise ValidationError(
+            "Give a rationale: why should the text change?", code="rationale_required"
+        )
     if len(rationale) > RATIONALE_MAX:
-        raise TooLarge(f"The rationale has {len(rationale)} characters; the limit is {RATIONALE_MAX}.")
+        raise TooLarge(
+            f"The rationale has {len(rationale)} characters; the limit is {RATIONALE_MAX}."
+        )
     check_length(text, "proposed text")
     body = speaking_for(user, on_behalf_of)
     current, keys, texts = current_paragraphs(document)
@@ -68,7 +83,9 @@ def propose_amendment(
     if kind == "insert":
         anchor = after if after not in ("", "^") else None
         if anchor is not None and anchor not in keys:
-            raise ValidationError(f"The document has no paragraph {anchor!r}.", code="unknown_paragraph")
+            raise ValidationError(
+                f"The document has no paragraph {anchor!r}.", code="unknown_paragraph"
+            )
         if not text:
             raise ValidationError("The new paragraph is empty.", code="empty_text")
         base_text = texts[keys.index(anchor)] if anchor else ""
@@ -87,15 +104,25 @@ def propose_amendment(
                     code="empty_text",
                 )
             if text == base_text.strip():
-                raise ValidationError("The proposed text is the same as the paragraph.", code="unchanged")
+                raise ValidationError(
+                    "The proposed text is the same as the paragraph.", code="unchanged"
+                )
         else:
             text = ""
     _check_seen_version(document, current, version, kind, key, base_text)
 
     amendment = Amendment(
-        document_id=document.id, base_version_id=current.id, kind=kind, paragraph_key=key,
-        base_text=base_text, text=text, rationale=rationale, proposer_id=user.id,
-        proposer_group=user.group, on_behalf_body_id=body.id if body else None, status="proposed",
+        document_id=document.id,
+        base_version_id=current.id,
+        kind=kind,
+        paragraph_key=key,
+        base_text=base_text,
+        text=text,
+        rationale=rationale,
+        proposer_id=user.id,
+        proposer_group=user.group,
+        on_behalf_body_id=body.id if body else None,
+        status="proposed",
         revision=1,
     )
     db.session.add(amendment)
@@ -125,16 +152,21 @@ def _check_seen_version(document, current, number, kind, key, base_text) -> None
         raise Conflict(
             f"The paragraph changed since {seen.label} (the text is now at {current.label}); "
             "write your amendment against today's text.",
-            code="stale_version", details={"current_version": current.number, "current_text": base_text},
+            code="stale_version",
+            details={"current_version": current.number, "current_text": base_text},
         )
 
 
 # --- positions -----------------------------------------------------------------------------
 
+
 def _require_weighable(amendment: Amendment) -> None:
     if amendment.status != "proposed":
-        raise Conflict(f"Amendment #{amendment.id} is {amendment.status_label.lower()}: "
-                       "positions are taken only on proposed amendments.", code="not_pending")
+        raise Conflict(
+            f"Amendment #{amendment.id} is {amendment.status_label.lower()}: "
+            "positions are taken only on proposed amendments.",
+            code="not_pending",
+        )
     require_open(amendment.document)
 
 
@@ -146,22 +178,30 @@ def set_position(amendment: Amendment, user, stance: str) -> Position:
     _require_weighable(amendment)
     now = utcnow()
     values = {
-        "amendment_id": amendment.id, "user_id": user.id, "stance": stance,
-        "revision": amendment.revision, "base_version_id": amendment.base_version_id,
-        "created_at": now, "updated_at": now,
+        "amendment_id": amendment.id,
+        "user_id": user.id,
+        "stance": stance,
+        "revision": amendment.revision,
+        "base_version_id": amendment.base_version_id,
+        "created_at": now,
+        "updated_at": now,
     }
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(Position).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["amendment_id", "user_id"],
-        set_={"stance": statement.excluded.stance, "revision": statement.excluded.revision,
-              "base_version_id": statement.excluded.base_version_id,
-              "updated_at": statement.excluded.updated_at},
+        set_={
+            "stance": statement.excluded.stance,
+            "revision": statement.excluded.revision,
+            "base_version_id": statement.excluded.base_version_id,
+            "updated_at": statement.excluded.updated_at,
+        },
     )
     db.session.execute(statement)
     position = db.session.scalar(
-        select(Position).where(Position.amendment_id == amendment.id, Position.user_id == user.id)
+        select(Position)
+        .where(Position.amendment_id == amendment.id, Position.user_id == user.id)
         .execution_options(populate_existing=True)
     )
     return position
@@ -178,6 +218,7 @@ def withdraw_position(amendment: Amendment, user) -> bool:
 
 
 # --- decisions -----------------------------------------------------------------------------
+
 
 @dataclass
 class AcceptResult:
@@ -199,7 +240,9 @@ def _decide(amendment: Amendment, user, status: str) -> None:
 def _require_decidable(amendment: Amendment, user) -> None:
     require_decider(user, amendment.document)
     if amendment.document.status == "adopted":
-        raise Conflict("The document is adopted; its amendments are closed.", code="document_adopted")
+        raise Conflict(
+            "The document is adopted; its amendments are closed.", code="document_adopted"
+        )
 
 
 def accept_amendment(amendment: Amendment, user) -> AcceptResult:
@@ -210,21 +253,29 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
     """
     _require_decidable(amendment, user)
     if amendment.status == "conflict":
-        raise Conflict(f"Amendment #{amendment.id} conflicts with today's text; "
-                       "its proposer must rebase it first.", code="needs_rebase")
+        raise Conflict(
+            f"Amendment #{amendment.id} conflicts with today's text; "
+            "its proposer must rebase it first.",
+            code="needs_rebase",
+        )
     if amendment.status != "proposed":
-        raise Conflict(f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
-                       code="not_pending")
+        raise Conflict(
+            f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
+            code="not_pending",
+        )
     document = amendment.document
     current, keys, texts = current_paragraphs(document)
     key = amendment.paragraph_key
 
     if key is not None and key not in keys:
         _decide(amendment, user, "superseded")
-        return AcceptResult(amendment, conflict={
-            "reason": "paragraph_deleted",
-            "message": "The paragraph was deleted since the amendment was written.",
-        })
+        return AcceptResult(
+            amendment,
+            conflict={
+                "reason": "paragraph_deleted",
+                "message": "The paragraph was deleted since the amendment was written.",
+            },
+        )
     if amendment.kind == "insert":
         at = keys.index(key) + 1 if key is not None else 0
         blocks = split_paragraphs(amendment.text) or [amendment.text]
@@ -245,20 +296,32 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
         if merged and not blocks:
             blocks = [merged]
         if not blocks and len(keys) == 1:
-            raise ValidationError("A document cannot lose its last paragraph.", code="last_paragraph")
-        keys[index:index + 1] = [key] + [new_paragraph_key() for _ in blocks[1:]] if blocks else []
-        texts[index:index + 1] = blocks
+            raise ValidationError(
+                "A document cannot lose its last paragraph.", code="last_paragraph"
+            )
+        keys[index : index + 1] = (
+            [key] + [new_paragraph_key() for _ in blocks[1:]] if blocks else []
+        )
+        texts[index : index + 1] = blocks
 
     _decide(amendment, user, "accepted")  # before the signal, so listeners see it merged
     version = append_version(
-        document, texts, keys=keys, author=amendment.proposer, cause="amendment",
+        document,
+        texts,
+        keys=keys,
+        author=amendment.proposer,
+        cause="amendment",
         message=f"Amendment #{amendment.id} by {attribution(amendment)}",
     )
     if version is None:
         amendment.status = "superseded"
-        return AcceptResult(amendment, conflict={
-            "reason": "already_applied", "message": "The paragraph already reads as proposed.",
-        })
+        return AcceptResult(
+            amendment,
+            conflict={
+                "reason": "already_applied",
+                "message": "The paragraph already reads as proposed.",
+            },
+        )
     amendment.merged_version_id = version.id
     db.session.flush()
     log.info("amendment #%s accepted into %s v%s", amendment.id, document.slug, version.number)
@@ -269,16 +332,20 @@ def conflict_details(amendment: Amendment, today: str | None) -> dict:
     return {
         "reason": "paragraph_changed",
         "message": "The paragraph changed since the amendment was written and the change "
-                   "cannot be carried over; the proposer can rebase it onto today's text.",
-        "base_text": amendment.base_text, "current_text": today, "proposed_text": amendment.text,
+        "cannot be carried over; the proposer can rebase it onto today's text.",
+        "base_text": amendment.base_text,
+        "current_text": today,
+        "proposed_text": amendment.text,
     }
 
 
 def reject_amendment(amendment: Amendment, user) -> Amendment:
     _require_decidable(amendment, user)
     if amendment.status not in PENDING:
-        raise Conflict(f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
-                       code="not_pending")
+        raise Conflict(
+            f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
+            code="not_pending",
+        )
     _decide(amendment, user, "rejected")
     return amendment
 
@@ -288,8 +355,10 @@ def withdraw_amendment(amendment: Amendment, user) -> Amendment:
     if user.id != amendment.proposer_id:
         raise Forbidden("Only the proposer can withdraw an amendment.")
     if amendment.status not in PENDING:
-        raise Conflict(f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
-                       code="not_pending")
+        raise Conflict(
+            f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
+            code="not_pending",
+        )
     _decide(amendment, user, "withdrawn")
     return amendment
 
@@ -303,29 +372,40 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
     if user.id != amendment.proposer_id:
         raise Forbidden("Only the proposer can rebase an amendment.")
     if amendment.status not in PENDING:
-        raise Conflict(f"Amendment #{amendment.id} is {amendment.status_label.lower()}.",
-                       code="not_pending")
+        raise Conflict(
+            f"Amendment #{amendment.id} is {amendment.status_label.lower()}.", code="not_pending"
+        )
     document = amendment.document
     current, keys, texts = current_paragraphs(document)
     key = amendment.paragraph_key
     if key is not None and key not in keys:
         amendment.status = "superseded"
         amendment.updated_at = utcnow()
-        raise Conflict("The paragraph was deleted since; the amendment is superseded.",
-                       code="paragraph_deleted")
+        raise Conflict(
+            "The paragraph was deleted since; the amendment is superseded.",
+            code="paragraph_deleted",
+        )
     if amendment.base_version_id == current.id and amendment.status == "proposed" and text is None:
         raise Conflict("The amendment is already written against today's text.", code="up_to_date")
     today = texts[keys.index(key)] if key is not None else ""
     if amendment.kind == "modify":
-        new_text = clean(text) if text is not None else rebase_text(
-            amendment.base_text, amendment.text, today)
+        new_text = (
+            clean(text)
+            if text is not None
+            else rebase_text(amendment.base_text, amendment.text, today)
+        )
         if new_text is None:
-            raise ValidationError("The change does not apply to today's text by itself; "
-                                  "give the new text of the paragraph.", code="text_required")
+            raise ValidationError(
+                "The change does not apply to today's text by itself; "
+                "give the new text of the paragraph.",
+                code="text_required",
+            )
         if not new_text:
             raise ValidationError("The proposed text is empty.", code="empty_text")
         if new_text == today.strip():
-            raise ValidationError("The proposed text is the same as today's paragraph.", code="unchanged")
+            raise ValidationError(
+                "The proposed text is the same as today's paragraph.", code="unchanged"
+            )
         check_length(new_text, "proposed text")
     elif amendment.kind == "insert":
         new_text = clean(text) if text is not None else amendment.text
@@ -342,5 +422,3 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
     amendment.updated_at = utcnow()
     db.session.flush()
     return amendment
-
-

@@ -60,7 +60,9 @@ def _float(value: Fraction | None) -> float | None:
     return None if value is None else round(float(value), 6)
 
 
-def compute_tally(counts: dict[str, tuple[int, int, int] | GroupCount], earlier_text: int = 0) -> Tally:
+def compute_tally(
+    counts: dict[str, tuple[int, int, int] | GroupCount], earlier_text: int = 0
+) -> Tally:
     """Apply the rule to {group: (support, oppose, abstain)}; groups absent count as no positions."""
     groups: dict[str, GroupCount] = {}
     for group in GROUPS:

@@ -24,7 +24,9 @@ def api_user(required: bool = True):
         request.environ[_CACHE_KEY] = user
     user = request.environ[_CACHE_KEY]
     if required and user is None:
-        raise Unauthenticated("A valid personal API token is required: Authorization: Bearer <token>.")
+        raise Unauthenticated(
+            "A valid personal API token is required: Authorization: Bearer <token>."
+        )
     return user
 
 

@@ -30,7 +30,10 @@ def spec() -> dict:
                     "properties": {
                         "error": {
                             "type": "object",
-                            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
                             "required": ["code", "message"],
                         }
                     },

@@ -59,15 +59,19 @@ def rule_problem(rule: Rule, groups: int = 4) -> str | None:
     if rule.min_south < 0 or rule.min_north < 0:
         return "Minimum seats cannot be negative."
     if rule.min_south + rule.min_north > rule.seats:
-        return (f"The rule reserves {rule.min_south + rule.min_north} seats for South and North "
-                f"together, more than the {rule.seats} seat(s) to fill.")
+        return (
+            f"The rule reserves {rule.min_south + rule.min_north} seats for South and North "
+            f"together, more than the {rule.seats} seat(s) to fill."
+        )
     if rule.max_per_group is not None:
         if rule.max_per_group < 1:
             return "At most 0 seats per stakeholder group would leave every seat empty."
         if rule.max_per_group * groups < rule.seats:
-            return (f"At most {rule.max_per_group} seat(s) for each of the {groups} stakeholder "
-                    f"groups fills at most {rule.max_per_group * groups} seat(s), fewer than "
-                    f"{rule.seats}.")
+            return (
+                f"At most {rule.max_per_group} seat(s) for each of the {groups} stakeholder "
+                f"groups fills at most {rule.max_per_group * groups} seat(s), fewer than "
+                f"{rule.seats}."
+            )
     return None
 
 
@@ -103,7 +107,9 @@ def _feasible(chosen: list[Candidate], pool: list[Candidate], rule: Rule) -> boo
         }
         states = {
             (t + a + b + x, min(want_s, s + a), min(want_n, n + b))
-            for t, s, n in states for a, b, x in options if t + a + b + x <= need
+            for t, s, n in states
+            for a, b, x in options
+            if t + a + b + x <= need
         }
     return (need, want_s, want_n) in states
 
@@ -113,20 +119,30 @@ def _explain_infeasible(candidates: list[Candidate], rule: Rule) -> str:
     north = sum(c.side == "north" for c in candidates)
     groups = {c.group for c in candidates}
     if len(candidates) < rule.seats:
-        return (f"Only {len(candidates)} accepted candidate(s) for {rule.seats} seat(s): "
-                "the seats cannot all be filled.")
+        return (
+            f"Only {len(candidates)} accepted candidate(s) for {rule.seats} seat(s): "
+            "the seats cannot all be filled."
+        )
     if south < rule.min_south:
-        return (f"The rule asks for at least {rule.min_south} Southern seat(s) but only {south} "
-                "accepted candidate(s) come from the South.")
+        return (
+            f"The rule asks for at least {rule.min_south} Southern seat(s) but only {south} "
+            "accepted candidate(s) come from the South."
+        )
     if north < rule.min_north:
-        return (f"The rule asks for at least {rule.min_north} Northern seat(s) but only {north} "
-                "accepted candidate(s) come from the North.")
+        return (
+            f"The rule asks for at least {rule.min_north} Northern seat(s) but only {north} "
+            "accepted candidate(s) come from the North."
+        )
     if rule.max_per_group is not None and rule.max_per_group * len(groups) < rule.seats:
-        return (f"At most {rule.max_per_group} seat(s) per stakeholder group, with candidates from "
-                f"only {len(groups)} group(s), fills at most {rule.max_per_group * len(groups)} of "
-                f"{rule.seats} seat(s).")
-    return (f"No set of {rule.seats} accepted candidates meets the balance rule together "
-            "(the Southern or Northern minimum and the per-group maximum exclude each other).")
+        return (
+            f"At most {rule.max_per_group} seat(s) per stakeholder group, with candidates from "
+            f"only {len(groups)} group(s), fills at most {rule.max_per_group * len(groups)} of "
+            f"{rule.seats} seat(s)."
+        )
+    return (
+        f"No set of {rule.seats} accepted candidates meets the balance rule together "
+        "(the Southern or Northern minimum and the per-group maximum exclude each other)."
+    )
 
 
 def rank(candidates: list[Candidate]) -> list[Candidate]:
@@ -146,12 +162,13 @@ def allocate_seats(candidates: list[Candidate], rule: Rule) -> Allocation:
     for index, candidate in enumerate(ranking):
         if len(elected) == rule.seats:
             break
-        if _feasible(elected + [candidate], ranking[index + 1:], rule):
+        if _feasible(elected + [candidate], ranking[index + 1 :], rule):
             elected.append(candidate)
         else:
             passed.append(candidate)
-    return Allocation(elected=elected, ranking=ranking, passed_over=passed,
-                      ties=_deciding_ties(ranking, elected))
+    return Allocation(
+        elected=elected, ranking=ranking, passed_over=passed, ties=_deciding_ties(ranking, elected)
+    )
 
 
 def _deciding_ties(ranking: list[Candidate], elected: list[Candidate]) -> list[str]:
@@ -162,8 +179,14 @@ def _deciding_ties(ranking: list[Candidate], elected: list[Candidate]) -> list[s
     for c in ranking:
         by_votes.setdefault(c.votes, []).append(c)
     for votes, tied in by_votes.items():
-        if len(tied) > 1 and any(c.id in chosen for c in tied) and any(c.id not in chosen for c in tied):
+        if (
+            len(tied) > 1
+            and any(c.id in chosen for c in tied)
+            and any(c.id not in chosen for c in tied)
+        ):
             names = ", ".join(c.name for c in tied)
-            notes.append(f"{names} tied at {votes} vote(s); the tie was broken by nomination order "
-                         "(earlier first) within the balance rule.")
+            notes.append(
+                f"{names} tied at {votes} vote(s); the tie was broken by nomination order "
+                "(earlier first) within the balance rule."
+            )
     return notes

@@ -14,8 +14,13 @@ def _person(user) -> dict:
 
 
 def _summary(body, count: int, coordinators) -> dict:
-    return {"slug": body.slug, "name": body.name, "kind": body.kind,
-            "coordinators": [_person(u) for u in coordinators], "member_count": count}
+    return {
+        "slug": body.slug,
+        "name": body.name,
+        "kind": body.kind,
+        "coordinators": [_person(u) for u in coordinators],
+        "member_count": count,
+    }
 
 
 @bp.route("/bodies")
@@ -23,10 +28,15 @@ def api_bodies():
     from app.bodies.queries import coordinators_by_body
 
     by_body = coordinators_by_body()
-    return jsonify({"bodies": [
-        _summary(body, count, by_body.get(body.id, []))
-        for _, _, items in bodies_by_kind() for body, count in items
-    ]})
+    return jsonify(
+        {
+            "bodies": [
+                _summary(body, count, by_body.get(body.id, []))
+                for _, _, items in bodies_by_kind()
+                for body, count in items
+            ]
+        }
+    )
 
 
 @bp.route("/bodies/<slug>")
@@ -34,10 +44,14 @@ def api_body(slug):
     body = get_body(slug)
     active = memberships(body.id)
     data = _summary(body, len(active), [m.user for m in active if m.role == COORDINATOR])
-    data.update({
-        "team_role": body.team_role, "purpose": body.purpose, "is_open": body.is_open,
-        "members": [{**_person(m.user), "role": m.role} for m in active],
-    })
+    data.update(
+        {
+            "team_role": body.team_role,
+            "purpose": body.purpose,
+            "is_open": body.is_open,
+            "members": [{**_person(m.user), "role": m.role} for m in active],
+        }
+    )
     return jsonify(data)
 
 
@@ -53,65 +67,155 @@ def api_site_balance():
     return jsonify(site_balance().as_json())
 
 
-_PERSON = {"type": "object", "properties": {
-    "name": {"type": "string"}, "group": {"type": "string"},
-    "side": {"type": ["string", "null"], "enum": ["north", "south", None]}}}
-_COUNTS = {"type": "object", "properties": {
-    k: {"type": "integer"} for k in ("participants", "amendments", "positions", "comments")}}
-_NOT_FOUND = {"description": "Unknown", "content": {"application/json": {
-    "schema": {"$ref": "#/components/schemas/Error"}}}}
+_PERSON = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "group": {"type": "string"},
+        "side": {"type": ["string", "null"], "enum": ["north", "south", None]},
+    },
+}
+_COUNTS = {
+    "type": "object",
+    "properties": {
+        k: {"type": "integer"} for k in ("participants", "amendments", "positions", "comments")
+    },
+}
+_NOT_FOUND = {
+    "description": "Unknown",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 
 
 def _ok(ref: str, description: str) -> dict:
-    return {"200": {"description": description, "content": {"application/json": {
-        "schema": {"$ref": f"#/components/schemas/{ref}"}}}}}
+    return {
+        "200": {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+        }
+    }
 
 
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
 
 document_paths(
     {
-        "/api/bodies": {"get": {
-            "summary": "List bodies", "tags": ["bodies"],
-            "responses": _ok("BodyList", "Every body with its coordinators and member count")}},
-        "/api/bodies/{slug}": {"get": {
-            "summary": "One body with its members", "tags": ["bodies"], "parameters": [_SLUG],
-            "responses": {**_ok("BodyDetail", "The body"), "404": _NOT_FOUND}}},
-        "/api/documents/{slug}/balance": {"get": {
-            "summary": "Activity on a document by stakeholder group and North/South",
-            "tags": ["balance"], "parameters": [_SLUG],
-            "responses": {**_ok("Balance", "Counts and warnings"), "404": _NOT_FOUND}}},
-        "/api/balance": {"get": {
-            "summary": "Site-wide activity by stakeholder group and North/South",
-            "tags": ["balance"], "responses": _ok("Balance", "Counts and warnings")}},
+        "/api/bodies": {
+            "get": {
+                "summary": "List bodies",
+                "tags": ["bodies"],
+                "responses": _ok("BodyList", "Every body with its coordinators and member count"),
+            }
+        },
+        "/api/bodies/{slug}": {
+            "get": {
+                "summary": "One body with its members",
+                "tags": ["bodies"],
+                "parameters": [_SLUG],
+                "responses": {**_ok("BodyDetail", "The body"), "404": _NOT_FOUND},
+            }
+        },
+        "/api/documents/{slug}/balance": {
+            "get": {
+                "summary": "Activity on a document by stakeholder group and North/South",
+                "tags": ["balance"],
+                "parameters": [_SLUG],
+                "responses": {**_ok("Balance", "Counts and warnings"), "404": _NOT_FOUND},
+            }
+        },
+        "/api/balance": {
+            "get": {
+                "summary": "Site-wide activity by stakeholder group and North/South",
+                "tags": ["balance"],
+                "responses": _ok("Balance", "Counts and warnings"),
+            }
+        },
     },
     {
-        "BodySummary": {"type": "object", "required": ["slug", "name", "kind", "member_count"],
+        "BodySummary": {
+            "type": "object",
+            "required": ["slug", "name", "kind", "member_count"],
+            "properties": {
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "bureau",
+                        "plenary",
+                        "team",
+                        "regional_caucus",
+                        "thematic_caucus",
+                        "working_group",
+                    ],
+                },
+                "coordinators": {"type": "array", "items": _PERSON},
+                "member_count": {"type": "integer"},
+            },
+        },
+        "BodyList": {
+            "type": "object",
+            "properties": {
+                "bodies": {"type": "array", "items": {"$ref": "#/components/schemas/BodySummary"}}
+            },
+        },
+        "BodyDetail": {
+            "allOf": [
+                {"$ref": "#/components/schemas/BodySummary"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "team_role": {"type": ["string", "null"]},
+                        "purpose": {"type": "string"},
+                        "is_open": {"type": "boolean"},
+                        "members": {
+                            "type": "array",
+                            "items": {
+                                "allOf": [
+                                    _PERSON,
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "role": {
+                                                "type": "string",
+                                                "enum": ["member", "coordinator"],
+                                            }
+                                        },
+                                    },
+                                ]
+                            },
+                        },
+                    },
+                },
+            ]
+        },
+        "Balance": {
+            "type": "object",
+            "required": ["groups", "sides", "warnings"],
+            "properties": {
+                "groups": {
+                    "type": "object",
+                    "additionalProperties": _COUNTS,
+                    "description": "Keyed by stakeholder group",
+                },
+                "sides": {"type": "object", "properties": {"north": _COUNTS, "south": _COUNTS}},
+                "totals": _COUNTS,
+                "warnings": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
                         "properties": {
-            "slug": {"type": "string"}, "name": {"type": "string"},
-            "kind": {"type": "string", "enum": ["bureau", "plenary", "team", "regional_caucus",
-                                                "thematic_caucus", "working_group"]},
-            "coordinators": {"type": "array", "items": _PERSON},
-            "member_count": {"type": "integer"}}},
-        "BodyList": {"type": "object", "properties": {
-            "bodies": {"type": "array", "items": {"$ref": "#/components/schemas/BodySummary"}}}},
-        "BodyDetail": {"allOf": [{"$ref": "#/components/schemas/BodySummary"}, {
-            "type": "object", "properties": {
-                "team_role": {"type": ["string", "null"]}, "purpose": {"type": "string"},
-                "is_open": {"type": "boolean"},
-                "members": {"type": "array", "items": {"allOf": [_PERSON, {
-                    "type": "object", "properties": {
-                        "role": {"type": "string", "enum": ["member", "coordinator"]}}}]}}}}]},
-        "Balance": {"type": "object", "required": ["groups", "sides", "warnings"], "properties": {
-            "groups": {"type": "object", "additionalProperties": _COUNTS,
-                       "description": "Keyed by stakeholder group"},
-            "sides": {"type": "object", "properties": {"north": _COUNTS, "south": _COUNTS}},
-            "totals": _COUNTS,
-            "warnings": {"type": "array", "items": {"type": "object", "properties": {
-                "dimension": {"type": "string", "enum": ["group", "side"]},
-                "key": {"type": "string"}, "metric": {"type": "string"},
-                "count": {"type": "integer"}, "total": {"type": "integer"},
-                "share": {"type": "integer", "description": "percent"},
-                "message": {"type": "string"}}}}}},
+                            "dimension": {"type": "string", "enum": ["group", "side"]},
+                            "key": {"type": "string"},
+                            "metric": {"type": "string"},
+                            "count": {"type": "integer"},
+                            "total": {"type": "integer"},
+                            "share": {"type": "integer", "description": "percent"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
     },
 )

@@ -31,8 +31,12 @@ class Balance:
     warnings: list[dict] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"groups": self.groups, "sides": self.sides, "totals": self.totals,
-                "warnings": self.warnings}
+        return {
+            "groups": self.groups,
+            "sides": self.sides,
+            "totals": self.totals,
+            "warnings": self.warnings,
+        }
 
     @property
     def is_empty(self) -> bool:
@@ -72,19 +76,19 @@ def _sources(document_id=None, body: Body | None = None) -> dict[str, list]:
             in_scope = or_(Amendment.document_id.in_(owned), Amendment.on_behalf_body_id == body.id)
         else:
             in_scope = literal(True)
-        sources["amendments"].append(
-            select(Amendment.proposer_id.label("user_id")).where(in_scope)
-        )
+        sources["amendments"].append(select(Amendment.proposer_id.label("user_id")).where(in_scope))
         sources["positions"].append(
             select(Position.user_id.label("user_id"))
-            .join(Amendment, Amendment.id == Position.amendment_id).where(in_scope)
+            .join(Amendment, Amendment.id == Position.amendment_id)
+            .where(in_scope)
         )
         comment_scope = in_scope
         if body is not None:
             comment_scope = or_(in_scope, AmendmentComment.on_behalf_body_id == body.id)
         sources["comments"].append(
             select(AmendmentComment.author_id.label("user_id"))
-            .join(Amendment, Amendment.id == AmendmentComment.amendment_id).where(comment_scope)
+            .join(Amendment, Amendment.id == AmendmentComment.amendment_id)
+            .where(comment_scope)
         )
     discussion_models = _discussion_models()
     if discussion_models:
@@ -97,7 +101,8 @@ def _sources(document_id=None, body: Body | None = None) -> dict[str, list]:
             topic_scope = literal(True)
         sources["comments"].append(
             select(Message.author_id.label("user_id"))
-            .join(Topic, Topic.id == Message.topic_id).where(topic_scope)
+            .join(Topic, Topic.id == Message.topic_id)
+            .where(topic_scope)
         )
     if body is not None:
         members = select(Membership.user_id).where(
@@ -115,7 +120,8 @@ def _counts(rows_select) -> list[tuple[str, str | None, int]]:
     sub = rows_select.subquery()
     return db.session.execute(
         select(User.group, User.side, func.count())
-        .select_from(sub).join(User, User.id == sub.c.user_id)
+        .select_from(sub)
+        .join(User, User.id == sub.c.user_id)
         .group_by(User.group, User.side)
     ).all()
 
@@ -124,7 +130,8 @@ def _distinct_people(rows_select) -> list[tuple[str, str | None, int]]:
     sub = rows_select.subquery()
     return db.session.execute(
         select(User.group, User.side, func.count(func.distinct(User.id)))
-        .select_from(sub).join(User, User.id == sub.c.user_id)
+        .select_from(sub)
+        .join(User, User.id == sub.c.user_id)
         .group_by(User.group, User.side)
     ).all()
 
@@ -145,26 +152,35 @@ def _compute(participant_rows, sources: dict[str, list]) -> Balance:
     for metric, selects in sources.items():
         if selects:
             fold(metric, _counts(union_all(*selects) if len(selects) > 1 else selects[0]))
-    return Balance(groups=groups, sides=sides, totals=totals, warnings=_warnings(groups, sides, totals))
+    return Balance(
+        groups=groups, sides=sides, totals=totals, warnings=_warnings(groups, sides, totals)
+    )
 
 
 def _warnings(groups, sides, totals) -> list[dict]:
     """One warning for each group or side providing more than half of a kind of activity."""
     warnings = []
     for dimension, table, labels in (
-        ("group", groups, STAKEHOLDER_GROUPS), ("side", sides, {NORTH: "The North", SOUTH: "The South"})
+        ("group", groups, STAKEHOLDER_GROUPS),
+        ("side", sides, {NORTH: "The North", SOUTH: "The South"}),
     ):
         for key, values in table.items():
             for metric, count in values.items():
                 total = totals[metric]
                 if total and count * 2 > total:
                     share = round(100 * count / total)
-                    warnings.append({
-                        "dimension": dimension, "key": key, "metric": metric, "count": count,
-                        "total": total, "share": share,
-                        "message": f"{labels.get(key, key)} provides {count} of {total} "
-                                   f"{METRICS[metric].lower()} ({share}%), more than half.",
-                    })
+                    warnings.append(
+                        {
+                            "dimension": dimension,
+                            "key": key,
+                            "metric": metric,
+                            "count": count,
+                            "total": total,
+                            "share": share,
+                            "message": f"{labels.get(key, key)} provides {count} of {total} "
+                            f"{METRICS[metric].lower()} ({share}%), more than half.",
+                        }
+                    )
     return warnings
 
 

@@ -12,8 +12,9 @@ BAR_HEIGHT = 22
 
 def stacked_rows(balance: Balance, dimension: str) -> dict:
     """Rows (one per metric) of segments with x/width in SVG units and their shares."""
-    table, labels = (balance.groups, STAKEHOLDER_GROUPS) if dimension == "group" else (
-        balance.sides, SIDES)
+    table, labels = (
+        (balance.groups, STAKEHOLDER_GROUPS) if dimension == "group" else (balance.sides, SIDES)
+    )
     rows = []
     for index, (metric, metric_label) in enumerate(METRICS.items()):
         total = balance.totals[metric]
@@ -24,15 +25,33 @@ def stacked_rows(balance: Balance, dimension: str) -> dict:
             if not total or not count:
                 continue
             width = BAR_WIDTH * count / total
-            segments.append({
-                "key": key, "label": label, "count": count,
-                "share": round(100 * count / total), "x": round(x, 2), "width": round(width, 2),
-            })
+            segments.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "count": count,
+                    "share": round(100 * count / total),
+                    "x": round(x, 2),
+                    "width": round(width, 2),
+                }
+            )
             x += width
-        rows.append({"metric": metric, "label": metric_label, "total": total,
-                     "y": 10 + index * ROW_HEIGHT, "segments": segments})
+        rows.append(
+            {
+                "metric": metric,
+                "label": metric_label,
+                "total": total,
+                "y": 10 + index * ROW_HEIGHT,
+                "segments": segments,
+            }
+        )
     return {
-        "rows": rows, "legend": labels, "width": CHART_WIDTH, "label_width": LABEL_WIDTH,
-        "bar_width": BAR_WIDTH, "bar_height": BAR_HEIGHT,
-        "half_x": LABEL_WIDTH + BAR_WIDTH / 2, "height": 20 + len(rows) * ROW_HEIGHT,
+        "rows": rows,
+        "legend": labels,
+        "width": CHART_WIDTH,
+        "label_width": LABEL_WIDTH,
+        "bar_width": BAR_WIDTH,
+        "bar_height": BAR_HEIGHT,
+        "half_x": LABEL_WIDTH + BAR_WIDTH / 2,
+        "height": 20 + len(rows) * ROW_HEIGHT,
     }

@@ -16,7 +16,9 @@ def seed():
 
     created = seed_bodies()
     db.session.commit()
-    click.echo(f"{len(created)} bodies created." if created else "Every default body exists already.")
+    click.echo(
+        f"{len(created)} bodies created." if created else "Every default body exists already."
+    )
 
 
 @bodies.command("add-member")

@@ -57,8 +57,9 @@ def load_demo(drafts_dir: Path) -> None:
         body, user = body_by_slug(slug), users.get(email)
         if body is None or user is None:
             continue
-        existing = db.session.scalar(select(Membership).where(
-            Membership.body_id == body.id, Membership.user_id == user.id))
+        existing = db.session.scalar(
+            select(Membership).where(Membership.body_id == body.id, Membership.user_id == user.id)
+        )
         if existing is None:
             db.session.add(Membership(body_id=body.id, user_id=user.id, role=role))
     db.session.flush()
@@ -66,11 +67,17 @@ def load_demo(drafts_dir: Path) -> None:
     opener = users.get("mei@example.org") or next(iter(users.values()), None)
     now = utcnow().replace(second=0, microsecond=0)
     selection = open_selection(
-        caucus, opener, title="Coordinators of the Digital rights caucus, next term",
+        caucus,
+        opener,
+        title="Coordinators of the Digital rights caucus, next term",
         description="Two coordinators for the next twelve months. Nominate yourself or a "
-                    "colleague; members of the caucus approve as many candidates as they like.",
-        seats=2, role=COORDINATOR, min_south=1, max_per_group=1,
-        nomination_ends_at=now + timedelta(days=7), voting_ends_at=now + timedelta(days=14),
+        "colleague; members of the caucus approve as many candidates as they like.",
+        seats=2,
+        role=COORDINATOR,
+        min_south=1,
+        max_per_group=1,
+        nomination_ends_at=now + timedelta(days=7),
+        voting_ends_at=now + timedelta(days=14),
     )
     for email in ("karim@example.org", "olga@example.org"):
         if email in users:

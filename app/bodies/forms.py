@@ -20,18 +20,43 @@ def _default(days: int):
 class SelectionForm(PageForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=5000)])
-    seats = IntegerField("Seats", default=2, validators=[DataRequired(), NumberRange(min=1, max=1000)])
-    role = SelectField("Elected candidates become", choices=[SelectChoice(k, v) for k, v in SELECTION_ROLES.items()],
-                       default="coordinator")
-    min_south = IntegerField("At least this many seats for the South", default=0,
-                             validators=[Optional(), NumberRange(min=0, max=1000)])
-    min_north = IntegerField("At least this many seats for the North", default=0,
-                             validators=[Optional(), NumberRange(min=0, max=1000)])
-    max_per_group = IntegerField("At most this many seats per stakeholder group (empty: no limit)",
-                                 validators=[Optional(), NumberRange(min=1, max=1000)])
-    nomination_ends_at = DateTimeLocalField("Nominations close (UTC)", format=DATETIME_FORMAT,
-                                            default=_default(7), validators=[DataRequired()])
-    voting_starts_at = DateTimeLocalField("Voting opens (UTC)", format=DATETIME_FORMAT,
-                                          default=_default(7), validators=[DataRequired()])
-    voting_ends_at = DateTimeLocalField("Voting closes (UTC)", format=DATETIME_FORMAT,
-                                        default=_default(14), validators=[DataRequired()])
+    seats = IntegerField(
+        "Seats", default=2, validators=[DataRequired(), NumberRange(min=1, max=1000)]
+    )
+    role = SelectField(
+        "Elected candidates become",
+        choices=[SelectChoice(k, v) for k, v in SELECTION_ROLES.items()],
+        default="coordinator",
+    )
+    min_south = IntegerField(
+        "At least this many seats for the South",
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=1000)],
+    )
+    min_north = IntegerField(
+        "At least this many seats for the North",
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=1000)],
+    )
+    max_per_group = IntegerField(
+        "At most this many seats per stakeholder group (empty: no limit)",
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+    )
+    nomination_ends_at = DateTimeLocalField(
+        "Nominations close (UTC)",
+        format=DATETIME_FORMAT,
+        default=_default(7),
+        validators=[DataRequired()],
+    )
+    voting_starts_at = DateTimeLocalField(
+        "Voting opens (UTC)",
+        format=DATETIME_FORMAT,
+        default=_default(7),
+        validators=[DataRequired()],
+    )
+    voting_ends_at = DateTimeLocalField(
+        "Voting closes (UTC)",
+        format=DATETIME_FORMAT,
+        default=_default(14),
+        validators=[DataRequired()],
+    )

@@ -109,7 +109,9 @@ class Selection(db.Model):
     __table_args__ = (
         CheckConstraint("seats >= 1", name="seats_positive"),
         CheckConstraint("min_south >= 0 AND min_north >= 0", name="minimums_not_negative"),
-        CheckConstraint("max_per_group IS NULL OR max_per_group >= 1", name="max_per_group_positive"),
+        CheckConstraint(
+            "max_per_group IS NULL OR max_per_group >= 1", name="max_per_group_positive"
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -174,7 +176,9 @@ class Nomination(db.Model):
     __table_args__ = (UniqueConstraint("selection_id", "nominee_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    selection_id: Mapped[int] = mapped_column(ForeignKey("selection.id", ondelete="CASCADE"), index=True)
+    selection_id: Mapped[int] = mapped_column(
+        ForeignKey("selection.id", ondelete="CASCADE"), index=True
+    )
     nominee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     nominated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     accepted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -193,7 +197,9 @@ class Ballot(db.Model):
     __table_args__ = (UniqueConstraint("selection_id", "voter_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    selection_id: Mapped[int] = mapped_column(ForeignKey("selection.id", ondelete="CASCADE"), index=True)
+    selection_id: Mapped[int] = mapped_column(
+        ForeignKey("selection.id", ondelete="CASCADE"), index=True
+    )
     voter_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -12,28 +12,53 @@ def is_member(user, body_id: int | None) -> bool:
     """Active member (coordinators included) of the body, checked against the database now."""
     if user is None or not getattr(user, "is_authenticated", False) or body_id is None:
         return False
-    return bool(db.session.scalar(select(exists().where(
-        Membership.body_id == body_id, Membership.user_id == user.id, Membership.status == ACTIVE,
-    ))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Membership.body_id == body_id,
+                    Membership.user_id == user.id,
+                    Membership.status == ACTIVE,
+                )
+            )
+        )
+    )
 
 
 def is_coordinator(user, body_id: int | None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False) or body_id is None:
         return False
-    return bool(db.session.scalar(select(exists().where(
-        Membership.body_id == body_id, Membership.user_id == user.id,
-        Membership.status == ACTIVE, Membership.role == COORDINATOR,
-    ))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Membership.body_id == body_id,
+                    Membership.user_id == user.id,
+                    Membership.status == ACTIVE,
+                    Membership.role == COORDINATOR,
+                )
+            )
+        )
+    )
 
 
 def is_team_member(user, team_role: str) -> bool:
     """Active member of any team playing `team_role` (e.g. the translation team)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return bool(db.session.scalar(select(exists().where(
-        Membership.user_id == user.id, Membership.status == ACTIVE,
-        Membership.body_id == Body.id, Body.kind == "team", Body.team_role == team_role,
-    ))))
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Membership.user_id == user.id,
+                    Membership.status == ACTIVE,
+                    Membership.body_id == Body.id,
+                    Body.kind == "team",
+                    Body.team_role == team_role,
+                )
+            )
+        )
+    )
 
 
 def body_by_slug(slug: str) -> Body | None:
@@ -61,11 +86,14 @@ def bodies_user_can_speak_for(user) -> list[Body]:
     """Bodies the user may act on behalf of (active memberships), for on-behalf-of choices."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return list(db.session.scalars(
-        select(Body).join(Membership, Membership.body_id == Body.id)
-        .where(Membership.user_id == user.id, Membership.status == ACTIVE)
-        .order_by(Body.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Body)
+            .join(Membership, Membership.body_id == Body.id)
+            .where(Membership.user_id == user.id, Membership.status == ACTIVE)
+            .order_by(Body.name)
+        )
+    )
 
 
 def body_user_speaks_for(user, body: int | str | Body | None) -> Body | None:
@@ -95,34 +123,47 @@ def bodies_by_kind() -> list[tuple[str, str, list[tuple[Body, int]]]]:
     """(kind, label, [(body, active member count)]) in the order of BODY_KINDS."""
     counts = (
         select(Membership.body_id, func.count(Membership.id).label("n"))
-        .where(Membership.status == ACTIVE).group_by(Membership.body_id).subquery()
+        .where(Membership.status == ACTIVE)
+        .group_by(Membership.body_id)
+        .subquery()
     )
     rows = db.session.execute(
         select(Body, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.body_id == Body.id).order_by(Body.name)
+        .outerjoin(counts, counts.c.body_id == Body.id)
+        .order_by(Body.name)
     ).all()
     grouped: dict[str, list] = {kind: [] for kind in BODY_KINDS}
     for body, count in rows:
         grouped.setdefault(body.kind, []).append((body, count))
-    return [(kind, BODY_KINDS_PLURAL.get(kind, kind), items) for kind, items in grouped.items() if items]
+    return [
+        (kind, BODY_KINDS_PLURAL.get(kind, kind), items) for kind, items in grouped.items() if items
+    ]
 
 
 def member_count(body_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Membership.id)).where(Membership.body_id == body_id, Membership.status == ACTIVE)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(Membership.id)).where(
+                Membership.body_id == body_id, Membership.status == ACTIVE
+            )
+        )
+        or 0
+    )
 
 
 def memberships(body_id: int, status: str = ACTIVE) -> list[Membership]:
     """Memberships with their users, coordinators first, then by name."""
     from app.accounts.models import User
 
-    return list(db.session.scalars(
-        select(Membership).join(User, User.id == Membership.user_id)
-        .options(contains_eager(Membership.user))
-        .where(Membership.body_id == body_id, Membership.status == status)
-        .order_by((Membership.role == COORDINATOR).desc(), User.name, User.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(User, User.id == Membership.user_id)
+            .options(contains_eager(Membership.user))
+            .where(Membership.body_id == body_id, Membership.status == status)
+            .order_by((Membership.role == COORDINATOR).desc(), User.name, User.id)
+        )
+    )
 
 
 def coordinators(body_id: int) -> list:
@@ -132,9 +173,11 @@ def coordinators(body_id: int) -> list:
 def owned_documents(body_id: int) -> list:
     from app.documents.models import Document
 
-    return list(db.session.scalars(
-        select(Document).where(Document.owner_body_id == body_id).order_by(Document.title)
-    ))
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.owner_body_id == body_id).order_by(Document.title)
+        )
+    )
 
 
 def coordinators_by_body() -> dict[int, list]:
@@ -142,8 +185,10 @@ def coordinators_by_body() -> dict[int, list]:
     from app.accounts.models import User
 
     rows = db.session.execute(
-        select(Membership.body_id, User).join(User, User.id == Membership.user_id)
-        .where(Membership.status == ACTIVE, Membership.role == COORDINATOR).order_by(User.name)
+        select(Membership.body_id, User)
+        .join(User, User.id == Membership.user_id)
+        .where(Membership.status == ACTIVE, Membership.role == COORDINATOR)
+        .order_by(User.name)
     ).all()
     result: dict[int, list] = {}
     for body_id, user in rows:

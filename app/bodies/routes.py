@@ -36,8 +36,11 @@ def login_required_page(view):
 
 
 def balance_context(balance) -> dict:
-    return {"balance": balance, "group_chart": stacked_rows(balance, "group"),
-            "side_chart": stacked_rows(balance, "side")}
+    return {
+        "balance": balance,
+        "group_chart": stacked_rows(balance, "group"),
+        "side_chart": stacked_rows(balance, "side"),
+    }
 
 
 @bp.route("/bodies")
@@ -51,15 +54,21 @@ def _show(body, *, status: int = 200, error: str | None = None, typed_email: str
     own = membership_of(current_user, body.id)
     can_manage = permissions.can_manage_members(current_user, body)
     return render_template(
-        "bodies/show.html", body=body, members=active,
+        "bodies/show.html",
+        body=body,
+        members=active,
         coordinators=[m.user for m in active if m.role == COORDINATOR],
         requests=memberships(body.id, REQUESTED) if can_manage else [],
-        documents=owned_documents(body.id), selections=selections_of(body),
-        own=own, can_manage=can_manage,
+        documents=owned_documents(body.id),
+        selections=selections_of(body),
+        own=own,
+        can_manage=can_manage,
         can_join=permissions.can_join(current_user, body) and own is None,
         can_request=permissions.can_request(current_user, body) and own is None,
         can_open_selection=permissions.can_open_selection(current_user, body),
-        archive_body=body, add_error=error, typed_email=typed_email,
+        archive_body=body,
+        add_error=error,
+        typed_email=typed_email,
         **balance_context(body_balance(body)),
     ), status
 
@@ -107,7 +116,9 @@ def _managed_body(slug):
     if not permissions.can_manage_members(current_user, body):
         if permissions.admin_only(body):
             raise Forbidden(f"Only administrators manage the membership of the {body.name}.")
-        raise Forbidden(f"Only coordinators of the {body.name} and administrators manage its members.")
+        raise Forbidden(
+            f"Only coordinators of the {body.name} and administrators manage its members."
+        )
     return body
 
 
@@ -179,7 +190,8 @@ def document_balance_page(slug):
 
     document = get_document(slug)
     return render_template(
-        "bodies/document_balance.html", document=document, tabs=TABS,
+        "bodies/document_balance.html",
+        document=document,
+        tabs=TABS,
         **balance_context(document_balance(document)),
     )
-

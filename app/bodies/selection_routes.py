@@ -23,17 +23,25 @@ def _utc(value):
 def new_selection(slug):
     body = get_body(slug)
     if not permissions.can_open_selection(current_user, body):
-        raise Forbidden("Only the body's coordinators and administrators open selections"
-                        if not permissions.admin_only(body)
-                        else f"Only administrators open selections for the {body.name}.")
+        raise Forbidden(
+            "Only the body's coordinators and administrators open selections"
+            if not permissions.admin_only(body)
+            else f"Only administrators open selections for the {body.name}."
+        )
     form = SelectionForm()
     error = None
     if form.validate_on_submit():
         try:
             selection = service.open_selection(
-                body, current_user, title=form.title.data, description=form.description.data or "",
-                seats=form.seats.data, role=form.role.data, min_south=form.min_south.data,
-                min_north=form.min_north.data, max_per_group=form.max_per_group.data,
+                body,
+                current_user,
+                title=form.title.data,
+                description=form.description.data or "",
+                seats=form.seats.data,
+                role=form.role.data,
+                min_south=form.min_south.data,
+                min_north=form.min_north.data,
+                max_per_group=form.max_per_group.data,
                 nomination_ends_at=_utc(form.nomination_ends_at.data),
                 voting_starts_at=_utc(form.voting_starts_at.data),
                 voting_ends_at=_utc(form.voting_ends_at.data),
@@ -54,15 +62,21 @@ def _page(selection, *, status: int = 200, error: str | None = None, typed_email
     phase = selection.phase()
     user = current_user
     return render_template(
-        "bodies/selection.html", selection=selection, body=selection.body, phase=phase,
-        nominations=selection.nominations, votes={n.id: v for n, v in counts},
+        "bodies/selection.html",
+        selection=selection,
+        body=selection.body,
+        phase=phase,
+        nominations=selection.nominations,
+        votes={n.id: v for n, v in counts},
         electorate=permissions.electorate(selection.body),
         ballots=service.ballot_count(selection),
         can_nominate=permissions.can_nominate(user) and phase == "nomination",
         can_vote=phase == "voting" and permissions.can_vote(user, selection),
         has_voted=service.has_voted(selection, user),
-        can_close=phase in ("voting", "counting") and permissions.can_close_selection(user, selection),
-        error=error, typed_email=typed_email,
+        can_close=phase in ("voting", "counting")
+        and permissions.can_close_selection(user, selection),
+        error=error,
+        typed_email=typed_email,
     ), status
 
 
@@ -104,8 +118,9 @@ def accept(selection_id, nomination_id):
     return _back(selection, "You accepted the nomination: you are a candidate.")
 
 
-@bp.route("/selections/<int:selection_id>/nominations/<int:nomination_id>/withdraw",
-          methods=["POST"])
+@bp.route(
+    "/selections/<int:selection_id>/nominations/<int:nomination_id>/withdraw", methods=["POST"]
+)
 @login_required_page
 def withdraw(selection_id, nomination_id):
     selection = service.get_selection(selection_id)

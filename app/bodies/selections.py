@@ -55,9 +55,18 @@ def _int_field(value, name: str, *, minimum: int, optional: bool = False) -> int
 
 
 def open_selection(
-    body: Body, user, *, title: str, seats, role: str = MEMBER, description: str = "",
-    min_south=0, min_north=0, max_per_group=None,
-    nomination_ends_at: datetime, voting_starts_at: datetime | None = None,
+    body: Body,
+    user,
+    *,
+    title: str,
+    seats,
+    role: str = MEMBER,
+    description: str = "",
+    min_south=0,
+    min_north=0,
+    max_per_group=None,
+    nomination_ends_at: datetime,
+    voting_starts_at: datetime | None = None,
     voting_ends_at: datetime,
 ) -> Selection:
     """Open a selection for `seats` seats of `body` with a balance rule and two periods."""
@@ -86,10 +95,18 @@ def open_selection(
     if voting_ends_at <= voting_starts_at:
         raise ValidationError("The voting period must end after it starts.")
     selection = Selection(
-        body_id=body.id, title=title, description=(description or "").strip(), seats=seats,
-        role=role, min_south=min_south, min_north=min_north, max_per_group=max_per_group,
-        nomination_ends_at=nomination_ends_at, voting_starts_at=voting_starts_at,
-        voting_ends_at=voting_ends_at, opened_by_id=user.id if user else None,
+        body_id=body.id,
+        title=title,
+        description=(description or "").strip(),
+        seats=seats,
+        role=role,
+        min_south=min_south,
+        min_north=min_north,
+        max_per_group=max_per_group,
+        nomination_ends_at=nomination_ends_at,
+        voting_starts_at=voting_starts_at,
+        voting_ends_at=voting_ends_at,
+        opened_by_id=user.id if user else None,
     )
     db.session.add(selection)
     db.session.flush()
@@ -101,15 +118,21 @@ def nominate(selection: Selection, user, email: str | None = None) -> Nomination
     if selection.phase() != "nomination":
         raise ValidationError("Nominations for this selection are closed.")
     nominee = user if not (email or "").strip() else find_user_by_email(email)
-    exists = db.session.scalar(select(Nomination.id).where(
-        Nomination.selection_id == selection.id, Nomination.nominee_id == nominee.id,
-    ))
+    exists = db.session.scalar(
+        select(Nomination.id).where(
+            Nomination.selection_id == selection.id,
+            Nomination.nominee_id == nominee.id,
+        )
+    )
     if exists is not None:
         raise Conflict(f"{nominee.name} is already nominated.")
     self_nomination = nominee.id == user.id
     nomination = Nomination(
-        selection_id=selection.id, nominee_id=nominee.id, nominated_by_id=user.id,
-        accepted=self_nomination, accepted_at=utcnow() if self_nomination else None,
+        selection_id=selection.id,
+        nominee_id=nominee.id,
+        nominated_by_id=user.id,
+        accepted=self_nomination,
+        accepted_at=utcnow() if self_nomination else None,
     )
     db.session.add(nomination)
     try:
@@ -155,27 +178,39 @@ def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
             )
         raise ValidationError("The voting period of this selection is over.")
     if not can_vote(user, selection):
-        raise Forbidden(f"Only members of the {electorate(selection.body).name} vote in this selection.")
+        raise Forbidden(
+            f"Only members of the {electorate(selection.body).name} vote in this selection."
+        )
     try:
         chosen = {int(n) for n in nomination_ids or ()}
     except (TypeError, ValueError):
         raise ValidationError("Choose candidates from the ballot.") from None
     if not chosen:
         raise ValidationError("Approve at least one candidate.")
-    valid = set(db.session.scalars(select(Nomination.id).where(
-        Nomination.selection_id == selection.id, Nomination.accepted.is_(True),
-        Nomination.id.in_(chosen),
-    )))
+    valid = set(
+        db.session.scalars(
+            select(Nomination.id).where(
+                Nomination.selection_id == selection.id,
+                Nomination.accepted.is_(True),
+                Nomination.id.in_(chosen),
+            )
+        )
+    )
     if valid != chosen:
         raise ValidationError("Only accepted candidates of this selection can be approved.")
-    ballot = Ballot(selection_id=selection.id, voter_id=user.id,
-                    choices=[BallotChoice(nomination_id=n) for n in sorted(chosen)])
+    ballot = Ballot(
+        selection_id=selection.id,
+        voter_id=user.id,
+        choices=[BallotChoice(nomination_id=n) for n in sorted(chosen)],
+    )
     try:
         with db.session.begin_nested():
             db.session.add(ballot)
             db.session.flush()
     except IntegrityError:
-        raise Conflict("You have already voted in this selection; a ballot cannot be changed.") from None
+        raise Conflict(
+            "You have already voted in this selection; a ballot cannot be changed."
+        ) from None
     selection.status = VOTING
     return ballot
 
@@ -183,29 +218,40 @@ def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
 def has_voted(selection: Selection, user) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return db.session.scalar(select(Ballot.id).where(
-        Ballot.selection_id == selection.id, Ballot.voter_id == user.id,
-    )) is not None
+    return (
+        db.session.scalar(
+            select(Ballot.id).where(
+                Ballot.selection_id == selection.id,
+                Ballot.voter_id == user.id,
+            )
+        )
+        is not None
+    )
 
 
 def vote_counts(selection: Selection) -> list[tuple[Nomination, int]]:
     """Accepted nominations with their approvals, counted in SQL."""
     counts = (
         select(BallotChoice.nomination_id, func.count(BallotChoice.id).label("n"))
-        .group_by(BallotChoice.nomination_id).subquery()
+        .group_by(BallotChoice.nomination_id)
+        .subquery()
     )
-    return [(n, v) for n, v in db.session.execute(
-        select(Nomination, func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.nomination_id == Nomination.id)
-        .where(Nomination.selection_id == selection.id, Nomination.accepted.is_(True))
-        .order_by(Nomination.accepted_at, Nomination.id)
-    ).all()]
+    return [
+        (n, v)
+        for n, v in db.session.execute(
+            select(Nomination, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.nomination_id == Nomination.id)
+            .where(Nomination.selection_id == selection.id, Nomination.accepted.is_(True))
+            .order_by(Nomination.accepted_at, Nomination.id)
+        ).all()
+    ]
 
 
 def ballot_count(selection: Selection) -> int:
-    return db.session.scalar(
-        select(func.count(Ballot.id)).where(Ballot.selection_id == selection.id)
-    ) or 0
+    return (
+        db.session.scalar(select(func.count(Ballot.id)).where(Ballot.selection_id == selection.id))
+        or 0
+    )
 
 
 def close_selection(selection: Selection, user) -> dict:
@@ -220,36 +266,60 @@ def close_selection(selection: Selection, user) -> dict:
         raise ValidationError("A selection can be closed once its voting period has started.")
     counted = vote_counts(selection)
     candidates = [
-        Candidate(id=n.id, name=n.nominee.name, group=n.nominee.group, side=n.nominee.side,
-                  votes=votes, order=index)
+        Candidate(
+            id=n.id,
+            name=n.nominee.name,
+            group=n.nominee.group,
+            side=n.nominee.side,
+            votes=votes,
+            order=index,
+        )
         for index, (n, votes) in enumerate(counted)
     ]
-    rule = Rule(seats=selection.seats, min_south=selection.min_south,
-                min_north=selection.min_north, max_per_group=selection.max_per_group)
+    rule = Rule(
+        seats=selection.seats,
+        min_south=selection.min_south,
+        min_north=selection.min_north,
+        max_per_group=selection.max_per_group,
+    )
     try:
         allocation = allocate_seats(candidates, rule)
     except RuleCannotBeMet as error:
-        raise ValidationError(f"The balance rule cannot be met: {error.message} "
-                              "No seat has been assigned.") from None
+        raise ValidationError(
+            f"The balance rule cannot be met: {error.message} No seat has been assigned."
+        ) from None
     nominations = {n.id: n for n, _ in counted}
     elected_ids = [c.id for c in allocation.elected]
     for nomination_id in elected_ids:
         nominee = nominations[nomination_id].nominee
         current = membership_of(nominee, selection.body_id)
         wanted_coordinator = selection.role == COORDINATOR
-        if current is None or current.status != "active" or (
-            wanted_coordinator and current.role != COORDINATOR
+        if (
+            current is None
+            or current.status != "active"
+            or (wanted_coordinator and current.role != COORDINATOR)
         ):
             add_member(selection.body, nominee, coordinator=wanted_coordinator)
     selection.result = {
         "method": METHOD,
-        "rule": {"seats": rule.seats, "min_south": rule.min_south, "min_north": rule.min_north,
-                 "max_per_group": rule.max_per_group, "text": selection.rule_text()},
+        "rule": {
+            "seats": rule.seats,
+            "min_south": rule.min_south,
+            "min_north": rule.min_north,
+            "max_per_group": rule.max_per_group,
+            "text": selection.rule_text(),
+        },
         "ballots": ballot_count(selection),
         "counts": [
-            {"nomination_id": c.id, "name": c.name, "group": c.group, "side": c.side,
-             "votes": c.votes, "elected": c.id in elected_ids,
-             "passed_over": c in allocation.passed_over}
+            {
+                "nomination_id": c.id,
+                "name": c.name,
+                "group": c.group,
+                "side": c.side,
+                "votes": c.votes,
+                "elected": c.id in elected_ids,
+                "passed_over": c in allocation.passed_over,
+            }
             for c in allocation.ranking
         ],
         "elected": elected_ids,
@@ -263,6 +333,10 @@ def close_selection(selection: Selection, user) -> dict:
 
 
 def selections_of(body: Body) -> list[Selection]:
-    return list(db.session.scalars(
-        select(Selection).where(Selection.body_id == body.id).order_by(Selection.created_at.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Selection)
+            .where(Selection.body_id == body.id)
+            .order_by(Selection.created_at.desc())
+        )
+    )

@@ -70,7 +70,9 @@ def request_membership(user, body: Body) -> Membership:
     if body.is_open:
         raise ValidationError(f"The {body.name} is open: join it directly.")
     if admin_only(body):
-        raise ValidationError(f"The {body.name} takes no requests: its members are elected or appointed.")
+        raise ValidationError(
+            f"The {body.name} takes no requests: its members are elected or appointed."
+        )
     membership = membership_of(user, body.id)
     if membership is not None:
         if membership.status == ACTIVE:
@@ -92,9 +94,13 @@ def leave_body(user, body: Body) -> None:
 
 
 def _pending(body: Body, user_id: int) -> Membership:
-    membership = db.session.scalar(select(Membership).where(
-        Membership.body_id == body.id, Membership.user_id == user_id, Membership.status == REQUESTED,
-    ))
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.body_id == body.id,
+            Membership.user_id == user_id,
+            Membership.status == REQUESTED,
+        )
+    )
     if membership is None:
         raise NotFound(f"No pending request from this person to join the {body.name}.")
     return membership
@@ -130,9 +136,13 @@ def add_member(body: Body, user, *, coordinator: bool = False) -> Membership:
 
 
 def _active(body: Body, user_id: int) -> Membership:
-    membership = db.session.scalar(select(Membership).where(
-        Membership.body_id == body.id, Membership.user_id == user_id, Membership.status == ACTIVE,
-    ))
+    membership = db.session.scalar(
+        select(Membership).where(
+            Membership.body_id == body.id,
+            Membership.user_id == user_id,
+            Membership.status == ACTIVE,
+        )
+    )
     if membership is None:
         raise NotFound(f"This person is not a member of the {body.name}.")
     return membership

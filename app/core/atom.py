@@ -25,8 +25,17 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs) -> ET.E
 class AtomFeed:
     """One feed: create it with its own metadata, add entries newest first, then serialise."""
 
-    def __init__(self, *, feed_id: str, title: str, updated: datetime, self_url: str,
-                 page_url: str, subtitle: str | None = None, author: str | None = None):
+    def __init__(
+        self,
+        *,
+        feed_id: str,
+        title: str,
+        updated: datetime,
+        self_url: str,
+        page_url: str,
+        subtitle: str | None = None,
+        author: str | None = None,
+    ):
         self.root = ET.Element(f"{{{ATOM}}}feed")
         _add(self.root, "id", feed_id)
         _add(self.root, "title", title)
@@ -39,10 +48,19 @@ class AtomFeed:
             _add(_add(self.root, "author"), "name", author)
         _add(self.root, "generator", "Agora drafting platform")
 
-    def add_entry(self, *, entry_id: str, title: str, link: str, updated: datetime,
-                  published: datetime | None = None, author: str | None = None,
-                  author_uri: str | None = None, summary: str | None = None,
-                  content_html: str | None = None) -> None:
+    def add_entry(
+        self,
+        *,
+        entry_id: str,
+        title: str,
+        link: str,
+        updated: datetime,
+        published: datetime | None = None,
+        author: str | None = None,
+        author_uri: str | None = None,
+        summary: str | None = None,
+        content_html: str | None = None,
+    ) -> None:
         entry = _add(self.root, "entry")
         _add(entry, "id", entry_id)
         _add(entry, "title", title)

@@ -16,36 +16,94 @@ from app.extensions import db
 # place ("body:<slug>" or "document:<slug>"), title, behalf slug or None,
 # then messages: (author e-mail, text, index of the message answered or None for the first).
 THREADS = [
-    ("body:drafting-team", "Timeline for the second revision", None, [
-        ("amina@example.org", "Proposed timeline:\n\n1. amendments close on Friday;\n2. the team meets "
-         "on Monday to merge;\n3. **Rev.2** is published on Wednesday.\n\nObjections?", None),
-        ("lucas@example.org", "Monday works for the government colleagues. Could we keep a half-day "
-         "for the translation team before publishing?", 0),
-        ("amina@example.org", "Good point: Rev.2 on Thursday then, after the translators' check.", 1),
-        ("karim@example.org", "Thank you. Arabic and French will be ready within a day.", 2),
-    ]),
-    ("body:plenary", "Speaking order for the opening session", None, [
-        ("olga@example.org", "Should the opening session alternate stakeholder groups for speakers? "
-         "Last year two governments spoke back to back for forty minutes.", None),
-        ("mei@example.org", "Alternating groups, with a **five-minute** limit, seems fair to the "
-         "private sector.", 0),
-        ("grace@example.org", "And alternate North and South, please: youth from the South rarely "
-         "get the floor early.", 0),
-    ]),
-    ("document:best-practice", "Does the draft say enough about remote participation?", None, [
-        ("priya@example.org", "Many community networks join remotely. The draft mentions remote "
-         "participation once; should it have its own paragraph on interpretation and time zones?",
-         None),
-        ("sophie@example.org", "Agreed in principle. An amendment proposing a paragraph after the "
-         "one on transparency would be the right way to do it.", 0),
-        ("diego@example.org", "I will draft it with the Latin American caucus and post it here "
-         "first.", 1),
-    ]),
-    ("document:best-practice", "Plain language", "drafting-team", [
-        ("amina@example.org", "The drafting team will do a plain-language pass on Rev.2. Please "
-         "point to sentences that are hard to read or translate.", None),
-        ("tomas@example.org", "The second paragraph has a sixty-word sentence.", 0),
-    ]),
+    (
+        "body:drafting-team",
+        "Timeline for the second revision",
+        None,
+        [
+            (
+                "amina@example.org",
+                "Proposed timeline:\n\n1. amendments close on Friday;\n2. the team meets "
+                "on Monday to merge;\n3. **Rev.2** is published on Wednesday.\n\nObjections?",
+                None,
+            ),
+            (
+                "lucas@example.org",
+                "Monday works for the government colleagues. Could we keep a half-day "
+                "for the translation team before publishing?",
+                0,
+            ),
+            (
+                "amina@example.org",
+                "Good point: Rev.2 on Thursday then, after the translators' check.",
+                1,
+            ),
+            ("karim@example.org", "Thank you. Arabic and French will be ready within a day.", 2),
+        ],
+    ),
+    (
+        "body:plenary",
+        "Speaking order for the opening session",
+        None,
+        [
+            (
+                "olga@example.org",
+                "Should the opening session alternate stakeholder groups for speakers? "
+                "Last year two governments spoke back to back for forty minutes.",
+                None,
+            ),
+            (
+                "mei@example.org",
+                "Alternating groups, with a **five-minute** limit, seems fair to the "
+                "private sector.",
+                0,
+            ),
+            (
+                "grace@example.org",
+                "And alternate North and South, please: youth from the South rarely "
+                "get the floor early.",
+                0,
+            ),
+        ],
+    ),
+    (
+        "document:best-practice",
+        "Does the draft say enough about remote participation?",
+        None,
+        [
+            (
+                "priya@example.org",
+                "Many community networks join remotely. The draft mentions remote "
+                "participation once; should it have its own paragraph on interpretation and time zones?",
+                None,
+            ),
+            (
+                "sophie@example.org",
+                "Agreed in principle. An amendment proposing a paragraph after the "
+                "one on transparency would be the right way to do it.",
+                0,
+            ),
+            (
+                "diego@example.org",
+                "I will draft it with the Latin American caucus and post it here first.",
+                1,
+            ),
+        ],
+    ),
+    (
+        "document:best-practice",
+        "Plain language",
+        "drafting-team",
+        [
+            (
+                "amina@example.org",
+                "The drafting team will do a plain-language pass on Rev.2. Please "
+                "point to sentences that are hard to read or translate.",
+                None,
+            ),
+            ("tomas@example.org", "The second paragraph has a sixty-word sentence.", 0),
+        ],
+    ),
 ]
 
 
@@ -72,8 +130,9 @@ def load_demo(drafts_dir: pathlib.Path) -> None:
         behalf = body_by_slug(behalf_slug) if behalf_slug else None
         if behalf is not None and not is_member(authors[0], behalf.id):
             behalf = None
-        topic = services.start_topic(authors[0], title=title, text=messages[0][1], on_behalf_of=behalf,
-                                     **place)
+        topic = services.start_topic(
+            authors[0], title=title, text=messages[0][1], on_behalf_of=behalf, **place
+        )
         posted: list[Message] = [topic.messages[0]]
         for author, (_, text, answers) in zip(authors[1:], messages[1:], strict=True):
             posted.append(services.reply(author, topic, text=text, parent=posted[answers]))

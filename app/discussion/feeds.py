@@ -13,19 +13,24 @@ FEED_SIZE = 50
 
 def atom_feed(*, title: str, page_url: str, feed_url: str, messages, updated) -> Response:
     """An Atom document of `messages`, newest first; message bodies as sanitised HTML."""
-    feed = AtomFeed(feed_id=feed_url, title=title, updated=updated, self_url=feed_url,
-                    page_url=page_url)
+    feed = AtomFeed(
+        feed_id=feed_url, title=title, updated=updated, self_url=feed_url, page_url=page_url
+    )
     for message in messages:
         link = url_for("discussion.message", message_id=message.id, _external=True)
         name = message.author.name if message.author else "Former participant"
         if message.on_behalf_body is not None:
             name = f"{message.on_behalf_body.name} (posted by {name})"
         feed.add_entry(
-            entry_id=link, title=("" if message.parent_id is None else "Re: ") + message.topic.title,
-            link=link, published=message.created_at,
-            updated=message.edited_at or message.created_at, author=name,
+            entry_id=link,
+            title=("" if message.parent_id is None else "Re: ") + message.topic.title,
+            link=link,
+            published=message.created_at,
+            updated=message.edited_at or message.created_at,
+            author=name,
             author_uri=url_for("accounts.person", user_id=message.author.id, _external=True)
-            if message.author is not None else None,
+            if message.author is not None
+            else None,
             content_html=render_markdown(message.text),
         )
     return Response(feed.to_bytes(), mimetype="application/atom+xml")
@@ -38,16 +43,23 @@ def _feed(place_title: str, page_url: str, feed_url: str, **place):
         from app.core.timeutil import utcnow
 
         updated = utcnow()
-    return atom_feed(title=f"Discussions: {place_title}", page_url=page_url, feed_url=feed_url,
-                     messages=messages, updated=updated)
+    return atom_feed(
+        title=f"Discussions: {place_title}",
+        page_url=page_url,
+        feed_url=feed_url,
+        messages=messages,
+        updated=updated,
+    )
 
 
 @bp.route("/bodies/<slug>/discussions.atom")
 def body_feed(slug):
     body = _body(slug)
     return _feed(
-        body.name, url_for("discussion.body_discussions", slug=slug, _external=True),
-        url_for("discussion.body_feed", slug=slug, _external=True), body_id=body.id,
+        body.name,
+        url_for("discussion.body_discussions", slug=slug, _external=True),
+        url_for("discussion.body_feed", slug=slug, _external=True),
+        body_id=body.id,
     )
 
 
@@ -55,6 +67,8 @@ def body_feed(slug):
 def document_feed(slug):
     document = get_document(slug)
     return _feed(
-        document.title, url_for("discussion.document_discussions", slug=slug, _external=True),
-        url_for("discussion.document_feed", slug=slug, _external=True), document_id=document.id,
+        document.title,
+        url_for("discussion.document_discussions", slug=slug, _external=True),
+        url_for("discussion.document_feed", slug=slug, _external=True),
+        document_id=document.id,
     )

@@ -15,11 +15,16 @@ def _behalf_field():
 
 
 def set_behalf_choices(form, bodies) -> None:
-    form.on_behalf_of.choices = [(PERSONALLY, "Yourself"), *((b.id, f"On behalf of {b.name}") for b in bodies)]
+    form.on_behalf_of.choices = [
+        (PERSONALLY, "Yourself"),
+        *((b.id, f"On behalf of {b.name}") for b in bodies),
+    ]
 
 
 class TopicForm(PageForm):
-    title = StringField("Subject", validators=[DataRequired("A topic needs a subject."), Length(max=TITLE_MAX)])
+    title = StringField(
+        "Subject", validators=[DataRequired("A topic needs a subject."), Length(max=TITLE_MAX)]
+    )
     text = TextAreaField(
         "Message", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)]
     )
@@ -29,11 +34,15 @@ class TopicForm(PageForm):
 
 class ReplyForm(PageForm):
     parent_id = HiddenField()
-    text = TextAreaField("Your reply", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)])
+    text = TextAreaField(
+        "Your reply", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)]
+    )
     on_behalf_of = _behalf_field()
     submit = SubmitField("Post reply")
 
 
 class EditForm(PageForm):
-    text = TextAreaField("Message", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)])
+    text = TextAreaField(
+        "Message", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)]
+    )
     submit = SubmitField("Save changes")

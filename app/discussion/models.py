@@ -15,9 +15,7 @@ class Topic(db.Model):
 
     __tablename__ = "topic"
     __table_args__ = (
-        CheckConstraint(
-            "(body_id IS NULL) <> (document_id IS NULL)", name="one_place"
-        ),
+        CheckConstraint("(body_id IS NULL) <> (document_id IS NULL)", name="one_place"),
         Index("ix_topic_body_last_post", "body_id", "last_post_at"),
         Index("ix_topic_document_last_post", "document_id", "last_post_at"),
     )
@@ -27,7 +25,9 @@ class Topic(db.Model):
     document_id: Mapped[int | None] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(200))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    on_behalf_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id", ondelete="SET NULL"))
+    on_behalf_body_id: Mapped[int | None] = mapped_column(
+        ForeignKey("body.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_post_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
@@ -36,7 +36,9 @@ class Topic(db.Model):
     author = relationship("User")
     on_behalf_body = relationship("Body", foreign_keys=[on_behalf_body_id])
     messages: Mapped[list["Message"]] = relationship(
-        back_populates="topic", order_by="Message.id", cascade="all, delete-orphan",
+        back_populates="topic",
+        order_by="Message.id",
+        cascade="all, delete-orphan",
         passive_deletes=True,
     )
 
@@ -53,9 +55,15 @@ class Message(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"), index=True)
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("message.id", ondelete="SET NULL"), index=True)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
-    on_behalf_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("message.id", ondelete="SET NULL"), index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"), index=True
+    )
+    on_behalf_body_id: Mapped[int | None] = mapped_column(
+        ForeignKey("body.id", ondelete="SET NULL")
+    )
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -65,7 +73,9 @@ class Message(db.Model):
     author = relationship("User")
     on_behalf_body = relationship("Body")
     revisions: Mapped[list["MessageRevision"]] = relationship(
-        back_populates="message", order_by="MessageRevision.id", cascade="all, delete-orphan",
+        back_populates="message",
+        order_by="MessageRevision.id",
+        cascade="all, delete-orphan",
         passive_deletes=True,
     )
 
@@ -76,7 +86,9 @@ class MessageRevision(db.Model):
     __tablename__ = "message_revision"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("message.id", ondelete="CASCADE"), index=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("message.id", ondelete="CASCADE"), index=True
+    )
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

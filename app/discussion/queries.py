@@ -42,12 +42,20 @@ def _place(statement, body_id: int | None, document_id: int | None):
 
 def thread(topic: Topic) -> list[tuple[Message, int]]:
     """The topic's messages in thread order (each reply under what it answers), with depth."""
-    messages = db.session.scalars(
-        select(Message).where(Message.topic_id == topic.id)
-        .options(joinedload(Message.author), joinedload(Message.on_behalf_body),
-                 selectinload(Message.revisions))
-        .order_by(Message.created_at, Message.id)
-    ).unique().all()
+    messages = (
+        db.session.scalars(
+            select(Message)
+            .where(Message.topic_id == topic.id)
+            .options(
+                joinedload(Message.author),
+                joinedload(Message.on_behalf_body),
+                selectinload(Message.revisions),
+            )
+            .order_by(Message.created_at, Message.id)
+        )
+        .unique()
+        .all()
+    )
     known = {m.id for m in messages}
     children: dict[int | None, list[Message]] = {}
     for message in messages:
@@ -66,34 +74,61 @@ def topics(*, body_id=None, document_id=None, page: int = 1, per_page: int = PER
     """Topics, most recently active first, each with its number of messages."""
     counts = (
         select(Message.topic_id, func.count(Message.id).label("n"))
-        .group_by(Message.topic_id).subquery()
+        .group_by(Message.topic_id)
+        .subquery()
     )
     base = _place(select(Topic), body_id, document_id)
     total = db.session.scalar(_place(select(func.count(Topic.id)), body_id, document_id)) or 0
-    rows = db.session.execute(
-        base.add_columns(func.coalesce(counts.c.n, 0))
-        .outerjoin(counts, counts.c.topic_id == Topic.id)
-        .options(joinedload(Topic.author), joinedload(Topic.on_behalf_body),
-                 joinedload(Topic.body), joinedload(Topic.document))
-        .order_by(Topic.last_post_at.desc(), Topic.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).unique().all()
+    rows = (
+        db.session.execute(
+            base.add_columns(func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.topic_id == Topic.id)
+            .options(
+                joinedload(Topic.author),
+                joinedload(Topic.on_behalf_body),
+                joinedload(Topic.body),
+                joinedload(Topic.document),
+            )
+            .order_by(Topic.last_post_at.desc(), Topic.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
     return Page([(topic, count) for topic, count in rows], total, page, per_page)
 
 
-def messages_by_date(*, body_id=None, document_id=None, page: int = 1, per_page: int = PER_PAGE) -> Page:
+def messages_by_date(
+    *, body_id=None, document_id=None, page: int = 1, per_page: int = PER_PAGE
+) -> Page:
     """Messages, newest first, with their topics."""
-    total = db.session.scalar(
-        _place(select(func.count(Message.id)).join(Topic, Topic.id == Message.topic_id), body_id, document_id)
-    ) or 0
-    items = db.session.scalars(
-        _place(select(Message).join(Topic, Topic.id == Message.topic_id), body_id, document_id)
-        .options(joinedload(Message.author), joinedload(Message.on_behalf_body),
-                 joinedload(Message.topic).joinedload(Topic.body),
-                 joinedload(Message.topic).joinedload(Topic.document))
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).unique().all()
+    total = (
+        db.session.scalar(
+            _place(
+                select(func.count(Message.id)).join(Topic, Topic.id == Message.topic_id),
+                body_id,
+                document_id,
+            )
+        )
+        or 0
+    )
+    items = (
+        db.session.scalars(
+            _place(select(Message).join(Topic, Topic.id == Message.topic_id), body_id, document_id)
+            .options(
+                joinedload(Message.author),
+                joinedload(Message.on_behalf_body),
+                joinedload(Message.topic).joinedload(Topic.body),
+                joinedload(Message.topic).joinedload(Topic.document),
+            )
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
     return Page(list(items), total, page, per_page)
 
 
@@ -106,17 +141,27 @@ def search(query: str, *, body_id=None, document_id=None, page: int = 1, per_pag
     condition = match_condition(session.get_bind().dialect.name, terms)
     base = _place(select(Message).join(Topic, Topic.id == Message.topic_id), body_id, document_id)
     counted = _place(
-        select(func.count(Message.id)).join(Topic, Topic.id == Message.topic_id), body_id, document_id
+        select(func.count(Message.id)).join(Topic, Topic.id == Message.topic_id),
+        body_id,
+        document_id,
     )
     total = session.scalar(counted.where(condition)) or 0
-    items = session.scalars(
-        base.where(condition)
-        .options(joinedload(Message.author), joinedload(Message.on_behalf_body),
-                 joinedload(Message.topic).joinedload(Topic.body),
-                 joinedload(Message.topic).joinedload(Topic.document))
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
-    ).unique().all()
+    items = (
+        session.scalars(
+            base.where(condition)
+            .options(
+                joinedload(Message.author),
+                joinedload(Message.on_behalf_body),
+                joinedload(Message.topic).joinedload(Topic.body),
+                joinedload(Message.topic).joinedload(Topic.document),
+            )
+            .order_by(Message.created_at.desc(), Message.id.desc())
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+        .unique()
+        .all()
+    )
     return Page(list(items), total, page, per_page), terms
 
 
@@ -126,9 +171,16 @@ def recent_messages(*, body_id=None, document_id=None, limit: int = 50) -> list[
 
 def archive_summary(*, body_id=None, document_id=None, limit: int = 5) -> dict:
     """Counts and the most recently active topics of one archive (for body and document pages)."""
-    message_count = db.session.scalar(
-        _place(select(func.count(Message.id)).join(Topic, Topic.id == Message.topic_id), body_id, document_id)
-    ) or 0
+    message_count = (
+        db.session.scalar(
+            _place(
+                select(func.count(Message.id)).join(Topic, Topic.id == Message.topic_id),
+                body_id,
+                document_id,
+            )
+        )
+        or 0
+    )
     listing = topics(body_id=body_id, document_id=document_id, per_page=limit)
     return {"topic_count": listing.total, "message_count": message_count, "topics": listing.items}
 
@@ -138,7 +190,8 @@ def first_message_ids(topic_ids: list[int]) -> dict[int, int]:
     if not topic_ids:
         return {}
     rows = db.session.execute(
-        select(Message.topic_id, func.min(Message.id)).where(Message.topic_id.in_(topic_ids))
+        select(Message.topic_id, func.min(Message.id))
+        .where(Message.topic_id.in_(topic_ids))
         .group_by(Message.topic_id)
     )
     return dict(rows.all())
@@ -150,7 +203,11 @@ def bodies_of(user) -> list:
 
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return list(db.session.scalars(
-        select(Body).join(Membership, Membership.body_id == Body.id)
-        .where(Membership.user_id == user.id, Membership.status == ACTIVE).order_by(Body.name)
-    ))
+    return list(
+        db.session.scalars(
+            select(Body)
+            .join(Membership, Membership.body_id == Body.id)
+            .where(Membership.user_id == user.id, Membership.status == ACTIVE)
+            .order_by(Body.name)
+        )
+    )

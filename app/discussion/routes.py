@@ -53,8 +53,13 @@ def _archive(template_context: dict, *, body=None, document=None):
     if by == "thread":
         first_ids = queries.first_message_ids([topic.id for topic, _ in listing.items])
     return render_template(
-        "discussion/archive.html", listing=listing, by=by, body=body, document=document,
-        first_ids=first_ids, **template_context,
+        "discussion/archive.html",
+        listing=listing,
+        by=by,
+        body=body,
+        document=document,
+        first_ids=first_ids,
+        **template_context,
     )
 
 
@@ -80,11 +85,18 @@ def search():
     body = _body(request.args["body"]) if request.args.get("body") else None
     document = get_document(request.args["document"]) if request.args.get("document") else None
     results, terms = queries.search(
-        query, body_id=body.id if body else None, document_id=document.id if document else None,
+        query,
+        body_id=body.id if body else None,
+        document_id=document.id if document else None,
         page=_page_number(),
     )
     return render_template(
-        "discussion/search.html", query=query, results=results, terms=terms, body=body, document=document,
+        "discussion/search.html",
+        query=query,
+        results=results,
+        terms=terms,
+        body=body,
+        document=document,
     )
 
 
@@ -93,7 +105,10 @@ def _topic_page(topic, form=None, status=200):
         form = ReplyForm(formdata=None)
         set_behalf_choices(form, queries.bodies_of(_user()))
     return render_template(
-        "discussion/topic.html", topic=topic, thread=queries.thread(topic), form=form,
+        "discussion/topic.html",
+        topic=topic,
+        thread=queries.thread(topic),
+        form=form,
         can_edit=lambda message: services.can_edit(current_user, message),
     ), status
 
@@ -116,7 +131,11 @@ def _new_topic(*, body=None, document=None):
     if form.validate_on_submit():
         try:
             created = services.start_topic(
-                _user(), title=form.title.data, text=form.text.data, body=body, document=document,
+                _user(),
+                title=form.title.data,
+                text=form.text.data,
+                body=body,
+                document=document,
                 on_behalf_of=_behalf_body(form),
             )
         except DomainError as error:
@@ -128,7 +147,9 @@ def _new_topic(*, body=None, document=None):
             return redirect(url_for("discussion.topic", topic_id=created.id))
     elif form.is_submitted():
         status = 400
-    return render_template("discussion/new_topic.html", form=form, body=body, document=document), status
+    return render_template(
+        "discussion/new_topic.html", form=form, body=body, document=document
+    ), status
 
 
 @bp.route("/bodies/<slug>/discussions/new", methods=["GET", "POST"])
@@ -153,7 +174,8 @@ def reply(topic_id):
     parent_raw = str(parent_raw or "")
     parent = (
         services.get_message(int(parent_raw))
-        if parent_raw.isascii() and parent_raw.isdigit() and 0 < int(parent_raw) < 2**31 else None
+        if parent_raw.isascii() and parent_raw.isdigit() and 0 < int(parent_raw) < 2**31
+        else None
     )
     if parent is not None and parent.topic_id != found.id:
         raise NotFound("That message is not part of this topic.")
@@ -172,7 +194,9 @@ def reply(topic_id):
             status = error.status
         else:
             db.session.commit()
-            return redirect(url_for("discussion.topic", topic_id=found.id, _anchor=f"m-{posted.id}"))
+            return redirect(
+                url_for("discussion.topic", topic_id=found.id, _anchor=f"m-{posted.id}")
+            )
     return render_template("discussion/reply.html", topic=found, parent=parent, form=form), status
 
 
@@ -194,7 +218,9 @@ def edit(message_id):
             status = error.status
         else:
             db.session.commit()
-            return redirect(url_for("discussion.topic", topic_id=found.topic_id, _anchor=f"m-{found.id}"))
+            return redirect(
+                url_for("discussion.topic", topic_id=found.topic_id, _anchor=f"m-{found.id}")
+            )
     elif form.is_submitted():
         status = 400
     return render_template("discussion/edit.html", message=found, form=form), status
@@ -203,4 +229,6 @@ def edit(message_id):
 @bp.route("/messages/<int:message_id>/history")
 def history(message_id):
     found = services.get_message(message_id)
-    return render_template("discussion/history.html", message=found, revisions=list(found.revisions))
+    return render_template(
+        "discussion/history.html", message=found, revisions=list(found.revisions)
+    )

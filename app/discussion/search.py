@@ -123,7 +123,9 @@ def highlight(source: str, terms: list[str], width: int = 240) -> Markup:
     plain = " ".join((source or "").split())
     if not terms:
         return escape(plain[:width])
-    pattern = re.compile(r"(?<![^\W_])(" + "|".join(re.escape(t) for t in terms) + r")(?![^\W_])", re.I)
+    pattern = re.compile(
+        r"(?<![^\W_])(" + "|".join(re.escape(t) for t in terms) + r")(?![^\W_])", re.I
+    )
     found = pattern.search(plain)
     start = max(0, (found.start() if found else 0) - width // 3)
     excerpt = plain[start : start + width]

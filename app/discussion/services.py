@@ -41,7 +41,9 @@ def _speaking_for(user, body) -> int | None:
     return body.id
 
 
-def start_topic(user, *, title: str, text: str, body=None, document=None, on_behalf_of=None) -> Topic:
+def start_topic(
+    user, *, title: str, text: str, body=None, document=None, on_behalf_of=None
+) -> Topic:
     """Open a topic in the archive of a body or of a document, with its first message."""
     _require_participant(user)
     if (body is None) == (document is None):
@@ -57,18 +59,30 @@ def start_topic(user, *, title: str, text: str, body=None, document=None, on_beh
     topic = Topic(
         body_id=body.id if body is not None else None,
         document_id=document.id if document is not None else None,
-        title=title, author_id=user.id, on_behalf_body_id=behalf_id, created_at=now, last_post_at=now,
+        title=title,
+        author_id=user.id,
+        on_behalf_body_id=behalf_id,
+        created_at=now,
+        last_post_at=now,
     )
     db.session.add(topic)
     db.session.flush()
-    db.session.add(Message(
-        topic_id=topic.id, author_id=user.id, on_behalf_body_id=behalf_id, text=text, created_at=now,
-    ))
+    db.session.add(
+        Message(
+            topic_id=topic.id,
+            author_id=user.id,
+            on_behalf_body_id=behalf_id,
+            text=text,
+            created_at=now,
+        )
+    )
     db.session.flush()
     return topic
 
 
-def reply(user, topic: Topic, *, text: str, parent: Message | None = None, on_behalf_of=None) -> Message:
+def reply(
+    user, topic: Topic, *, text: str, parent: Message | None = None, on_behalf_of=None
+) -> Message:
     """Answer a message of the topic (its first message when `parent` is None)."""
     _require_participant(user)
     if parent is None:
@@ -81,8 +95,12 @@ def reply(user, topic: Topic, *, text: str, parent: Message | None = None, on_be
     behalf_id = _speaking_for(user, on_behalf_of)
     now = utcnow()
     message = Message(
-        topic_id=topic.id, parent_id=parent.id if parent is not None else None, author_id=user.id,
-        on_behalf_body_id=behalf_id, text=text, created_at=now,
+        topic_id=topic.id,
+        parent_id=parent.id if parent is not None else None,
+        author_id=user.id,
+        on_behalf_body_id=behalf_id,
+        text=text,
+        created_at=now,
     )
     db.session.add(message)
     topic.last_post_at = now
@@ -97,7 +115,8 @@ def edit_window() -> timedelta:
 def can_edit(user, message: Message, now=None) -> bool:
     """The author, within the edit window after posting."""
     return (
-        _authenticated(user) and message.author_id == user.id
+        _authenticated(user)
+        and message.author_id == user.id
         and (now or utcnow()) - message.created_at <= edit_window()
     )
 
@@ -109,13 +128,19 @@ def edit_message(user, message: Message, *, text: str) -> Message:
         raise Forbidden("Only the author may edit a message.")
     if not can_edit(user, message):
         minutes = current_app.config["MESSAGE_EDIT_WINDOW_MINUTES"]
-        raise Forbidden(f"A message can be edited only in the first {minutes} minutes after posting.")
+        raise Forbidden(
+            f"A message can be edited only in the first {minutes} minutes after posting."
+        )
     text = _clean_text(text)
     if text == message.text:
         return message
-    db.session.add(MessageRevision(
-        message_id=message.id, text=message.text, created_at=message.edited_at or message.created_at,
-    ))
+    db.session.add(
+        MessageRevision(
+            message_id=message.id,
+            text=message.text,
+            created_at=message.edited_at or message.created_at,
+        )
+    )
     message.text = text
     message.edited_at = utcnow()
     db.session.flush()

@@ -32,7 +32,11 @@ def _iso(value) -> str | None:
 def _version_summary(version) -> dict | None:
     if version is None:
         return None
-    return {"number": version.number, "label": version.label, "created_at": _iso(version.created_at)}
+    return {
+        "number": version.number,
+        "label": version.label,
+        "created_at": _iso(version.created_at),
+    }
 
 
 def _version_json(version) -> dict:
@@ -65,7 +69,9 @@ def _version_text(document, version, lang) -> dict:
     paragraphs = []
     for row, item in zip(rows, localized, strict=True):
         entry = {
-            "key": row.key, "number": row.number, "text": item["text"],
+            "key": row.key,
+            "number": row.number,
+            "text": item["text"],
             "html": render_markdown(item["text"]),
             "changed_in": row.changed_in.number if row.changed_in else None,
         }
@@ -103,10 +109,12 @@ def show_document(slug):
 @bp.get("/documents/<slug>/versions", endpoint="documents_list_versions")
 def list_versions(slug):
     document = get_document(slug)
-    return jsonify({
-        "slug": document.slug,
-        "versions": [_version_json(v) for v in queries.list_versions(document)],
-    })
+    return jsonify(
+        {
+            "slug": document.slug,
+            "versions": [_version_json(v) for v in queries.list_versions(document)],
+        }
+    )
 
 
 @bp.get("/documents/<slug>/versions/<int:number>", endpoint="documents_show_version")
@@ -121,12 +129,14 @@ def diff_versions(slug):
     document = get_document(slug)
     before, after = queries.diff_pair(document, request.args.get("from"), request.args.get("to"))
     entries = diff_paragraphs(queries.version_texts(before), queries.version_texts(after))
-    return jsonify({
-        "slug": document.slug,
-        "from": _version_summary(before),
-        "to": _version_summary(after),
-        "paragraphs": entries,
-    })
+    return jsonify(
+        {
+            "slug": document.slug,
+            "from": _version_summary(before),
+            "to": _version_summary(after),
+            "paragraphs": entries,
+        }
+    )
 
 
 def _string(data: dict, name: str, *, required: bool = True) -> str | None:
@@ -161,13 +171,21 @@ def create():
         raise TooLarge(f"The text is larger than {MAX_MARKDOWN // 1024} KiB.")
     language = _string(data, "language", required=False) or "en"
     if not _LANGUAGE.fullmatch(language):
-        raise ValidationError(f"`language` must be a language tag such as en or pt-BR, not {language[:40]!r}.")
+        raise ValidationError(
+            f"`language` must be a language tag such as en or pt-BR, not {language[:40]!r}."
+        )
     status = _string(data, "status", required=False) or "drafting"
     if status not in DOCUMENT_STATUSES:
-        raise ValidationError(f"Unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}.")
+        raise ValidationError(
+            f"Unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}."
+        )
     document = create_document(
-        title=title, markdown=markdown, language=language, owner=_owner(data.get("owner")),
-        author=user, status=status,
+        title=title,
+        markdown=markdown,
+        language=language,
+        owner=_owner(data.get("owner")),
+        author=user,
+        status=status,
     )
     db.session.commit()
     response = jsonify(_version_text(document, document.current_version, None))
@@ -181,18 +199,25 @@ def update(slug):
     user = api_user()
     document = get_document(slug)
     if not can_manage(user, document):
-        raise Forbidden("Only coordinators of the owning body and administrators manage this document.")
+        raise Forbidden(
+            "Only coordinators of the owning body and administrators manage this document."
+        )
     data = json_body()
     unknown = set(data) - {"status", "owner"}
     if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}; use status and owner.")
+        raise ValidationError(
+            f"Unknown field(s): {', '.join(sorted(unknown))}; use status and owner."
+        )
     if not data:
         raise ValidationError("Send `status` and/or `owner`.")
     status = _string(data, "status", required=False) if "status" in data else None
     if "status" in data and status is None:
         raise ValidationError("`status` must be a string.")
     update_document(
-        document, status=status, owner=_owner(data.get("owner")), change_owner="owner" in data,
+        document,
+        status=status,
+        owner=_owner(data.get("owner")),
+        change_owner="owner" in data,
     )
     db.session.commit()
     return jsonify(_document_summary(document))

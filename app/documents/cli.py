@@ -12,10 +12,18 @@ drafts = AppGroup("drafts", help="Import Markdown drafts as versioned documents.
 
 @drafts.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--owner", "owner_slug", default=None, metavar="BODY_SLUG", help="Body that owns the documents.")
-@click.option("--status", type=click.Choice(list(DOCUMENT_STATUSES)), default=None,
-              help="Status to set (new documents default to drafting).")
-@click.option("--language", default="en", show_default=True, help="Source language of new documents.")
+@click.option(
+    "--owner", "owner_slug", default=None, metavar="BODY_SLUG", help="Body that owns the documents."
+)
+@click.option(
+    "--status",
+    type=click.Choice(list(DOCUMENT_STATUSES)),
+    default=None,
+    help="Status to set (new documents default to drafting).",
+)
+@click.option(
+    "--language", default="en", show_default=True, help="Source language of new documents."
+)
 def import_command(paths, owner_slug, status, language):
     """Import Markdown files; a directory is one document whose files, in name order, are its versions.
 
@@ -53,4 +61,6 @@ def import_command(paths, owner_slug, status, language):
             click.echo(f"{result.slug}: added {labels}")
         else:
             current = result.document.current_version
-            click.echo(f"{result.slug}: unchanged (still {current.label if current else 'no version'})")
+            click.echo(
+                f"{result.slug}: unchanged (still {current.label if current else 'no version'})"
+            )

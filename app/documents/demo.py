@@ -13,7 +13,8 @@ def load_demo(drafts_dir: Path) -> None:
     if not drafts_dir.is_dir():
         return
     paths = sorted(
-        p for p in drafts_dir.iterdir()
+        p
+        for p in drafts_dir.iterdir()
         if not is_skipped(p) and (p.is_dir() or p.suffix.lower() in MARKDOWN_SUFFIXES)
     )
     sources = collect_sources(paths)

@@ -60,8 +60,13 @@ def diff_paragraphs(
 
 def _entry(key, status, before, after, number_before, number_after) -> dict:
     return {
-        "key": key, "status": status, "before": before, "after": after,
-        "number_before": number_before, "number_after": number_after, "moved": False,
+        "key": key,
+        "status": status,
+        "before": before,
+        "after": after,
+        "number_before": number_before,
+        "number_after": number_after,
+        "moved": False,
     }
 
 

@@ -25,10 +25,12 @@ def _summary(entry: dict) -> str:
 def atom_feed(document, entries: list[dict], *, self_url: str, page_url: str) -> bytes:
     """Serialise the feed; `entries` (newest first) hold version, counts, link, paragraphs."""
     feed = AtomFeed(
-        feed_id=self_url, title=f"{document.title}: versions",
+        feed_id=self_url,
+        title=f"{document.title}: versions",
         subtitle=f"Every version of {document.title}, with links to what changed.",
         updated=entries[0]["version"].created_at if entries else document.created_at,
-        self_url=self_url, page_url=page_url,
+        self_url=self_url,
+        page_url=page_url,
         author=document.owner.name if document.owner else "Agora drafting platform",
     )
     for item in entries:
@@ -37,9 +39,12 @@ def atom_feed(document, entries: list[dict], *, self_url: str, page_url: str) ->
         if version.message:
             title += f": {version.message[:120]}"
         feed.add_entry(
-            entry_id=url_for("documents.version", slug=document.slug, number=version.number,
-                             _external=True),
-            title=title, link=item["link"], updated=version.created_at,
+            entry_id=url_for(
+                "documents.version", slug=document.slug, number=version.number, _external=True
+            ),
+            title=title,
+            link=item["link"],
+            updated=version.created_at,
             published=version.created_at,
             author=version.author.name if version.author is not None else None,
             summary=_summary(item),

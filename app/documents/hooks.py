@@ -81,7 +81,9 @@ def localize(document, version, lang, paragraphs: list[dict]) -> list[dict]:
     from app.core.errors import NotFound
 
     if not lang or lang == document.language:
-        return [{**p, "state": "source", "lang": document.language, "dir": "ltr"} for p in paragraphs]
+        return [
+            {**p, "state": "source", "lang": document.language, "dir": "ltr"} for p in paragraphs
+        ]
     if not LOCALIZERS:
         raise NotFound(f"This document has no {lang!r} version.")
     return LOCALIZERS[0](document, version, lang, paragraphs)

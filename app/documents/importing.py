@@ -104,7 +104,8 @@ def collect_sources(paths) -> list[DraftSource]:
             continue
         if path.is_dir():
             files = sorted(
-                p for p in path.iterdir()
+                p
+                for p in path.iterdir()
                 if p.is_file() and p.suffix.lower() in MARKDOWN_SUFFIXES and not is_skipped(p)
             )
             if not files:
@@ -133,12 +134,18 @@ def resolve_import_options(owner_slug: str | None, status: str | None):
         if owner is None:
             raise ValidationError(f"No body with the slug {owner_slug!r}.")
     if status is not None and status not in DOCUMENT_STATUSES:
-        raise ValidationError(f"Unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}.")
+        raise ValidationError(
+            f"Unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}."
+        )
     return owner, status
 
 
 def import_sources(
-    sources: list[DraftSource], *, owner=None, status: str | None = None, language: str = "en",
+    sources: list[DraftSource],
+    *,
+    owner=None,
+    status: str | None = None,
+    language: str = "en",
 ) -> list[ImportResult]:
     """Create or update one document per source; flushes, never commits."""
     results = []
@@ -158,8 +165,14 @@ def _message(draft: ParsedDraft) -> str:
 def _create(source: DraftSource, owner, status, language) -> ImportResult:
     first, *rest = source.versions
     document = create_document(
-        title=first.title, markdown=first.markdown, language=language, owner=owner,
-        slug=source.slug, status=status or "drafting", cause="import", message=_message(first),
+        title=first.title,
+        markdown=first.markdown,
+        language=language,
+        owner=owner,
+        slug=source.slug,
+        status=status or "drafting",
+        cause="import",
+        message=_message(first),
         source_path=str(source.path),
     )
     result = ImportResult(source.slug, "created", document, [document.current_version])
@@ -173,8 +186,12 @@ def _create(source: DraftSource, owner, status, language) -> ImportResult:
 
 def _update(document: Document, source: DraftSource, owner, status) -> ImportResult:
     # Files up to the last one whose text some version already has are history: skip them.
-    versions = db.session.scalars(select(Version.id).where(Version.document_id == document.id)).all()
-    known = {tuple(text for _, text in texts) for texts in texts_by_version(list(versions)).values()}
+    versions = db.session.scalars(
+        select(Version.id).where(Version.document_id == document.id)
+    ).all()
+    known = {
+        tuple(text for _, text in texts) for texts in texts_by_version(list(versions)).values()
+    }
     start = 0
     for index, draft in enumerate(source.versions):
         if tuple(draft.texts) in known:

@@ -31,7 +31,9 @@ class Document(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     language: Mapped[str] = mapped_column(String(35), default="en")
     status: Mapped[str] = mapped_column(String(16), default="drafting")
-    owner_body_id: Mapped[int | None] = mapped_column(ForeignKey("body.id", ondelete="SET NULL"), index=True)
+    owner_body_id: Mapped[int | None] = mapped_column(
+        ForeignKey("body.id", ondelete="SET NULL"), index=True
+    )
     # Where the import came from, so that re-importing the same file adds a version.
     source_path: Mapped[str | None] = mapped_column(String(500))
     current_version_id: Mapped[int | None] = mapped_column(
@@ -40,7 +42,9 @@ class Document(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     owner = relationship("Body")
-    current_version: Mapped["Version | None"] = relationship(foreign_keys=[current_version_id], post_update=True)
+    current_version: Mapped["Version | None"] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
     versions: Mapped[list["Version"]] = relationship(
         back_populates="document", foreign_keys="Version.document_id", order_by="Version.number"
     )
@@ -57,7 +61,9 @@ class Version(db.Model):
     __table_args__ = (UniqueConstraint("document_id", "number"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(40))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -68,7 +74,9 @@ class Version(db.Model):
     document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
     author = relationship("User")
     paragraphs: Mapped[list["VersionParagraph"]] = relationship(
-        back_populates="version", order_by="VersionParagraph.position", cascade="all, delete-orphan",
+        back_populates="version",
+        order_by="VersionParagraph.position",
+        cascade="all, delete-orphan",
         foreign_keys="VersionParagraph.version_id",
     )
 
@@ -98,7 +106,9 @@ class VersionParagraph(db.Model):
     key: Mapped[str] = mapped_column(String(16))
     text: Mapped[str] = mapped_column(Text)
     # Blame: the version in which this key last got this text.
-    changed_in_version_id: Mapped[int | None] = mapped_column(ForeignKey("version.id", ondelete="SET NULL"))
+    changed_in_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("version.id", ondelete="SET NULL")
+    )
 
     version: Mapped[Version] = relationship(back_populates="paragraphs", foreign_keys=[version_id])
     changed_in: Mapped[Version | None] = relationship(foreign_keys=[changed_in_version_id])

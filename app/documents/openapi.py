@@ -10,13 +10,28 @@ def _error(description: str) -> dict:
 
 
 def _ok(description: str, schema: str, status: str = "200") -> dict:
-    return {status: {"description": description, "content": {"application/json": {"schema": _ref(schema)}}}}
+    return {
+        status: {
+            "description": description,
+            "content": {"application/json": {"schema": _ref(schema)}},
+        }
+    }
 
 
-SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"},
-        "description": "The document's slug."}
-LANG = {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
-        "description": "A language of the document (BCP 47); default the source language."}
+SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "The document's slug.",
+}
+LANG = {
+    "name": "lang",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": "A language of the document (BCP 47); default the source language.",
+}
 NOT_FOUND = _error("No such document (or version, or language).")
 BAD_REQUEST = _error("Bad parameters or body; the message says which.")
 UNAUTHENTICATED = _error("No valid bearer token.")
@@ -40,8 +55,11 @@ SCHEMAS = {
             "title": {"type": "string"},
             "status": {"type": "string", "enum": ["drafting", "open", "closed", "adopted"]},
             "language": {"type": "string", "description": "Source language."},
-            "languages": {"type": "array", "items": {"type": "string"},
-                          "description": "Source language first, then translations."},
+            "languages": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Source language first, then translations.",
+            },
             "owner": {"type": ["string", "null"], "description": "Slug of the owning body."},
             "latest_version": {"oneOf": [VERSION_SUMMARY, {"type": "null"}]},
             "url": {"type": "string", "format": "uri"},
@@ -58,26 +76,43 @@ SCHEMAS = {
             **VERSION_SUMMARY["properties"],
             "cause": {"type": "string", "enum": ["import", "create", "publish", "amendment"]},
             "message": {"type": "string"},
-            "author": {"oneOf": [
-                {"type": "object", "properties": {"name": {"type": "string"}, "group": {"type": "string"}}},
-                {"type": "null"},
-            ]},
+            "author": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "properties": {"name": {"type": "string"}, "group": {"type": "string"}},
+                    },
+                    {"type": "null"},
+                ]
+            },
         },
     },
     "VersionList": {
         "type": "object",
-        "properties": {"slug": {"type": "string"}, "versions": {"type": "array", "items": _ref("Version")}},
+        "properties": {
+            "slug": {"type": "string"},
+            "versions": {"type": "array", "items": _ref("Version")},
+        },
     },
     "Paragraph": {
         "type": "object",
         "properties": {
-            "key": {"type": "string", "description": "Stable identity of the paragraph across versions."},
+            "key": {
+                "type": "string",
+                "description": "Stable identity of the paragraph across versions.",
+            },
             "number": {"type": "integer"},
             "text": {"type": "string", "description": "Markdown."},
             "html": {"type": "string", "description": "Sanitised HTML of the Markdown."},
-            "changed_in": {"type": ["integer", "null"], "description": "Version that last changed it."},
-            "state": {"type": "string", "enum": ["missing", "translated", "outdated", "reviewed"],
-                      "description": "Only in a translation (`lang`)."},
+            "changed_in": {
+                "type": ["integer", "null"],
+                "description": "Version that last changed it.",
+            },
+            "state": {
+                "type": "string",
+                "enum": ["missing", "translated", "outdated", "reviewed"],
+                "description": "Only in a translation (`lang`).",
+            },
             "lang": {"type": "string"},
             "dir": {"type": "string", "enum": ["ltr", "rtl"]},
         },
@@ -87,12 +122,17 @@ SCHEMAS = {
         "type": "object",
         "description": "One version of a document with its paragraphs.",
         "properties": {
-            "slug": {"type": "string"}, "title": {"type": "string"},
-            "status": {"type": "string"}, "owner": {"type": ["string", "null"]},
-            "language": {"type": "string"}, "lang": {"type": "string"},
-            "number": {"type": "integer"}, "label": {"type": "string"},
+            "slug": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "string"},
+            "owner": {"type": ["string", "null"]},
+            "language": {"type": "string"},
+            "lang": {"type": "string"},
+            "number": {"type": "integer"},
+            "label": {"type": "string"},
             "created_at": {"type": "string", "format": "date-time"},
-            "cause": {"type": "string"}, "message": {"type": "string"},
+            "cause": {"type": "string"},
+            "message": {"type": "string"},
             "current": {"type": "boolean"},
             "paragraphs": {"type": "array", "items": _ref("Paragraph")},
         },
@@ -107,7 +147,10 @@ SCHEMAS = {
             "after": {"type": ["string", "null"]},
             "number_before": {"type": ["integer", "null"]},
             "number_after": {"type": ["integer", "null"]},
-            "moved": {"type": "boolean", "description": "Its place among the other paragraphs changed."},
+            "moved": {
+                "type": "boolean",
+                "description": "Its place among the other paragraphs changed.",
+            },
         },
         "required": ["key", "status", "before", "after"],
     },
@@ -115,7 +158,8 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "slug": {"type": "string"},
-            "from": VERSION_SUMMARY, "to": VERSION_SUMMARY,
+            "from": VERSION_SUMMARY,
+            "to": VERSION_SUMMARY,
             "paragraphs": {"type": "array", "items": _ref("DiffParagraph")},
         },
     },
@@ -123,11 +167,17 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "title": {"type": "string", "maxLength": 300},
-            "markdown": {"type": "string", "description": "One paragraph per top-level Markdown block."},
+            "markdown": {
+                "type": "string",
+                "description": "One paragraph per top-level Markdown block.",
+            },
             "language": {"type": "string", "default": "en"},
             "owner": {"type": ["string", "null"], "description": "Slug of the owning body."},
-            "status": {"type": "string", "enum": ["drafting", "open", "closed", "adopted"],
-                       "default": "drafting"},
+            "status": {
+                "type": "string",
+                "enum": ["drafting", "open", "closed", "adopted"],
+                "default": "drafting",
+            },
         },
         "required": ["title", "markdown"],
     },
@@ -147,17 +197,23 @@ PATHS = {
         "get": {
             "summary": "List documents",
             "tags": ["documents"],
-            "responses": _ok("Every document with its languages and latest version.", "DocumentList"),
+            "responses": _ok(
+                "Every document with its languages and latest version.", "DocumentList"
+            ),
         },
         "post": {
             "summary": "Create a document (administrators)",
             "tags": ["documents"],
             "security": [{"bearer": []}],
-            "requestBody": {"required": True,
-                            "content": {"application/json": {"schema": _ref("DocumentCreate")}}},
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("DocumentCreate")}},
+            },
             "responses": {
                 **_ok("The new document's version 1.", "DocumentText", "201"),
-                "400": BAD_REQUEST, "401": UNAUTHENTICATED, "403": FORBIDDEN,
+                "400": BAD_REQUEST,
+                "401": UNAUTHENTICATED,
+                "403": FORBIDDEN,
                 "413": _error("The Markdown is too large."),
             },
         },
@@ -167,18 +223,28 @@ PATHS = {
             "summary": "The current version of a document",
             "tags": ["documents"],
             "parameters": [SLUG, LANG],
-            "responses": {**_ok("Number, label, status, owner and paragraphs.", "DocumentText"),
-                          "400": BAD_REQUEST, "404": NOT_FOUND},
+            "responses": {
+                **_ok("Number, label, status, owner and paragraphs.", "DocumentText"),
+                "400": BAD_REQUEST,
+                "404": NOT_FOUND,
+            },
         },
         "patch": {
             "summary": "Change status or owner (owner's coordinators, administrators)",
             "tags": ["documents"],
             "security": [{"bearer": []}],
             "parameters": [SLUG],
-            "requestBody": {"required": True,
-                            "content": {"application/json": {"schema": _ref("DocumentUpdate")}}},
-            "responses": {**_ok("The document.", "DocumentSummary"), "400": BAD_REQUEST,
-                          "401": UNAUTHENTICATED, "403": FORBIDDEN, "404": NOT_FOUND},
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref("DocumentUpdate")}},
+            },
+            "responses": {
+                **_ok("The document.", "DocumentSummary"),
+                "400": BAD_REQUEST,
+                "401": UNAUTHENTICATED,
+                "403": FORBIDDEN,
+                "404": NOT_FOUND,
+            },
         },
     },
     "/api/documents/{slug}/versions": {
@@ -193,10 +259,21 @@ PATHS = {
         "get": {
             "summary": "One version of a document",
             "tags": ["documents"],
-            "parameters": [SLUG, {"name": "number", "in": "path", "required": True,
-                                  "schema": {"type": "integer", "minimum": 1}}, LANG],
-            "responses": {**_ok("The version with its paragraphs.", "DocumentText"),
-                          "400": BAD_REQUEST, "404": NOT_FOUND},
+            "parameters": [
+                SLUG,
+                {
+                    "name": "number",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                },
+                LANG,
+            ],
+            "responses": {
+                **_ok("The version with its paragraphs.", "DocumentText"),
+                "400": BAD_REQUEST,
+                "404": NOT_FOUND,
+            },
         },
     },
     "/api/documents/{slug}/diff": {
@@ -205,14 +282,26 @@ PATHS = {
             "tags": ["documents"],
             "parameters": [
                 SLUG,
-                {"name": "from", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
-                 "description": "Earlier version number; default the one before `to`."},
-                {"name": "to", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
-                 "description": "Later version number; default the current version."},
+                {
+                    "name": "from",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1},
+                    "description": "Earlier version number; default the one before `to`.",
+                },
+                {
+                    "name": "to",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "integer", "minimum": 1},
+                    "description": "Later version number; default the current version.",
+                },
             ],
-            "responses": {**_ok("Paragraphs with status unchanged, modified, inserted or deleted.", "Diff"),
-                          "400": _error("`from` or `to` is not a version number."),
-                          "404": _error("No such document or version.")},
+            "responses": {
+                **_ok("Paragraphs with status unchanged, modified, inserted or deleted.", "Diff"),
+                "400": _error("`from` or `to` is not a version number."),
+                "404": _error("No such document or version."),
+            },
         },
     },
 }

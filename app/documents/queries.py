@@ -12,34 +12,45 @@ from app.extensions import db
 
 def list_documents() -> list[Document]:
     """Every document with its owner and current version, by title."""
-    return list(db.session.scalars(
-        select(Document)
-        .options(selectinload(Document.owner), selectinload(Document.current_version))
-        .order_by(Document.title, Document.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(Document)
+            .options(selectinload(Document.owner), selectinload(Document.current_version))
+            .order_by(Document.title, Document.id)
+        )
+    )
 
 
 def list_versions(document: Document, newest_first: bool = True) -> list[Version]:
     order = Version.number.desc() if newest_first else Version.number
-    return list(db.session.scalars(
-        select(Version).options(selectinload(Version.author))
-        .where(Version.document_id == document.id).order_by(order)
-    ))
+    return list(
+        db.session.scalars(
+            select(Version)
+            .options(selectinload(Version.author))
+            .where(Version.document_id == document.id)
+            .order_by(order)
+        )
+    )
 
 
 def version_paragraphs(version: Version) -> list[VersionParagraph]:
     """The paragraphs of a version in order, with the version that last changed each."""
-    return list(db.session.scalars(
-        select(VersionParagraph).options(selectinload(VersionParagraph.changed_in))
-        .where(VersionParagraph.version_id == version.id).order_by(VersionParagraph.position)
-    ))
+    return list(
+        db.session.scalars(
+            select(VersionParagraph)
+            .options(selectinload(VersionParagraph.changed_in))
+            .where(VersionParagraph.version_id == version.id)
+            .order_by(VersionParagraph.position)
+        )
+    )
 
 
 def version_texts(version: Version) -> list[tuple[str, str]]:
     """(key, text) of every paragraph of a version, in order."""
     rows = db.session.execute(
         select(VersionParagraph.key, VersionParagraph.text)
-        .where(VersionParagraph.version_id == version.id).order_by(VersionParagraph.position)
+        .where(VersionParagraph.version_id == version.id)
+        .order_by(VersionParagraph.position)
     )
     return [(key, text) for key, text in rows]
 
@@ -63,7 +74,9 @@ def parse_version_number(value, name: str) -> int:
     """A version number from a query parameter, or a 400 naming the parameter."""
     text = str(value).strip()
     if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) < 1:
-        raise ValidationError(f"`{name}` must be a version number (1, 2, ...), not {str(value)[:40]!r}.")
+        raise ValidationError(
+            f"`{name}` must be a version number (1, 2, ...), not {str(value)[:40]!r}."
+        )
     return int(text)
 
 
@@ -89,7 +102,8 @@ def paragraph_history(document: Document, key: str) -> list[dict]:
     number (the paragraph's position + 1 in that version, None when deleted).
     """
     rows = {
-        p.version_id: p for p in db.session.scalars(
+        p.version_id: p
+        for p in db.session.scalars(
             select(VersionParagraph).where(
                 VersionParagraph.document_id == document.id, VersionParagraph.key == key
             )
@@ -113,9 +127,14 @@ def paragraph_history(document: Document, key: str) -> list[dict]:
             kind = "restored"
         else:
             kind = "changed"
-        events.append({
-            "version": version, "kind": kind, "text": text, "previous": previous,
-            "number": row.number if row else None,
-        })
+        events.append(
+            {
+                "version": version,
+                "kind": kind,
+                "text": text,
+                "previous": previous,
+                "number": row.number if row else None,
+            }
+        )
         previous, seen = text, True
     return events

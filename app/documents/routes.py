@@ -17,7 +17,6 @@ hooks.document_tab("documents.versions", "History", 20)
 hooks.document_tab("documents.diff", "Diff", 30)
 
 
-
 @bp.context_processor
 def _diff_helpers():
     return {"diff_inline": diff_html, "diff_sides": diff_html_sides}
@@ -34,7 +33,9 @@ def parse_lang(value: str | None) -> str | None:
     if not value:
         return None
     if not _LANG.fullmatch(value):
-        raise ValidationError(f"`lang` must be a language tag such as fr or pt-BR, not {value[:40]!r}.")
+        raise ValidationError(
+            f"`lang` must be a language tag such as fr or pt-BR, not {value[:40]!r}."
+        )
     return value
 
 
@@ -69,7 +70,10 @@ def _render_text(document, version, *, is_current: bool):
     return render_template(
         "documents/show.html",
         **_shell(document, **extra),
-        version=version, paragraphs=paragraphs, lang=lang, is_current=is_current,
+        version=version,
+        paragraphs=paragraphs,
+        lang=lang,
+        is_current=is_current,
         title_in_text=title_in_text,
         paragraph_panels=hooks.PARAGRAPH_PANELS if is_current else [],
         document_panels=hooks.DOCUMENT_PANELS if is_current else [],
@@ -111,9 +115,15 @@ def diff(slug):
     before, after = queries.diff_pair(document, request.args.get("from"), request.args.get("to"))
     entries = diff_paragraphs(queries.version_texts(before), queries.version_texts(after))
     return render_template(
-        "documents/diff.html", **_shell(document),
-        before=before, after=after, entries=entries, counts=summarize(entries), mode=mode,
-        modes=DIFF_MODES, versions=queries.list_versions(document),
+        "documents/diff.html",
+        **_shell(document),
+        before=before,
+        after=after,
+        entries=entries,
+        counts=summarize(entries),
+        mode=mode,
+        modes=DIFF_MODES,
+        versions=queries.list_versions(document),
     )
 
 
@@ -125,8 +135,11 @@ def paragraph_history(slug, key):
         (p for p in queries.version_paragraphs(_current(document)) if p.key == key), None
     )
     return render_template(
-        "documents/paragraph_history.html", **_shell(document),
-        key=key, events=list(reversed(events)), current=current,
+        "documents/paragraph_history.html",
+        **_shell(document),
+        key=key,
+        events=list(reversed(events)),
+        current=current,
     )
 
 
@@ -150,13 +163,18 @@ def feed(slug):
         before = previous.get(v.id)
         counts = summarize(diff_paragraphs(texts[before.id], texts[v.id])) if before else None
         link = (
-            url_for("documents.diff", slug=slug, to=v.number, _external=True, **{"from": before.number})
-            if before else url_for("documents.version", slug=slug, number=v.number, _external=True)
+            url_for(
+                "documents.diff", slug=slug, to=v.number, _external=True, **{"from": before.number}
+            )
+            if before
+            else url_for("documents.version", slug=slug, number=v.number, _external=True)
         )
-        entries.append({"version": v, "counts": counts, "link": link,
-                        "paragraphs": len(texts[v.id])})
+        entries.append(
+            {"version": v, "counts": counts, "link": link, "paragraphs": len(texts[v.id])}
+        )
     body = atom_feed(
-        document, entries,
+        document,
+        entries,
         self_url=url_for("documents.feed", slug=slug, _external=True),
         page_url=url_for("documents.show", slug=slug, _external=True),
     )

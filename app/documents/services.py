@@ -53,9 +53,17 @@ def get_version(document: Document, number: int) -> Version:
 
 
 def create_document(
-    *, title: str, markdown: str, language: str = "en", owner=None, author=None,
-    slug: str | None = None, status: str = "drafting", cause: str = "create",
-    message: str = "", source_path: str | None = None,
+    *,
+    title: str,
+    markdown: str,
+    language: str = "en",
+    owner=None,
+    author=None,
+    slug: str | None = None,
+    status: str = "drafting",
+    cause: str = "create",
+    message: str = "",
+    source_path: str | None = None,
 ) -> Document:
     """Create a document with its version 1 from Markdown."""
     title = (title or "").strip()
@@ -71,8 +79,12 @@ def create_document(
     if slug is not None and db.session.scalar(select(Document.id).where(Document.slug == slug)):
         raise ValidationError(f"A document with the slug {slug!r} already exists.")
     document = Document(
-        slug=slug or unique_slug(title), title=title, language=language, status=status,
-        owner=owner, source_path=source_path,
+        slug=slug or unique_slug(title),
+        title=title,
+        language=language,
+        status=status,
+        owner=owner,
+        source_path=source_path,
     )
     db.session.add(document)
     db.session.flush()
@@ -81,7 +93,12 @@ def create_document(
 
 
 def append_version(
-    document: Document, texts: list[str], *, author=None, cause: str, message: str = "",
+    document: Document,
+    texts: list[str],
+    *,
+    author=None,
+    cause: str,
+    message: str = "",
     keys: list[str] | None = None,
 ) -> Version | None:
     """Append the next version; paragraph keys are aligned with the current version.
@@ -98,29 +115,46 @@ def append_version(
         return None
     if keys is None:
         keys = align_keys([(p.key, p.text) for p in previous], texts, new_paragraph_key)
-    number = (db.session.scalar(select(func.max(Version.number)).where(Version.document_id == document.id)) or 0) + 1
+    number = (
+        db.session.scalar(
+            select(func.max(Version.number)).where(Version.document_id == document.id)
+        )
+        or 0
+    ) + 1
     version = Version(
-        document=document, number=number, label=f"Rev.{number}", author=author,
-        message=(message or "").strip(), cause=cause,
+        document=document,
+        number=number,
+        label=f"Rev.{number}",
+        author=author,
+        message=(message or "").strip(),
+        cause=cause,
     )
     db.session.add(version)
     db.session.flush()
     before = {p.key: p for p in previous}
     for position, (key, text) in enumerate(zip(keys, texts, strict=True)):
         old = before.get(key)
-        changed_in = old.changed_in_version_id if old is not None and old.text == text else version.id
-        version.paragraphs.append(VersionParagraph(
-            document_id=document.id, position=position, key=key, text=text,
-            changed_in_version_id=changed_in,
-        ))
+        changed_in = (
+            old.changed_in_version_id if old is not None and old.text == text else version.id
+        )
+        version.paragraphs.append(
+            VersionParagraph(
+                document_id=document.id,
+                position=position,
+                key=key,
+                text=text,
+                changed_in_version_id=changed_in,
+            )
+        )
     document.current_version = version
     db.session.flush()
     signals.version_created.send(document, version=version, previous=current)
     return version
 
 
-def update_document(document: Document, *, status: str | None = None, owner=None,
-                    change_owner: bool = False) -> Document:
+def update_document(
+    document: Document, *, status: str | None = None, owner=None, change_owner: bool = False
+) -> Document:
     """Change a document's status and/or owning body (`change_owner` allows setting None)."""
     if status is not None:
         if status not in DOCUMENT_STATUSES:

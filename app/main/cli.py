@@ -14,7 +14,15 @@ from app.extensions import db
 demo = AppGroup("demo", help="Sample content for a fresh installation.")
 
 # Each domain may offer demo.py with load_demo(drafts_dir); called in this order.
-DEMO_ORDER = ("accounts", "bodies", "documents", "amendments", "translations", "discussion", "coedit")
+DEMO_ORDER = (
+    "accounts",
+    "bodies",
+    "documents",
+    "amendments",
+    "translations",
+    "discussion",
+    "coedit",
+)
 
 
 @demo.command("load")

@@ -16,9 +16,12 @@ class PageForm(FlaskForm):
     class Meta:
         def wrap_formdata(self, form, formdata):
             if (
-                formdata is not None and not hasattr(formdata, "getlist")  # Flask-WTF's "auto"
-                and has_request_context() and request.is_json
-                and not request.form and not request.files
+                formdata is not None
+                and not hasattr(formdata, "getlist")  # Flask-WTF's "auto"
+                and has_request_context()
+                and request.is_json
+                and not request.form
+                and not request.files
             ):
                 return ImmutableMultiDict()
             return FlaskForm.Meta.wrap_formdata(self, form, formdata)

@@ -41,14 +41,24 @@ def error_json(code: str, message: str, status: int, details: dict | None = None
 def handle_domain_error(error: DomainError):
     if _wants_json():
         return error_json(error.code, error.message, error.status, error.details)
-    return render_template("errors/error.html", status=error.status, message=error.message), error.status
+    return render_template(
+        "errors/error.html", status=error.status, message=error.message
+    ), error.status
 
 
 @bp.app_errorhandler(HTTPException)
 def handle_http_error(error: HTTPException):
     if _wants_json():
-        code = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 409: "conflict", 413: "too_large", 429: "rate_limited"}
+        code = {
+            400: "bad_request",
+            401: "unauthenticated",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            409: "conflict",
+            413: "too_large",
+            429: "rate_limited",
+        }
         return error_json(code.get(error.code, "error"), error.description, error.code)
     message = error.description
     if isinstance(error, NotFoundError) and message == NotFoundError.description:
@@ -61,4 +71,6 @@ def handle_unexpected(error: Exception):
     current_app.logger.exception("Unhandled error on %s", request.path)
     if _wants_json():
         return error_json("internal_error", "Something went wrong on our side.", 500)
-    return render_template("errors/error.html", status=500, message="Something went wrong on our side."), 500
+    return render_template(
+        "errors/error.html", status=500, message="Something went wrong on our side."
+    ), 500

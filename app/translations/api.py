@@ -26,8 +26,10 @@ def translation_json(translation) -> dict | None:
     if translation is None:
         return None
     return {
-        "text": translation.text, "source_text": translation.source_text,
-        "version": translation.version, "translator": _user_json(translation.translator),
+        "text": translation.text,
+        "source_text": translation.source_text,
+        "version": translation.version,
+        "translator": _user_json(translation.translator),
         "reviewer": _user_json(translation.reviewer),
         "reviewed_at": translation.reviewed_at.isoformat() if translation.reviewed_at else None,
         "updated_at": translation.updated_at.isoformat() if translation.updated_at else None,
@@ -37,10 +39,13 @@ def translation_json(translation) -> dict | None:
 @bp.route("/documents/<slug>/translations")
 def list_translations(slug):
     document = get_document(slug)
-    return jsonify({
-        "document": document.slug, "source_language": document.language,
-        "languages": [item.as_dict() for item in document_progress(document)],
-    })
+    return jsonify(
+        {
+            "document": document.slug,
+            "source_language": document.language,
+            "languages": [item.as_dict() for item in document_progress(document)],
+        }
+    )
 
 
 @bp.route("/documents/<slug>/translations", methods=["POST"])
@@ -61,18 +66,29 @@ def get_translation_version(slug, lang):
     target = get_language_version(document, lang)
     rows = aligned_paragraphs(document, target.tag)
     version = document.current_version
-    return jsonify({
-        "document": document.slug, "lang": target.tag, "name": target.name,
-        "native_name": target.native_name, "dir": target.dir,
-        "source_language": document.language,
-        "source_dir": language(safe_tag(document.language)).dir,
-        "version": {"number": version.number, "label": version.label} if version else None,
-        "progress": language_progress(document, target.tag).as_dict(),
-        "paragraphs": [{
-            "key": row.key, "number": row.number, "state": row.state, "source": row.source,
-            "translation": translation_json(row.translation),
-        } for row in rows],
-    })
+    return jsonify(
+        {
+            "document": document.slug,
+            "lang": target.tag,
+            "name": target.name,
+            "native_name": target.native_name,
+            "dir": target.dir,
+            "source_language": document.language,
+            "source_dir": language(safe_tag(document.language)).dir,
+            "version": {"number": version.number, "label": version.label} if version else None,
+            "progress": language_progress(document, target.tag).as_dict(),
+            "paragraphs": [
+                {
+                    "key": row.key,
+                    "number": row.number,
+                    "state": row.state,
+                    "source": row.source,
+                    "translation": translation_json(row.translation),
+                }
+                for row in rows
+            ],
+        }
+    )
 
 
 @bp.route("/documents/<slug>/translations/<lang>/<key>", methods=["PUT"])
@@ -86,12 +102,23 @@ def put_translation(slug, lang, key):
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
         raise ValidationError("version must be the integer version you edited (0 for a new one).")
     translation, changed = services.save_translation(
-        document, lang, key, data["text"], user, expected_version=version,
+        document,
+        lang,
+        key,
+        data["text"],
+        user,
+        expected_version=version,
     )
     db.session.commit()
-    return jsonify({"key": key, "lang": translation.lang, "changed": changed,
-                    "state": "translated" if changed or not translation.reviewed_at else "reviewed",
-                    "translation": translation_json(translation)})
+    return jsonify(
+        {
+            "key": key,
+            "lang": translation.lang,
+            "changed": changed,
+            "state": "translated" if changed or not translation.reviewed_at else "reviewed",
+            "translation": translation_json(translation),
+        }
+    )
 
 
 @bp.route("/documents/<slug>/translations/<lang>/<key>/review", methods=["POST"])
@@ -101,11 +128,21 @@ def review_translation(slug, lang, key):
     # The body is optional, but one that is sent must parse: a lost `version` skips the check.
     data = json_body() if request.get_data() else {}
     translation = services.review_translation(
-        document, lang, key, user, expected_version=data.get("version"),
+        document,
+        lang,
+        key,
+        user,
+        expected_version=data.get("version"),
     )
     db.session.commit()
-    return jsonify({"key": key, "lang": translation.lang, "state": "reviewed",
-                    "translation": translation_json(translation)})
+    return jsonify(
+        {
+            "key": key,
+            "lang": translation.lang,
+            "state": "reviewed",
+            "translation": translation_json(translation),
+        }
+    )
 
 
 @bp.route("/documents/<slug>/translations/<lang>/xliff")
@@ -115,10 +152,14 @@ def export_xliff(slug, lang):
     version = xliff.parse_version(request.args.get("version"))
     data = xliff.export_xliff(document, target.tag, version)
     filename = xliff.export_filename(document, target.tag, version)
-    return data, 200, {
-        "Content-Type": f"{xliff.MEDIA_TYPE}; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    }
+    return (
+        data,
+        200,
+        {
+            "Content-Type": f"{xliff.MEDIA_TYPE}; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 def _uploaded_bytes(max_bytes: int) -> bytes:
@@ -127,7 +168,9 @@ def _uploaded_bytes(max_bytes: int) -> bytes:
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
-            raise ValidationError('Send the XLIFF file as the request body or as the form field "file".')
+            raise ValidationError(
+                'Send the XLIFF file as the request body or as the form field "file".'
+            )
         return upload.read(max_bytes + 1)
     return request.stream.read(max_bytes + 1)
 
@@ -139,95 +182,243 @@ def import_xliff(slug, lang):
     target = get_language_version(document, lang)
     services.require_translator(user, document)
     max_bytes = current_app.config["XLIFF_MAX_BYTES"]
-    report = xliff.import_xliff(document, target.tag, _uploaded_bytes(max_bytes), user, max_bytes=max_bytes)
+    report = xliff.import_xliff(
+        document, target.tag, _uploaded_bytes(max_bytes), user, max_bytes=max_bytes
+    )
     db.session.commit()
     return jsonify(report.as_dict())
 
 
 _SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-_LANG = {"name": "lang", "in": "path", "required": True, "schema": {"type": "string"},
-         "description": "BCP 47 language code of the language version"}
-_KEY = {"name": "key", "in": "path", "required": True, "schema": {"type": "string"},
-        "description": "paragraph key"}
-_VERSION = {"name": "version", "in": "query", "schema": {"type": "string", "enum": ["2", "1.2"],
-            "default": "2"}, "description": "XLIFF version"}
-_ERR = {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+_LANG = {
+    "name": "lang",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "BCP 47 language code of the language version",
+}
+_KEY = {
+    "name": "key",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "paragraph key",
+}
+_VERSION = {
+    "name": "version",
+    "in": "query",
+    "schema": {"type": "string", "enum": ["2", "1.2"], "default": "2"},
+    "description": "XLIFF version",
+}
+_ERR = {
+    "description": "error",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
 _WRITE = [{"bearer": []}]
 _JSON = "application/json"
 
 
 def _json(ref: str, description: str = "OK") -> dict:
-    return {"description": description, "content": {_JSON: {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+    return {
+        "description": description,
+        "content": {_JSON: {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+    }
 
 
-document_paths({
-    "/api/documents/{slug}/translations": {
-        "get": {"summary": "Language versions of a document with their progress", "tags": ["translations"],
-                "parameters": [_SLUG], "responses": {"200": {"description": "languages"}, "404": _ERR}},
-        "post": {"summary": "Add a language version (translation team, administrators)",
-                 "tags": ["translations"], "security": _WRITE, "parameters": [_SLUG],
-                 "requestBody": {"required": True, "content": {_JSON: {"schema": {
-                     "type": "object", "required": ["lang"], "properties": {"lang": {"type": "string"}}}}}},
-                 "responses": {"201": _json("TranslationProgress", "added"), "400": _ERR, "401": _ERR,
-                               "403": _ERR, "404": _ERR, "409": _ERR}},
-    },
-    "/api/documents/{slug}/translations/{lang}": {
-        "get": {"summary": "Aligned paragraphs with state and source text", "tags": ["translations"],
+document_paths(
+    {
+        "/api/documents/{slug}/translations": {
+            "get": {
+                "summary": "Language versions of a document with their progress",
+                "tags": ["translations"],
+                "parameters": [_SLUG],
+                "responses": {"200": {"description": "languages"}, "404": _ERR},
+            },
+            "post": {
+                "summary": "Add a language version (translation team, administrators)",
+                "tags": ["translations"],
+                "security": _WRITE,
+                "parameters": [_SLUG],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        _JSON: {
+                            "schema": {
+                                "type": "object",
+                                "required": ["lang"],
+                                "properties": {"lang": {"type": "string"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _json("TranslationProgress", "added"),
+                    "400": _ERR,
+                    "401": _ERR,
+                    "403": _ERR,
+                    "404": _ERR,
+                    "409": _ERR,
+                },
+            },
+        },
+        "/api/documents/{slug}/translations/{lang}": {
+            "get": {
+                "summary": "Aligned paragraphs with state and source text",
+                "tags": ["translations"],
                 "parameters": [_SLUG, _LANG],
-                "responses": {"200": _json("LanguageVersion"), "400": _ERR, "404": _ERR}},
-    },
-    "/api/documents/{slug}/translations/{lang}/{key}": {
-        "put": {"summary": "Save the translation of one paragraph; 409 with both texts on a stale version",
-                "tags": ["translations"], "security": _WRITE, "parameters": [_SLUG, _LANG, _KEY],
-                "requestBody": {"required": True, "content": {_JSON: {"schema": {
-                    "type": "object", "required": ["text"], "properties": {
-                        "text": {"type": "string"},
-                        "version": {"type": "integer", "description": "version edited; 0 for new"}}}}}},
-                "responses": {"200": {"description": "saved"}, "400": _ERR, "401": _ERR, "403": _ERR,
-                              "404": _ERR, "409": _ERR}},
-    },
-    "/api/documents/{slug}/translations/{lang}/{key}/review": {
-        "post": {"summary": "Review another translator's translation", "tags": ["translations"],
-                 "security": _WRITE, "parameters": [_SLUG, _LANG, _KEY],
-                 "responses": {"200": {"description": "reviewed"}, "400": _ERR, "401": _ERR,
-                               "403": _ERR, "404": _ERR, "409": _ERR}},
-    },
-    "/api/documents/{slug}/translations/{lang}/xliff": {
-        "get": {"summary": "Export the language version as XLIFF 2.0 or 1.2", "tags": ["translations"],
+                "responses": {"200": _json("LanguageVersion"), "400": _ERR, "404": _ERR},
+            },
+        },
+        "/api/documents/{slug}/translations/{lang}/{key}": {
+            "put": {
+                "summary": "Save the translation of one paragraph; 409 with both texts on a stale version",
+                "tags": ["translations"],
+                "security": _WRITE,
+                "parameters": [_SLUG, _LANG, _KEY],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        _JSON: {
+                            "schema": {
+                                "type": "object",
+                                "required": ["text"],
+                                "properties": {
+                                    "text": {"type": "string"},
+                                    "version": {
+                                        "type": "integer",
+                                        "description": "version edited; 0 for new",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "saved"},
+                    "400": _ERR,
+                    "401": _ERR,
+                    "403": _ERR,
+                    "404": _ERR,
+                    "409": _ERR,
+                },
+            },
+        },
+        "/api/documents/{slug}/translations/{lang}/{key}/review": {
+            "post": {
+                "summary": "Review another translator's translation",
+                "tags": ["translations"],
+                "security": _WRITE,
+                "parameters": [_SLUG, _LANG, _KEY],
+                "responses": {
+                    "200": {"description": "reviewed"},
+                    "400": _ERR,
+                    "401": _ERR,
+                    "403": _ERR,
+                    "404": _ERR,
+                    "409": _ERR,
+                },
+            },
+        },
+        "/api/documents/{slug}/translations/{lang}/xliff": {
+            "get": {
+                "summary": "Export the language version as XLIFF 2.0 or 1.2",
+                "tags": ["translations"],
                 "parameters": [_SLUG, _LANG, _VERSION],
-                "responses": {"200": {"description": "XLIFF file",
-                                      "content": {xliff.MEDIA_TYPE: {"schema": {"type": "string"}}}},
-                              "400": _ERR, "404": _ERR}},
-        "post": {"summary": "Import an edited XLIFF file (2.0 or 1.2, detected); per-unit report",
-                 "tags": ["translations"], "security": _WRITE, "parameters": [_SLUG, _LANG],
-                 "requestBody": {"required": True, "content": {
-                     xliff.MEDIA_TYPE: {"schema": {"type": "string"}},
-                     "multipart/form-data": {"schema": {"type": "object", "properties": {
-                         "file": {"type": "string", "format": "binary"}}}}}},
-                 "responses": {"200": _json("XliffImportReport"), "400": _ERR, "401": _ERR, "403": _ERR,
-                               "404": _ERR, "413": _ERR}},
+                "responses": {
+                    "200": {
+                        "description": "XLIFF file",
+                        "content": {xliff.MEDIA_TYPE: {"schema": {"type": "string"}}},
+                    },
+                    "400": _ERR,
+                    "404": _ERR,
+                },
+            },
+            "post": {
+                "summary": "Import an edited XLIFF file (2.0 or 1.2, detected); per-unit report",
+                "tags": ["translations"],
+                "security": _WRITE,
+                "parameters": [_SLUG, _LANG],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        xliff.MEDIA_TYPE: {"schema": {"type": "string"}},
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"file": {"type": "string", "format": "binary"}},
+                            }
+                        },
+                    },
+                },
+                "responses": {
+                    "200": _json("XliffImportReport"),
+                    "400": _ERR,
+                    "401": _ERR,
+                    "403": _ERR,
+                    "404": _ERR,
+                    "413": _ERR,
+                },
+            },
+        },
     },
-}, {
-    "TranslationProgress": {"type": "object", "properties": {
-        "lang": {"type": "string"}, "name": {"type": "string"}, "dir": {"enum": ["ltr", "rtl"]},
-        "total": {"type": "integer"},
-        **{state: {"type": "object", "properties": {"count": {"type": "integer"}, "percent": {"type": "number"}}}
-           for state in ("reviewed", "translated", "outdated", "missing")},
-    }},
-    "LanguageVersion": {"type": "object", "properties": {
-        "document": {"type": "string"}, "lang": {"type": "string"}, "dir": {"enum": ["ltr", "rtl"]},
-        "progress": {"$ref": "#/components/schemas/TranslationProgress"},
-        "paragraphs": {"type": "array", "items": {"type": "object", "properties": {
-            "key": {"type": "string"}, "number": {"type": "integer"}, "source": {"type": "string"},
-            "state": {"enum": ["missing", "translated", "outdated", "reviewed"]},
-            "translation": {"type": ["object", "null"]},
-        }}},
-    }},
-    "XliffImportReport": {"type": "object", "properties": {
-        "version": {"type": "string"}, "applied": {"type": "integer"}, "unchanged": {"type": "integer"},
-        "refused": {"type": "integer"},
-        "units": {"type": "array", "items": {"type": "object", "properties": {
-            "id": {"type": "string"}, "outcome": {"enum": ["applied", "unchanged", "refused"]},
-            "message": {"type": "string"}}}},
-    }},
-})
+    {
+        "TranslationProgress": {
+            "type": "object",
+            "properties": {
+                "lang": {"type": "string"},
+                "name": {"type": "string"},
+                "dir": {"enum": ["ltr", "rtl"]},
+                "total": {"type": "integer"},
+                **{
+                    state: {
+                        "type": "object",
+                        "properties": {"count": {"type": "integer"}, "percent": {"type": "number"}},
+                    }
+                    for state in ("reviewed", "translated", "outdated", "missing")
+                },
+            },
+        },
+        "LanguageVersion": {
+            "type": "object",
+            "properties": {
+                "document": {"type": "string"},
+                "lang": {"type": "string"},
+                "dir": {"enum": ["ltr", "rtl"]},
+                "progress": {"$ref": "#/components/schemas/TranslationProgress"},
+                "paragraphs": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "key": {"type": "string"},
+                            "number": {"type": "integer"},
+                            "source": {"type": "string"},
+                            "state": {"enum": ["missing", "translated", "outdated", "reviewed"]},
+                            "translation": {"type": ["object", "null"]},
+                        },
+                    },
+                },
+            },
+        },
+        "XliffImportReport": {
+            "type": "object",
+            "properties": {
+                "version": {"type": "string"},
+                "applied": {"type": "integer"},
+                "unchanged": {"type": "integer"},
+                "refused": {"type": "integer"},
+                "units": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "outcome": {"enum": ["applied", "unchanged", "refused"]},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+)

@@ -36,13 +36,17 @@ def load_demo(drafts_dir: pathlib.Path) -> None:
     if document is None or document.current_version is None:
         log.info("translations demo: no %r document, skipped", SLUG)
         return
-    first = db.session.scalar(select(Version).where(Version.document_id == document.id, Version.number == 1))
+    first = db.session.scalar(
+        select(Version).where(Version.document_id == document.id, Version.number == 1)
+    )
     current = {p.key: p.text for p in document.current_version.paragraphs}
     for lang, (translator_email, reviewer_email, reviewed) in PLAN.items():
         path = pathlib.Path(drafts_dir) / "translations" / f"{SLUG}.{lang}.md"
         translator, reviewer = _user(translator_email), _user(reviewer_email)
         if not path.is_file() or translator is None:
-            log.info("translations demo: %s or %s missing, %s skipped", path, translator_email, lang)
+            log.info(
+                "translations demo: %s or %s missing, %s skipped", path, translator_email, lang
+            )
             continue
         _load_language(document, first, current, lang, path, translator, reviewer, reviewed)
 
@@ -55,18 +59,33 @@ def _load_language(document, first, current, lang, path, translator, reviewer, r
         if paragraph.key not in current:
             continue  # the paragraph was deleted since version 1
         translation = Translation(
-            document_id=document.id, lang=lang, key=paragraph.key, text=text,
-            source_text=paragraph.text, translator_id=translator.id, version=1,
+            document_id=document.id,
+            lang=lang,
+            key=paragraph.key,
+            text=text,
+            source_text=paragraph.text,
+            translator_id=translator.id,
+            version=1,
         )
         # The first paragraphs still up to date get a second translator's review.
-        if reviewer is not None and confirmed < reviewed and current[paragraph.key] == paragraph.text:
+        if (
+            reviewer is not None
+            and confirmed < reviewed
+            and current[paragraph.key] == paragraph.text
+        ):
             translation.reviewer_id = reviewer.id
             translation.reviewed_at = utcnow()
             confirmed += 1
         db.session.add(translation)
-        db.session.add(TranslationRevision(
-            translation=translation, version=1, text=text, source_text=paragraph.text,
-            author_id=translator.id, origin="import",
-        ))
+        db.session.add(
+            TranslationRevision(
+                translation=translation,
+                version=1,
+                text=text,
+                source_text=paragraph.text,
+                author_id=translator.id,
+                origin="import",
+            )
+        )
     db.session.flush()
     log.info("translations demo: %s version of %s loaded", lang, document.slug)

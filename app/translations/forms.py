@@ -10,14 +10,18 @@ from app.translations.services import MAX_TRANSLATION_TEXT
 
 class AddLanguageForm(PageForm):
     lang = StringField(
-        "Language code (BCP 47)", validators=[DataRequired("Give a language code."), Length(max=35)],
+        "Language code (BCP 47)",
+        validators=[DataRequired("Give a language code."), Length(max=35)],
     )
 
 
 class TranslationForm(PageForm):
     text = TextAreaField(
-        "Translation", validators=[DataRequired("A translation cannot be empty."),
-                                   Length(max=MAX_TRANSLATION_TEXT)],
+        "Translation",
+        validators=[
+            DataRequired("A translation cannot be empty."),
+            Length(max=MAX_TRANSLATION_TEXT),
+        ],
     )
     version = HiddenField()
     show = HiddenField()
@@ -30,4 +34,3 @@ class ReviewForm(PageForm):
 
 class XliffUploadForm(PageForm):
     file = FileField("XLIFF file", validators=[FileRequired("Choose an XLIFF file to import.")])
-

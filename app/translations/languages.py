@@ -11,7 +11,19 @@ from app.core.errors import ValidationError
 # The six official languages of the United Nations, offered by default.
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
 # Scripts written right to left, for tags babel has no locale data for.
-RTL_SCRIPTS = {"Arab", "Hebr", "Thaa", "Syrc", "Nkoo", "Adlm", "Mand", "Samr", "Rohg", "Yezi", "Mend"}
+RTL_SCRIPTS = {
+    "Arab",
+    "Hebr",
+    "Thaa",
+    "Syrc",
+    "Nkoo",
+    "Adlm",
+    "Mand",
+    "Samr",
+    "Rohg",
+    "Yezi",
+    "Mend",
+}
 MAX_TAG_LENGTH = 35
 
 
@@ -39,7 +51,9 @@ def normalize_tag(tag: str | None) -> str:
     if not raw:
         raise ValidationError("Give a language code (BCP 47, for example fr, ar or zh-Hans).")
     if len(raw) > MAX_TAG_LENGTH or not langcodes.tag_is_valid(raw):
-        raise ValidationError(f"{raw[:40]!r} is not a known language code (BCP 47, for example fr or zh-Hans).")
+        raise ValidationError(
+            f"{raw[:40]!r} is not a known language code (BCP 47, for example fr or zh-Hans)."
+        )
     return langcodes.standardize_tag(raw)
 
 

@@ -31,7 +31,9 @@ class DocumentLanguage(db.Model):
     __table_args__ = (UniqueConstraint("document_id", "lang"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("document.id", ondelete="CASCADE"), index=True
+    )
     lang: Mapped[str] = mapped_column(String(35))
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -67,7 +69,8 @@ class Translation(db.Model):
     translator = relationship("User", foreign_keys=[translator_id])
     reviewer = relationship("User", foreign_keys=[reviewer_id])
     revisions: Mapped[list["TranslationRevision"]] = relationship(
-        back_populates="translation", order_by="TranslationRevision.version",
+        back_populates="translation",
+        order_by="TranslationRevision.version",
         cascade="all, delete-orphan",
     )
 
@@ -79,7 +82,9 @@ class TranslationRevision(db.Model):
     __table_args__ = (UniqueConstraint("translation_id", "version"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    translation_id: Mapped[int] = mapped_column(ForeignKey("translation.id", ondelete="CASCADE"), index=True)
+    translation_id: Mapped[int] = mapped_column(
+        ForeignKey("translation.id", ondelete="CASCADE"), index=True
+    )
     version: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     source_text: Mapped[str] = mapped_column(Text)

@@ -34,18 +34,24 @@ def _translation_join(document_id_column, lang_column):
 
 def document_languages(document: Document) -> list[str]:
     """Tags of the document's language versions, in the order they were added."""
-    return list(db.session.scalars(
-        select(DocumentLanguage.lang).where(DocumentLanguage.document_id == document.id)
-        .order_by(DocumentLanguage.created_at, DocumentLanguage.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(DocumentLanguage.lang)
+            .where(DocumentLanguage.document_id == document.id)
+            .order_by(DocumentLanguage.created_at, DocumentLanguage.id)
+        )
+    )
 
 
 def get_language_version(document: Document, lang: str) -> Language:
     """The document's language version `lang` (normalised), or 404 naming what exists."""
     tag = normalize_tag(lang)
-    exists = db.session.scalar(select(DocumentLanguage.id).where(
-        DocumentLanguage.document_id == document.id, DocumentLanguage.lang == tag,
-    ))
+    exists = db.session.scalar(
+        select(DocumentLanguage.id).where(
+            DocumentLanguage.document_id == document.id,
+            DocumentLanguage.lang == tag,
+        )
+    )
     if exists is None:
         have = ", ".join(document_languages(document)) or "none yet"
         raise NotFound(
@@ -78,10 +84,14 @@ class Progress:
 
     def as_dict(self) -> dict:
         return {
-            "lang": self.lang, "name": self.language.name, "dir": self.language.dir,
+            "lang": self.lang,
+            "name": self.language.name,
+            "dir": self.language.dir,
             "total": self.total,
-            **{state: {"count": self.counts.get(state, 0), "percent": self.percent(state)}
-               for state in STATE_ORDER},
+            **{
+                state: {"count": self.counts.get(state, 0), "percent": self.percent(state)}
+                for state in STATE_ORDER
+            },
         }
 
 
@@ -91,19 +101,29 @@ def progress(document_ids: list[int] | None = None) -> list[Progress]:
     state = state_expression(paragraph_text)
     columns = [func.sum(case((state == name, 1), else_=0)).label(name) for name in STATE_ORDER]
     query = (
-        select(DocumentLanguage.document_id, DocumentLanguage.lang,
-               func.count(VersionParagraph.id).label("total"), *columns)
+        select(
+            DocumentLanguage.document_id,
+            DocumentLanguage.lang,
+            func.count(VersionParagraph.id).label("total"),
+            *columns,
+        )
         .join(Document, Document.id == DocumentLanguage.document_id)
         .join(VersionParagraph, VersionParagraph.version_id == Document.current_version_id)
-        .outerjoin(Translation, _translation_join(DocumentLanguage.document_id, DocumentLanguage.lang))
+        .outerjoin(
+            Translation, _translation_join(DocumentLanguage.document_id, DocumentLanguage.lang)
+        )
         .group_by(DocumentLanguage.document_id, DocumentLanguage.lang, DocumentLanguage.id)
         .order_by(DocumentLanguage.document_id, DocumentLanguage.id)
     )
     if document_ids is not None:
         query = query.where(DocumentLanguage.document_id.in_(document_ids))
     return [
-        Progress(row.document_id, row.lang, int(row.total),
-                 {name: int(getattr(row, name) or 0) for name in STATE_ORDER})
+        Progress(
+            row.document_id,
+            row.lang,
+            int(row.total),
+            {name: int(getattr(row, name) or 0) for name in STATE_ORDER},
+        )
         for row in db.session.execute(query)
     ]
 
@@ -139,8 +159,13 @@ class AlignedParagraph:
 def aligned_paragraphs(document: Document, lang: str) -> list[AlignedParagraph]:
     """The current version's paragraphs beside their translation into `lang`, with state."""
     query = (
-        select(VersionParagraph.key, VersionParagraph.position, VersionParagraph.text, Translation,
-               state_expression(VersionParagraph.text).label("state"))
+        select(
+            VersionParagraph.key,
+            VersionParagraph.position,
+            VersionParagraph.text,
+            Translation,
+            state_expression(VersionParagraph.text).label("state"),
+        )
         .outerjoin(Translation, _translation_join(document.id, lang))
         .where(VersionParagraph.version_id == document.current_version_id)
         .order_by(VersionParagraph.position)
@@ -153,25 +178,36 @@ def aligned_paragraphs(document: Document, lang: str) -> list[AlignedParagraph]:
 
 
 def get_translation(document: Document, lang: str, key: str) -> Translation | None:
-    return db.session.scalar(select(Translation).where(
-        Translation.document_id == document.id, Translation.lang == lang, Translation.key == key,
-    ))
+    return db.session.scalar(
+        select(Translation).where(
+            Translation.document_id == document.id,
+            Translation.lang == lang,
+            Translation.key == key,
+        )
+    )
 
 
 def current_source_text(document: Document, key: str) -> str:
     """The text of paragraph `key` in the current version, or 404."""
-    text = db.session.scalar(select(VersionParagraph.text).where(
-        VersionParagraph.version_id == document.current_version_id, VersionParagraph.key == key,
-    ))
+    text = db.session.scalar(
+        select(VersionParagraph.text).where(
+            VersionParagraph.version_id == document.current_version_id,
+            VersionParagraph.key == key,
+        )
+    )
     if text is None:
         raise NotFound(f"The current version of {document.title!r} has no paragraph {key!r}.")
     return text
 
 
 def current_sources(document: Document) -> dict[str, str]:
-    return dict(db.session.execute(select(VersionParagraph.key, VersionParagraph.text).where(
-        VersionParagraph.version_id == document.current_version_id,
-    )).all())
+    return dict(
+        db.session.execute(
+            select(VersionParagraph.key, VersionParagraph.text).where(
+                VersionParagraph.version_id == document.current_version_id,
+            )
+        ).all()
+    )
 
 
 def version_translations(document: Document, version, lang: str) -> dict[str, tuple[str, str]]:
@@ -180,29 +216,43 @@ def version_translations(document: Document, version, lang: str) -> dict[str, tu
     The current translation counts when it translates exactly that version's text; otherwise the
     latest revision that did is used; failing that the current translation is shown as outdated.
     """
-    current = dict(db.session.execute(
-        select(VersionParagraph.key, Translation)
-        .join(Translation, _translation_join(document.id, lang))
-        .where(VersionParagraph.version_id == version.id)
-    ).all())
+    current = dict(
+        db.session.execute(
+            select(VersionParagraph.key, Translation)
+            .join(Translation, _translation_join(document.id, lang))
+            .where(VersionParagraph.version_id == version.id)
+        ).all()
+    )
     paragraph = aliased(VersionParagraph)
     matching = db.session.execute(
         select(Translation.key, TranslationRevision.text)
         .join(TranslationRevision, TranslationRevision.translation_id == Translation.id)
-        .join(paragraph, and_(
-            paragraph.version_id == version.id, paragraph.key == Translation.key,
-            paragraph.text == TranslationRevision.source_text,
-        ))
+        .join(
+            paragraph,
+            and_(
+                paragraph.version_id == version.id,
+                paragraph.key == Translation.key,
+                paragraph.text == TranslationRevision.source_text,
+            ),
+        )
         .where(Translation.document_id == document.id, Translation.lang == lang)
         .order_by(TranslationRevision.version)
     ).all()
     from_history = dict(matching)  # the latest matching revision per key wins
-    texts = dict(db.session.execute(select(VersionParagraph.key, VersionParagraph.text).where(
-        VersionParagraph.version_id == version.id)).all())
+    texts = dict(
+        db.session.execute(
+            select(VersionParagraph.key, VersionParagraph.text).where(
+                VersionParagraph.version_id == version.id
+            )
+        ).all()
+    )
     result: dict[str, tuple[str, str]] = {}
     for key, translation in current.items():
         if translation.source_text == texts.get(key):
-            result[key] = (translation.text, "reviewed" if translation.reviewed_at else "translated")
+            result[key] = (
+                translation.text,
+                "reviewed" if translation.reviewed_at else "translated",
+            )
         elif key in from_history:
             result[key] = (from_history[key], "translated")
         else:
@@ -215,8 +265,11 @@ def is_document_language(document: Document, lang: str) -> bool:
 
 
 def history(translation: Translation) -> list[TranslationRevision]:
-    return list(db.session.scalars(
-        select(TranslationRevision).where(TranslationRevision.translation_id == translation.id)
-        .order_by(TranslationRevision.version.desc())
-        .options(selectinload(TranslationRevision.author))
-    ))
+    return list(
+        db.session.scalars(
+            select(TranslationRevision)
+            .where(TranslationRevision.translation_id == translation.id)
+            .order_by(TranslationRevision.version.desc())
+            .options(selectinload(TranslationRevision.author))
+        )
+    )

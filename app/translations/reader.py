@@ -18,7 +18,9 @@ def localize(document, version, lang, paragraphs: list[dict]) -> list[dict]:
     source_lang = document.language
     source_dir = direction(safe_tag(source_lang))
     if same_language(lang, source_lang):
-        return [{**p, "state": "source", "lang": source_lang, "dir": source_dir} for p in paragraphs]
+        return [
+            {**p, "state": "source", "lang": source_lang, "dir": source_dir} for p in paragraphs
+        ]
     tag = get_language_version(document, lang).tag
     target_dir = direction(tag)
     translated = version_translations(document, version, tag)
@@ -29,10 +31,16 @@ def localize(document, version, lang, paragraphs: list[dict]) -> list[dict]:
             result.append({**paragraph, "state": "missing", "lang": source_lang, "dir": source_dir})
             continue
         text, state = found
-        result.append({
-            **paragraph, "text": text, "html": render_markdown(text), "state": state,
-            "lang": tag, "dir": target_dir,
-        })
+        result.append(
+            {
+                **paragraph,
+                "text": text,
+                "html": render_markdown(text),
+                "state": state,
+                "lang": tag,
+                "dir": target_dir,
+            }
+        )
     return result
 
 

@@ -55,7 +55,9 @@ def dashboard():
     for item in progress():
         by_document.setdefault(item.document_id, []).append(item)
     return render_template(
-        "translations/dashboard.html", documents=documents, by_document=by_document,
+        "translations/dashboard.html",
+        documents=documents,
+        by_document=by_document,
     )
 
 
@@ -64,9 +66,13 @@ def _document_page(document, form=None, status=200):
     present = {item.lang for item in items}
     suggestions = [lang for lang in default_languages(document.language) if lang.tag not in present]
     return render_template(
-        "translations/document.html", document=document, progress=items,
-        source=language(safe_tag(document.language)), suggestions=suggestions,
-        form=form or AddLanguageForm(), can_edit=can_translate(current_user, document),
+        "translations/document.html",
+        document=document,
+        progress=items,
+        source=language(safe_tag(document.language)),
+        suggestions=suggestions,
+        form=form or AddLanguageForm(),
+        can_edit=can_translate(current_user, document),
     ), status
 
 
@@ -104,7 +110,9 @@ def _rows_with_navigation(rows):
     result = []
     for row in rows:
         after = [key for key in needing if order[key] > order[row.key]]
-        following = after[0] if after else (needing[0] if needing and needing[0] != row.key else None)
+        following = (
+            after[0] if after else (needing[0] if needing and needing[0] != row.key else None)
+        )
         result.append((row, following))
     return result
 
@@ -118,17 +126,31 @@ def _edit_page(document, lang, *, show="all", problem=None, status=200):
     wanted = FILTERS[show][1]
     diffs = {
         row.key: diff_html(row.translation.source_text, row.source)
-        for row in rows if row.state == "outdated"
+        for row in rows
+        if row.state == "outdated"
     }
     needing = [row.key for row in rows if row.state in NEEDS_WORK]
-    visible = [(row, nxt) for row, nxt in _rows_with_navigation(rows) if wanted is None or row.state in wanted]
+    visible = [
+        (row, nxt)
+        for row, nxt in _rows_with_navigation(rows)
+        if wanted is None or row.state in wanted
+    ]
     return render_template(
-        "translations/edit.html", document=document, target=target,
-        source=language(safe_tag(document.language)), rows=visible, total=len(rows),
-        diffs=diffs, show=show, filters=FILTERS, states=STATES, problem=problem or {},
+        "translations/edit.html",
+        document=document,
+        target=target,
+        source=language(safe_tag(document.language)),
+        rows=visible,
+        total=len(rows),
+        diffs=diffs,
+        show=show,
+        filters=FILTERS,
+        states=STATES,
+        problem=problem or {},
         first_needing=needing[0] if needing else None,
         progress=language_progress(document, target.tag),
-        can_edit=can_translate(current_user, document), review_form=ReviewForm(),
+        can_edit=can_translate(current_user, document),
+        review_form=ReviewForm(),
         upload_form=XliffUploadForm(),
     ), status
 
@@ -150,27 +172,51 @@ def save(slug, lang, key):
     show = form.show.data or "all"
     if not form.validate_on_submit():
         errors = [e for field in (form.text, form.version) for e in field.errors]
-        return _edit_page(document, target.tag, show=show, status=400, problem={
-            "key": key, "message": " ".join(errors) or "The form was not valid.", "text": form.text.data,
-            "version": form.version.data,
-        })
+        return _edit_page(
+            document,
+            target.tag,
+            show=show,
+            status=400,
+            problem={
+                "key": key,
+                "message": " ".join(errors) or "The form was not valid.",
+                "text": form.text.data,
+                "version": form.version.data,
+            },
+        )
     try:
         services.save_translation(
-            document, target.tag, key, form.text.data, current_user, expected_version=form.version.data,
+            document,
+            target.tag,
+            key,
+            form.text.data,
+            current_user,
+            expected_version=form.version.data,
         )
     except DomainError as error:
         if error.status in (403, 404):
             raise
         db.session.rollback()
         current = error.details.get("current")
-        return _edit_page(document, target.tag, show=show, status=error.status, problem={
-            "key": key, "message": error.message, "text": form.text.data, "current": current,
-            # After a conflict the form carries the version now saved: saving again is deliberate.
-            "version": current["version"] if current else form.version.data,
-        })
+        return _edit_page(
+            document,
+            target.tag,
+            show=show,
+            status=error.status,
+            problem={
+                "key": key,
+                "message": error.message,
+                "text": form.text.data,
+                "current": current,
+                # After a conflict the form carries the version now saved: saving again is deliberate.
+                "version": current["version"] if current else form.version.data,
+            },
+        )
     db.session.commit()
     flash("Translation saved.", "success")
-    return redirect(url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}"))
+    return redirect(
+        url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}")
+    )
 
 
 @bp.route("/documents/<slug>/translations/<lang>/<key>/review", methods=["POST"])
@@ -183,18 +229,32 @@ def review(slug, lang, key):
     show = form.show.data or "all"
     try:
         services.review_translation(
-            document, target.tag, key, current_user, expected_version=form.version.data,
+            document,
+            target.tag,
+            key,
+            current_user,
+            expected_version=form.version.data,
         )
     except DomainError as error:
         if error.status in (403, 404):
             raise
         db.session.rollback()
-        return _edit_page(document, target.tag, show=show, status=error.status, problem={
-            "key": key, "message": error.message, "current": error.details.get("current"),
-        })
+        return _edit_page(
+            document,
+            target.tag,
+            show=show,
+            status=error.status,
+            problem={
+                "key": key,
+                "message": error.message,
+                "current": error.details.get("current"),
+            },
+        )
     db.session.commit()
     flash("Translation marked as reviewed.", "success")
-    return redirect(url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}"))
+    return redirect(
+        url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}")
+    )
 
 
 @bp.route("/documents/<slug>/translations/<lang>/<key>/history")
@@ -206,8 +266,12 @@ def paragraph_history(slug, lang, key):
         raise NotFound(f"The current version of {document.title!r} has no paragraph {key!r}.")
     revisions = history(row.translation) if row.translation else []
     return render_template(
-        "translations/history.html", document=document, target=target, row=row,
-        revisions=revisions, source=language(safe_tag(document.language)),
+        "translations/history.html",
+        document=document,
+        target=target,
+        row=row,
+        revisions=revisions,
+        source=language(safe_tag(document.language)),
     )
 
 
@@ -218,10 +282,14 @@ def export_xliff(slug, lang):
     version = xliff.parse_version(request.args.get("version"))
     data = xliff.export_xliff(document, target.tag, version)
     filename = xliff.export_filename(document, target.tag, version)
-    return data, 200, {
-        "Content-Type": f"{xliff.MEDIA_TYPE}; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{filename}"',
-    }
+    return (
+        data,
+        200,
+        {
+            "Content-Type": f"{xliff.MEDIA_TYPE}; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
 
 
 @bp.route("/documents/<slug>/translations/<lang>/xliff", methods=["POST"])
@@ -239,7 +307,9 @@ def import_xliff(slug, lang):
     else:
         data = form.file.data.read(max_bytes + 1)
         try:
-            report = xliff.import_xliff(document, target.tag, data, current_user, max_bytes=max_bytes)
+            report = xliff.import_xliff(
+                document, target.tag, data, current_user, max_bytes=max_bytes
+            )
         except DomainError as error:
             if error.status in (403, 404):
                 raise
@@ -248,6 +318,10 @@ def import_xliff(slug, lang):
         else:
             db.session.commit()
     return render_template(
-        "translations/import_report.html", document=document, target=target, report=report,
-        message=message, upload_form=XliffUploadForm(),
+        "translations/import_report.html",
+        document=document,
+        target=target,
+        report=report,
+        message=message,
+        upload_form=XliffUploadForm(),
     ), status

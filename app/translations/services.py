@@ -30,12 +30,13 @@ def add_language(document: Document, lang: str, user) -> DocumentLanguage:
     require_translator(user, document)
     tag = normalize_tag(lang)
     if same_language(tag, document.language):
-        raise ValidationError(
-            f"{language(tag).name} is the source language of {document.title!r}."
+        raise ValidationError(f"{language(tag).name} is the source language of {document.title!r}.")
+    existing = db.session.scalar(
+        select(DocumentLanguage).where(
+            DocumentLanguage.document_id == document.id,
+            DocumentLanguage.lang == tag,
         )
-    existing = db.session.scalar(select(DocumentLanguage).where(
-        DocumentLanguage.document_id == document.id, DocumentLanguage.lang == tag,
-    ))
+    )
     if existing is not None:
         raise Conflict(f"{document.title!r} already has a {language(tag).name} version.")
     added = DocumentLanguage(document_id=document.id, lang=tag, added_by_id=user.id)
@@ -55,7 +56,9 @@ def _clean_text(text) -> str:
     if not text.strip():
         raise ValidationError("A translation cannot be empty.")
     if len(text) > MAX_TRANSLATION_TEXT:
-        raise ValidationError(f"A translated paragraph has at most {MAX_TRANSLATION_TEXT} characters.")
+        raise ValidationError(
+            f"A translated paragraph has at most {MAX_TRANSLATION_TEXT} characters."
+        )
     return text
 
 
@@ -77,23 +80,39 @@ def _conflict(translation: Translation, text: str) -> Conflict:
         f"{who} changed this translation while you were editing it. "
         "Compare both texts, then save again.",
         details={
-            "current": {"text": translation.text, "version": translation.version,
-                        "source_text": translation.source_text},
+            "current": {
+                "text": translation.text,
+                "version": translation.version,
+                "source_text": translation.source_text,
+            },
             "yours": {"text": text},
         },
     )
 
 
 def _record(translation: Translation, user, origin: str) -> None:
-    db.session.add(TranslationRevision(
-        translation=translation, version=translation.version, text=translation.text,
-        source_text=translation.source_text, author_id=user.id if user else None, origin=origin,
-    ))
+    db.session.add(
+        TranslationRevision(
+            translation=translation,
+            version=translation.version,
+            text=translation.text,
+            source_text=translation.source_text,
+            author_id=user.id if user else None,
+            origin=origin,
+        )
+    )
 
 
 def save_translation(
-    document: Document, lang: str, key: str, text, user, *, expected_version=None,
-    origin: str = "edit", check_permission: bool = True,
+    document: Document,
+    lang: str,
+    key: str,
+    text,
+    user,
+    *,
+    expected_version=None,
+    origin: str = "edit",
+    check_permission: bool = True,
 ) -> tuple[Translation, bool]:
     """Save the translation of paragraph `key`; returns (translation, changed).
 
@@ -108,16 +127,26 @@ def save_translation(
     text = _clean_text(text)
     expected = _expected(expected_version)
     translation = db.session.scalar(
-        select(Translation).where(
-            Translation.document_id == document.id, Translation.lang == tag, Translation.key == key,
-        ).with_for_update()
+        select(Translation)
+        .where(
+            Translation.document_id == document.id,
+            Translation.lang == tag,
+            Translation.key == key,
+        )
+        .with_for_update()
     )
     if translation is None:
         if expected not in (None, 0):
             raise Conflict("This translation no longer exists in the version you edited.")
         translation = Translation(
-            document_id=document.id, lang=tag, key=key, text=text, source_text=source,
-            translator_id=user.id, version=1, updated_at=utcnow(),
+            document_id=document.id,
+            lang=tag,
+            key=key,
+            text=text,
+            source_text=source,
+            translator_id=user.id,
+            version=1,
+            updated_at=utcnow(),
         )
         try:
             with db.session.begin_nested():
@@ -145,7 +174,9 @@ def save_translation(
     return translation, True
 
 
-def review_translation(document: Document, lang: str, key: str, user, *, expected_version=None) -> Translation:
+def review_translation(
+    document: Document, lang: str, key: str, user, *, expected_version=None
+) -> Translation:
     """Confirm a translation as a second translator; never one's own."""
     require_translator(user, document)
     tag = get_language_version(document, lang).tag
@@ -176,9 +207,18 @@ def _log_outdated(document, version=None, previous=None, **_):
         return
     outdated = db.session.scalar(
         select(func.count(Translation.id))
-        .join(VersionParagraph, (VersionParagraph.key == Translation.key)
-              & (VersionParagraph.version_id == version.id))
-        .where(Translation.document_id == document.id, Translation.source_text != VersionParagraph.text)
+        .join(
+            VersionParagraph,
+            (VersionParagraph.key == Translation.key) & (VersionParagraph.version_id == version.id),
+        )
+        .where(
+            Translation.document_id == document.id, Translation.source_text != VersionParagraph.text
+        )
     )
     if outdated:
-        log.info("%s %s: %d translated paragraphs are now outdated", document.slug, version.label, outdated)
+        log.info(
+            "%s %s: %d translated paragraphs are now outdated",
+            document.slug,
+            version.label,
+            outdated,
+        )

@@ -27,11 +27,21 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 MEDIA_TYPE = "application/xliff+xml"
 
 # Our states in each format: XLIFF 2 segment state; XLIFF 1.2 target state and approved.
-STATE_2 = {"missing": "initial", "outdated": "initial", "translated": "translated", "reviewed": "reviewed"}
+STATE_2 = {
+    "missing": "initial",
+    "outdated": "initial",
+    "translated": "translated",
+    "reviewed": "reviewed",
+}
 STATE_1_2 = {"outdated": "needs-translation", "translated": "translated", "reviewed": "signed-off"}
 NEEDS_WORK_1_2 = {
-    "new", "needs-translation", "needs-adaptation", "needs-l10n", "needs-review-translation",
-    "needs-review-adaptation", "needs-review-l10n",
+    "new",
+    "needs-translation",
+    "needs-adaptation",
+    "needs-l10n",
+    "needs-review-translation",
+    "needs-review-adaptation",
+    "needs-review-l10n",
 }
 
 
@@ -99,13 +109,22 @@ def _export_2(document, tag, rows, label):
 def _export_1_2(document, tag, rows, label):
     root = etree.Element(f"{{{NS_1_2}}}xliff", nsmap={None: NS_1_2})
     root.set("version", "1.2")
-    file = etree.SubElement(root, f"{{{NS_1_2}}}file", {
-        "original": original_of(document), "source-language": document.language,
-        "target-language": tag, "datatype": "plaintext", "product-name": "Agora",
-        "product-version": label or "1",
-    })
+    file = etree.SubElement(
+        root,
+        f"{{{NS_1_2}}}file",
+        {
+            "original": original_of(document),
+            "source-language": document.language,
+            "target-language": tag,
+            "datatype": "plaintext",
+            "product-name": "Agora",
+            "product-version": label or "1",
+        },
+    )
     etree.SubElement(file, f"{{{NS_1_2}}}body")
-    store = xliff1.xlifffile.parsestring(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    store = xliff1.xlifffile.parsestring(
+        etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    )
     for row in rows:
         unit = store.addsourceunit(row.source, filename=original_of(document))
         unit.setid(row.key)
@@ -143,6 +162,7 @@ def _safe_parser() -> etree.XMLParser:
 
 # Import ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class UnitOutcome:
     id: str
@@ -164,7 +184,8 @@ class ImportReport:
     def as_dict(self) -> dict:
         return {
             "version": self.version,
-            "applied": self.count("applied"), "unchanged": self.count("unchanged"),
+            "applied": self.count("applied"),
+            "unchanged": self.count("unchanged"),
             "refused": self.count("refused"),
             "units": [unit.as_dict() for unit in self.units],
         }
@@ -213,7 +234,7 @@ def _check_belongs(document: Document, tag: str, version: str, root, file) -> No
                 f"not {document.slug!r}."
             )
         raise ValidationError(
-            f"This file does not name this document (expected original=\"{original_of(document)}\"): "
+            f'This file does not name this document (expected original="{original_of(document)}"): '
             "import files exported from this page."
         )
     source_lang, target_lang = _languages(version, root, file)
@@ -227,7 +248,9 @@ def _check_belongs(document: Document, tag: str, version: str, root, file) -> No
             f"not {language(tag).name} ({tag})."
         )
     if source_lang and normalize_tag(source_lang) != normalize_tag(document.language):
-        raise ValidationError(f"The file's source language {source_lang!r} is not {document.language!r}.")
+        raise ValidationError(
+            f"The file's source language {source_lang!r} is not {document.language!r}."
+        )
 
 
 def _unit_id(version: str, unit) -> str:
@@ -240,7 +263,9 @@ def _clean(text) -> str:
     return str(text or "").replace("\r\n", "\n").replace("\r", "\n").strip("\n")
 
 
-def import_xliff(document: Document, lang: str, data: bytes, user, *, max_bytes: int) -> ImportReport:
+def import_xliff(
+    document: Document, lang: str, data: bytes, user, *, max_bytes: int
+) -> ImportReport:
     """Apply an edited XLIFF file; refuse units whose source changed since export."""
     require_translator(user, document)
     tag = get_language_version(document, lang).tag
@@ -252,9 +277,11 @@ def import_xliff(document: Document, lang: str, data: bytes, user, *, max_bytes:
     _check_belongs(document, tag, version, root, file)
 
     sources = {row.key: row for row in aligned_paragraphs(document, tag)}
-    known_keys = set(db.session.scalars(
-        db.select(VersionParagraph.key).where(VersionParagraph.document_id == document.id)
-    ))
+    known_keys = set(
+        db.session.scalars(
+            db.select(VersionParagraph.key).where(VersionParagraph.document_id == document.id)
+        )
+    )
     report = ImportReport(version)
     plan: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -282,12 +309,15 @@ def _judge(version: str, key: str, unit, sources, known_keys, seen) -> UnitOutco
         return UnitOutcome(key, "refused", "This unit id appears more than once in the file.")
     if key not in sources:
         if key in known_keys:
-            return UnitOutcome(key, "refused", "This paragraph is no longer in the current version.")
+            return UnitOutcome(
+                key, "refused", "This paragraph is no longer in the current version."
+            )
         return UnitOutcome(key, "refused", "No paragraph of this document has this key.")
     row = sources[key]
     if _clean(unit.source) != row.source:
         return UnitOutcome(
-            key, "refused",
+            key,
+            "refused",
             "The source paragraph changed since this file was exported; translate today's text.",
         )
     target = _clean(unit.target)
@@ -299,7 +329,8 @@ def _judge(version: str, key: str, unit, sources, known_keys, seen) -> UnitOutco
             return UnitOutcome(key, "unchanged", "Same as the saved translation.")
         if _marked_needing_work(version, unit):
             return UnitOutcome(
-                key, "unchanged",
+                key,
+                "unchanged",
                 "Still outdated: the text was not changed nor marked translated in the file.",
             )
     if len(target) > MAX_TRANSLATION_TEXT:

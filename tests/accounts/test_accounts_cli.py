@@ -8,10 +8,24 @@ from app.extensions import db
 
 
 def test_create_user_with_password(runner):
-    result = runner.invoke(args=[
-        "users", "create", "ada@example.org", "--name", "Ada Admin", "--group", "international_organization",
-        "--password", "long enough secret phrase", "--admin", "--country", "ch", "--organization", "Secretariat",
-    ])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ada@example.org",
+            "--name",
+            "Ada Admin",
+            "--group",
+            "international_organization",
+            "--password",
+            "long enough secret phrase",
+            "--admin",
+            "--country",
+            "ch",
+            "--organization",
+            "Secretariat",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "Created administrator Ada Admin" in result.output
     user = db.session.scalar(select(User).where(User.email == "ada@example.org"))
@@ -32,16 +46,60 @@ def test_create_user_prompts_for_hidden_password(runner):
 def test_create_user_bad_input_is_clear(runner, make_user):
     make_user(email="dup@example.org")
     cases = [
-        (["dup@example.org", "--name", "X", "--group", "government", "--password", "long enough phrase"],
-         "already exists"),
-        (["new@example.org", "--name", "X", "--group", "aliens", "--password", "long enough phrase"],
-         "Invalid value for '--group'"),
-        (["new@example.org", "--name", "X", "--group", "government", "--password", "short"],
-         "at least 10 characters"),
-        (["new@example.org", "--name", "X", "--group", "government", "--password", "long enough phrase",
-          "--country", "QQ"], "Unknown country"),
-        (["bad-address", "--name", "X", "--group", "government", "--password", "long enough phrase"],
-         "Invalid e-mail"),
+        (
+            [
+                "dup@example.org",
+                "--name",
+                "X",
+                "--group",
+                "government",
+                "--password",
+                "long enough phrase",
+            ],
+            "already exists",
+        ),
+        (
+            [
+                "new@example.org",
+                "--name",
+                "X",
+                "--group",
+                "aliens",
+                "--password",
+                "long enough phrase",
+            ],
+            "Invalid value for '--group'",
+        ),
+        (
+            ["new@example.org", "--name", "X", "--group", "government", "--password", "short"],
+            "at least 10 characters",
+        ),
+        (
+            [
+                "new@example.org",
+                "--name",
+                "X",
+                "--group",
+                "government",
+                "--password",
+                "long enough phrase",
+                "--country",
+                "QQ",
+            ],
+            "Unknown country",
+        ),
+        (
+            [
+                "bad-address",
+                "--name",
+                "X",
+                "--group",
+                "government",
+                "--password",
+                "long enough phrase",
+            ],
+            "Invalid e-mail",
+        ),
     ]
     for args, message in cases:
         result = runner.invoke(args=["users", "create", *args])

@@ -21,21 +21,38 @@ def test_profile_requires_login(client):
 def test_profile_edit_details(client, make_user, login):
     user = make_user(country="KE")
     login(client, user)
-    response = client.post("/profile/details", data={
-        "name": "Amina N.", "organization": "New org", "country": "FR", "group": "government",
-    })
+    response = client.post(
+        "/profile/details",
+        data={
+            "name": "Amina N.",
+            "organization": "New org",
+            "country": "FR",
+            "group": "government",
+        },
+    )
     assert response.status_code == 302
     db.session.refresh(user)
-    assert (user.name, user.organization, user.country, user.group) == ("Amina N.", "New org", "FR", "government")
+    assert (user.name, user.organization, user.country, user.group) == (
+        "Amina N.",
+        "New org",
+        "FR",
+        "government",
+    )
     assert user.region == "europe" and user.side == "north"
 
 
 def test_profile_edit_errors_keep_typed(client, make_user, login):
     user = make_user(country="KE")
     login(client, user)
-    response = client.post("/profile/details", data={
-        "name": "Typed name", "organization": "Typed org", "country": "ZZ", "group": "civil_society",
-    })
+    response = client.post(
+        "/profile/details",
+        data={
+            "name": "Typed name",
+            "organization": "Typed org",
+            "country": "ZZ",
+            "group": "civil_society",
+        },
+    )
     assert response.status_code == 400
     assert b"country" in response.data
     assert b'value="Typed name"' in response.data and b'value="Typed org"' in response.data
@@ -46,15 +63,27 @@ def test_profile_edit_errors_keep_typed(client, make_user, login):
 def test_change_password_needs_current(client, make_user, login):
     user = make_user()
     login(client, user)
-    wrong = client.post("/profile/password", data={
-        "current": "not my password", "password": "a brand new passphrase", "confirm": "a brand new passphrase",
-    })
+    wrong = client.post(
+        "/profile/password",
+        data={
+            "current": "not my password",
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert wrong.status_code == 400 and b"current password is not correct" in wrong.data
-    weak = client.post("/profile/password", data={"current": PASSWORD, "password": "short", "confirm": "short"})
+    weak = client.post(
+        "/profile/password", data={"current": PASSWORD, "password": "short", "confirm": "short"}
+    )
     assert weak.status_code == 400 and b"at least 10" in weak.data
-    ok = client.post("/profile/password", data={
-        "current": PASSWORD, "password": "a brand new passphrase", "confirm": "a brand new passphrase",
-    })
+    ok = client.post(
+        "/profile/password",
+        data={
+            "current": PASSWORD,
+            "password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert ok.status_code == 302
     db.session.refresh(user)
     assert verify_password(user.password_hash, "a brand new passphrase")
@@ -68,7 +97,9 @@ def test_token_create_shown_once_list_and_revoke(client, make_user, login):
     assert created.status_code == 201
     assert created.headers["Cache-Control"] == "no-store"
     html = created.data.decode()
-    plain = html.split('id="new-token-value" class="token-value" type="text" readonly value="')[1].split('"')[0]
+    plain = html.split('id="new-token-value" class="token-value" type="text" readonly value="')[
+        1
+    ].split('"')[0]
     assert plain.startswith("agora_") and len(plain) > 40
     token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
     assert token.token_hash != plain and plain not in token.token_hash

@@ -9,8 +9,12 @@ from app.config import TestConfig
 from app.extensions import db
 
 GOOD = {
-    "name": "Wanjiru Kamau", "email": "wanjiru@example.org", "password": "river stones at dusk",
-    "confirm": "river stones at dusk", "group": "civil_society", "organization": "Kenya ICT Action",
+    "name": "Wanjiru Kamau",
+    "email": "wanjiru@example.org",
+    "password": "river stones at dusk",
+    "confirm": "river stones at dusk",
+    "group": "civil_society",
+    "organization": "Kenya ICT Action",
     "country": "KE",
 }
 
@@ -90,7 +94,9 @@ def test_password_hash_is_argon2id(client):
 def test_login_logout_and_old_cookie_stops_working(app, make_user):
     user = make_user(email="lina@example.org")
     first = app.test_client()
-    response = first.post("/login", data={"email": "lina@example.org", "password": "correct horse battery staple"})
+    response = first.post(
+        "/login", data={"email": "lina@example.org", "password": "correct horse battery staple"}
+    )
     assert response.status_code == 302
     assert first.get("/profile").status_code == 200
 
@@ -110,8 +116,12 @@ def test_login_logout_and_old_cookie_stops_working(app, make_user):
 
 def test_login_failure_is_generic(client, make_user):
     make_user(email="lina@example.org")
-    wrong_password = client.post("/login", data={"email": "lina@example.org", "password": "nope nope nope"})
-    unknown = client.post("/login", data={"email": "ghost@example.org", "password": "nope nope nope"})
+    wrong_password = client.post(
+        "/login", data={"email": "lina@example.org", "password": "nope nope nope"}
+    )
+    unknown = client.post(
+        "/login", data={"email": "ghost@example.org", "password": "nope nope nope"}
+    )
     for response in (wrong_password, unknown):
         assert response.status_code == 400
         assert b"The e-mail address or the password is not correct." in response.data
@@ -122,7 +132,9 @@ def test_login_clears_previous_session(client, make_user):
     make_user(email="lina@example.org")
     with client.session_transaction() as session:
         session["planted"] = "by someone else"
-    client.post("/login", data={"email": "lina@example.org", "password": "correct horse battery staple"})
+    client.post(
+        "/login", data={"email": "lina@example.org", "password": "correct horse battery staple"}
+    )
     with client.session_transaction() as session:
         assert "planted" not in session
         assert session["_user_id"].startswith(str(_user("lina@example.org").id) + ":")
@@ -130,12 +142,19 @@ def test_login_clears_previous_session(client, make_user):
 
 @pytest.mark.parametrize(
     "target",
-    ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "http:/evil"],
+    [
+        "https://evil.example/",
+        "//evil.example/x",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "http:/evil",
+    ],
 )
 def test_login_refuses_open_redirect(client, make_user, target):
     make_user(email="lina@example.org")
     response = client.post(
-        "/login", query_string={"next": target},
+        "/login",
+        query_string={"next": target},
         data={"email": "lina@example.org", "password": "correct horse battery staple"},
     )
     assert response.status_code == 302
@@ -158,7 +177,9 @@ def test_logout_needs_post(client, make_user, login):
 
 
 def test_csrf_enforced_when_enabled(database_uri, make_user):
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_uri, "WTF_CSRF_ENABLED": True})
+    app = create_app(
+        TestConfig, {"SQLALCHEMY_DATABASE_URI": database_uri, "WTF_CSRF_ENABLED": True}
+    )
     with app.app_context():
         client = app.test_client()
         refused = client.post("/register", data=GOOD)

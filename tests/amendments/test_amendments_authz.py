@@ -28,22 +28,35 @@ def _state(world, amendment_id):
     db.session.expire_all()
     amendment = db.session.get(Amendment, amendment_id)
     return (
-        _count(Amendment), _count(Position), _count(ParagraphStatus), amendment.status,
-        amendment.revision, world.document.current_version.number, world.document.status,
+        _count(Amendment),
+        _count(Position),
+        _count(ParagraphStatus),
+        amendment.status,
+        amendment.revision,
+        world.document.current_version.number,
+        world.document.status,
     )
 
 
 def _request(client, action, world, amendment_id):
     slug, key = world.document.slug, world.keys[1]
     if action == "propose":
-        return client.post(f"/documents/{slug}/amendments/new", data={
-            "kind": "modify", "paragraph": key, "text": "Entirely new wording.",
-            "rationale": "Clearer.", "submit": "1",
-        })
+        return client.post(
+            f"/documents/{slug}/amendments/new",
+            data={
+                "kind": "modify",
+                "paragraph": key,
+                "text": "Entirely new wording.",
+                "rationale": "Clearer.",
+                "submit": "1",
+            },
+        )
     if action == "position":
         return client.post(f"/amendments/{amendment_id}/position", data={"stance": "support"})
     if action == "status":
-        return client.post(f"/documents/{slug}/paragraphs/{key}/status", data={"status": "bracketed"})
+        return client.post(
+            f"/documents/{slug}/paragraphs/{key}/status", data={"status": "bracketed"}
+        )
     if action == "period":
         return client.post(f"/documents/{slug}/amendment-period", data={"period": "close"})
     return client.post(f"/amendments/{amendment_id}/{action}", data={})
@@ -79,21 +92,28 @@ def test_authorization_matrix(app, world, propose, login, role, action):
         assert after == before
 
 
-def test_decider_of_one_document_cannot_decide_on_another(app, world, make_body, make_document,
-                                                          make_user, login, make_token):
+def test_decider_of_one_document_cannot_decide_on_another(
+    app, world, make_body, make_document, make_user, login, make_token
+):
     from app.amendments import services
 
     other_owner = make_body("Other team", coordinators=[world.other_coordinator])
-    other_document = make_document(["Other text here.", "Second paragraph."], owner=other_owner,
-                                   slug="other")
+    other_document = make_document(
+        ["Other text here.", "Second paragraph."], owner=other_owner, slug="other"
+    )
     amendment = services.propose_amendment(
-        world.document, world.proposer, kind="modify", paragraph=world.keys[1],
-        text="Other wording.", rationale="r",
+        world.document,
+        world.proposer,
+        kind="modify",
+        paragraph=world.keys[1],
+        text="Other wording.",
+        rationale="r",
     )
     db.session.commit()
     token = make_token(world.other_coordinator)
-    response = app.test_client().post(f"/api/amendments/{amendment.id}/accept",
-                                      headers={"Authorization": f"Bearer {token}"})
+    response = app.test_client().post(
+        f"/api/amendments/{amendment.id}/accept", headers={"Authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "forbidden"
     db.session.expire_all()
@@ -123,8 +143,13 @@ def test_only_members_speak_for_a_body(app, world, make_token):
     response = app.test_client().post(
         f"/api/documents/{world.document.slug}/amendments",
         headers={"Authorization": f"Bearer {token}"},
-        json={"kind": "modify", "paragraph": world.keys[1], "text": "New.", "rationale": "r",
-              "on_behalf_of": "gender-caucus"},
+        json={
+            "kind": "modify",
+            "paragraph": world.keys[1],
+            "text": "New.",
+            "rationale": "r",
+            "on_behalf_of": "gender-caucus",
+        },
     )
     assert response.status_code == 403
     assert _count(Amendment) == 0

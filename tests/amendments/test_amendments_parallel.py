@@ -20,7 +20,9 @@ def test_parallel_positions_leave_one_row(world, propose, live_server, make_toke
 
     def put(n):
         request = urllib.request.Request(
-            url, method="PUT", data=json.dumps({"stance": stances[n % 3]}).encode(),
+            url,
+            method="PUT",
+            data=json.dumps({"stance": stances[n % 3]}).encode(),
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
         barrier.wait()
@@ -50,8 +52,9 @@ def test_database_refuses_a_second_position_row(world, propose):
 
     amendment = propose()
     for stance in ("support", "oppose"):
-        db.session.add(Position(amendment_id=amendment.id, user_id=world.participant.id,
-                                stance=stance))
+        db.session.add(
+            Position(amendment_id=amendment.id, user_id=world.participant.id, stance=stance)
+        )
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()

@@ -14,8 +14,9 @@ def _texts(document):
 
 
 def _publish(world, texts):
-    version = append_version(world.document, texts, author=world.coordinator, cause="publish",
-                             message="edit")
+    version = append_version(
+        world.document, texts, author=world.coordinator, cause="publish", message="edit"
+    )
     db.session.commit()
     return version
 
@@ -68,8 +69,9 @@ def test_overlapping_change_is_a_conflict_and_can_be_rebased(world, propose, mak
     with pytest.raises(Conflict):
         services.accept_amendment(amendment, world.coordinator)
     # The proposer rebases onto today's text: back to proposed, old positions kept but marked.
-    services.rebase_amendment(amendment, world.proposer,
-                              texts[1].replace("promote", "promote and guarantee"))
+    services.rebase_amendment(
+        amendment, world.proposer, texts[1].replace("promote", "promote and guarantee")
+    )
     db.session.commit()
     assert amendment.status == "proposed" and amendment.revision == 2
     assert amendment.base_text == texts[1] and amendment.base_version_id == before.id
@@ -159,8 +161,12 @@ def test_rebase_without_text_carries_clean_change(world, propose):
     "base, proposed, current, expected",
     [
         ("a b c d e f g h", "a b X d e f g h", "a b c d e f g h", "a b X d e f g h"),
-        ("The cat sat on the mat today.", "The dog sat on the mat today.",
-         "The cat sat on the mat today, quietly.", "The dog sat on the mat today, quietly."),
+        (
+            "The cat sat on the mat today.",
+            "The dog sat on the mat today.",
+            "The cat sat on the mat today, quietly.",
+            "The dog sat on the mat today, quietly.",
+        ),
         ("The cat sat on the mat.", "The dog sat on the mat.", "The lion sat on the mat.", None),
         ("One two three.", "One two three.", "One two three four.", "One two three four."),
     ],

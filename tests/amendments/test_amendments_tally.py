@@ -18,8 +18,12 @@ G, C, P, IO = GROUPS  # government, civil_society, private_sector, international
         # 1 government supporter against 1,000 opposing civil society members: equal weight 1/2.
         ({G: (1, 0, 0), C: (0, 1000, 0)}, Fraction(1, 2), Fraction(1, 1001), False),
         # 1,000 supporters in one group cannot outweigh three groups that oppose.
-        ({C: (1000, 0, 0), G: (0, 1, 0), P: (0, 1, 0), IO: (0, 1, 0)}, Fraction(1, 4),
-         Fraction(1000, 1003), False),
+        (
+            {C: (1000, 0, 0), G: (0, 1, 0), P: (0, 1, 0), IO: (0, 1, 0)},
+            Fraction(1, 4),
+            Fraction(1000, 1003),
+            False,
+        ),
         # No positions at all: everything undefined.
         ({}, None, None, False),
         # Groups with no positions are left out of the mean.
@@ -29,18 +33,33 @@ G, C, P, IO = GROUPS  # government, civil_society, private_sector, international
         # Abstentions do not dilute a group's support.
         ({G: (1, 0, 50)}, Fraction(1), Fraction(1), False),
         # A tie inside every group is not a consensus: r_g must be strictly above one half.
-        ({G: (1, 1, 0), C: (2, 2, 0), P: (5, 5, 0), IO: (1, 1, 0)}, Fraction(1, 2),
-         Fraction(1, 2), False),
+        (
+            {G: (1, 1, 0), C: (2, 2, 0), P: (5, 5, 0), IO: (1, 1, 0)},
+            Fraction(1, 2),
+            Fraction(1, 2),
+            False,
+        ),
         # Consensus just reached: every group just above one half.
-        ({G: (2, 1, 0), C: (501, 500, 0), P: (1, 0, 0), IO: (3, 2, 0)},
-         (Fraction(2, 3) + Fraction(501, 1001) + 1 + Fraction(3, 5)) / 4,
-         Fraction(507, 1010), True),
+        (
+            {G: (2, 1, 0), C: (501, 500, 0), P: (1, 0, 0), IO: (3, 2, 0)},
+            (Fraction(2, 3) + Fraction(501, 1001) + 1 + Fraction(3, 5)) / 4,
+            Fraction(507, 1010),
+            True,
+        ),
         # Consensus just missed: one group at exactly one half.
-        ({G: (2, 1, 0), C: (500, 500, 0), P: (1, 0, 0), IO: (3, 2, 0)},
-         (Fraction(2, 3) + Fraction(1, 2) + 1 + Fraction(3, 5)) / 4,
-         Fraction(506, 1009), False),
+        (
+            {G: (2, 1, 0), C: (500, 500, 0), P: (1, 0, 0), IO: (3, 2, 0)},
+            (Fraction(2, 3) + Fraction(1, 2) + 1 + Fraction(3, 5)) / 4,
+            Fraction(506, 1009),
+            False,
+        ),
         # Consensus missed when a group took no side at all, however strong the others.
-        ({G: (9, 0, 0), C: (9, 0, 0), P: (9, 0, 0), IO: (0, 0, 3)}, Fraction(1), Fraction(1), False),
+        (
+            {G: (9, 0, 0), C: (9, 0, 0), P: (9, 0, 0), IO: (0, 0, 3)},
+            Fraction(1),
+            Fraction(1),
+            False,
+        ),
     ],
 )
 def test_tally_rule(counts, equal_weight, headcount, consensus):

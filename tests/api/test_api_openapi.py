@@ -57,4 +57,3 @@ def test_design_contract_rows_are_present(client):
     }
     for path, methods in contract.items():
         assert methods <= set(paths.get(path, {})), path
-

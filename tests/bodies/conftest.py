@@ -36,25 +36,38 @@ def add_activity(app):
     def amendment(document, user, on_behalf_body=None):
         version = document.current_version
         row = _only_columns(
-            amendments.Amendment, document_id=document.id, base_version_id=version.id,
-            kind="modify", paragraph_key=version.paragraphs[1].key, base_text="old", text="new",
-            rationale="Because.", proposer_id=user.id, proposer_group=user.group,
-            on_behalf_body_id=on_behalf_body.id if on_behalf_body else None, status="proposed",
+            amendments.Amendment,
+            document_id=document.id,
+            base_version_id=version.id,
+            kind="modify",
+            paragraph_key=version.paragraphs[1].key,
+            base_text="old",
+            text="new",
+            rationale="Because.",
+            proposer_id=user.id,
+            proposer_group=user.group,
+            on_behalf_body_id=on_behalf_body.id if on_behalf_body else None,
+            status="proposed",
         )
         db.session.add(row)
         db.session.flush()
         return row
 
     def position(amendment_row, user, stance="support"):
-        row = _only_columns(amendments.Position, amendment_id=amendment_row.id, user_id=user.id,
-                            stance=stance)
+        row = _only_columns(
+            amendments.Position, amendment_id=amendment_row.id, user_id=user.id, stance=stance
+        )
         db.session.add(row)
         db.session.flush()
         return row
 
     def comment(amendment_row, user):
-        row = _only_columns(amendments.AmendmentComment, amendment_id=amendment_row.id,
-                            author_id=user.id, text="A comment.")
+        row = _only_columns(
+            amendments.AmendmentComment,
+            amendment_id=amendment_row.id,
+            author_id=user.id,
+            text="A comment.",
+        )
         db.session.add(row)
         db.session.flush()
         return row
@@ -69,8 +82,10 @@ def add_message(app):
 
     def factory(user, body=None, document=None):
         topic = discussion.Topic(
-            body_id=body.id if body else None, document_id=document.id if document else None,
-            title="A topic", author_id=user.id,
+            body_id=body.id if body else None,
+            document_id=document.id if document else None,
+            title="A topic",
+            author_id=user.id,
         )
         db.session.add(topic)
         db.session.flush()
@@ -87,16 +102,31 @@ def make_selection(app):
     """make_selection(body, phase="nomination"|"voting"|"counting", **rule) -> Selection."""
     from app.bodies.models import Selection
 
-    def factory(body, phase="nomination", seats=2, role="coordinator", min_south=0, min_north=0,
-                max_per_group=None, title="Coordinators"):
+    def factory(
+        body,
+        phase="nomination",
+        seats=2,
+        role="coordinator",
+        min_south=0,
+        min_north=0,
+        max_per_group=None,
+        title="Coordinators",
+    ):
         now = utcnow()
         day = timedelta(days=1)
         starts = {"nomination": now + day, "voting": now - day, "counting": now - 2 * day}[phase]
         ends = {"nomination": now + 2 * day, "voting": now + day, "counting": now - day}[phase]
         selection = Selection(
-            body_id=body.id, title=title, seats=seats, role=role, min_south=min_south,
-            min_north=min_north, max_per_group=max_per_group,
-            nomination_ends_at=starts, voting_starts_at=starts, voting_ends_at=ends,
+            body_id=body.id,
+            title=title,
+            seats=seats,
+            role=role,
+            min_south=min_south,
+            min_north=min_north,
+            max_per_group=max_per_group,
+            nomination_ends_at=starts,
+            voting_starts_at=starts,
+            voting_ends_at=ends,
         )
         db.session.add(selection)
         db.session.commit()

@@ -23,23 +23,33 @@ def test_without_rule_the_most_approved_win():
 
 
 def test_min_south_binds():
-    candidates = [cand(1, 9, side="north"), cand(2, 8, side="north"), cand(3, 2, side="south"),
-                  cand(4, 1, side="south")]
+    candidates = [
+        cand(1, 9, side="north"),
+        cand(2, 8, side="north"),
+        cand(3, 2, side="south"),
+        cand(4, 1, side="south"),
+    ]
     allocation = allocate_seats(candidates, Rule(seats=2, min_south=1))
     assert [c.id for c in allocation.elected] == [1, 3]
     assert [c.id for c in allocation.passed_over] == [2]
 
 
 def test_max_per_group_binds():
-    candidates = [cand(1, 9, "government"), cand(2, 8, "government"), cand(3, 7, "government"),
-                  cand(4, 1, "private_sector")]
+    candidates = [
+        cand(1, 9, "government"),
+        cand(2, 8, "government"),
+        cand(3, 7, "government"),
+        cand(4, 1, "private_sector"),
+    ]
     assert elected_ids(candidates, Rule(seats=2, max_per_group=1)) == [1, 4]
 
 
 def test_both_rules_bind_together():
     candidates = [
-        cand(1, 10, "government", "north"), cand(2, 9, "government", "south"),
-        cand(3, 8, "private_sector", "north"), cand(4, 7, "civil_society", "north"),
+        cand(1, 10, "government", "north"),
+        cand(2, 9, "government", "south"),
+        cand(3, 8, "private_sector", "north"),
+        cand(4, 7, "civil_society", "north"),
         cand(5, 1, "civil_society", "south"),
     ]
     # Three seats, two for the South, at most one per group: 1 (gov, N) would leave only
@@ -57,17 +67,38 @@ def test_ties_are_broken_by_nomination_order_and_reported():
 @pytest.mark.parametrize(
     ("candidates", "rule", "message"),
     [
-        ([cand(1, 3, side="south"), cand(2, 2, side="north"), cand(3, 1, side="north")],
-         Rule(seats=2, min_south=2), "at least 2 Southern seat(s) but only 1"),
+        (
+            [cand(1, 3, side="south"), cand(2, 2, side="north"), cand(3, 1, side="north")],
+            Rule(seats=2, min_south=2),
+            "at least 2 Southern seat(s) but only 1",
+        ),
         ([cand(1, 3), cand(2, 2)], Rule(seats=3), "Only 2 accepted candidate(s) for 3 seat(s)"),
-        ([cand(1, 3, "government"), cand(2, 2, "government"), cand(3, 1, "private_sector")],
-         Rule(seats=3, max_per_group=1), "candidates from only 2 group(s)"),
-        ([cand(i, i) for i in range(6)], Rule(seats=5, max_per_group=1), "each of the 4 stakeholder"),
-        ([cand(i, i) for i in range(6)], Rule(seats=2, min_south=2, min_north=1), "more than the 2 seat"),
+        (
+            [cand(1, 3, "government"), cand(2, 2, "government"), cand(3, 1, "private_sector")],
+            Rule(seats=3, max_per_group=1),
+            "candidates from only 2 group(s)",
+        ),
+        (
+            [cand(i, i) for i in range(6)],
+            Rule(seats=5, max_per_group=1),
+            "each of the 4 stakeholder",
+        ),
+        (
+            [cand(i, i) for i in range(6)],
+            Rule(seats=2, min_south=2, min_north=1),
+            "more than the 2 seat",
+        ),
         # Both Southern candidates are from government, and only one per group may sit.
-        ([cand(1, 3, "government", "south"), cand(2, 2, "government", "south"),
-          cand(3, 1, "private_sector", "north"), cand(4, 1, "civil_society", "north")],
-         Rule(seats=2, min_south=2, max_per_group=1), "exclude each other"),
+        (
+            [
+                cand(1, 3, "government", "south"),
+                cand(2, 2, "government", "south"),
+                cand(3, 1, "private_sector", "north"),
+                cand(4, 1, "civil_society", "north"),
+            ],
+            Rule(seats=2, min_south=2, max_per_group=1),
+            "exclude each other",
+        ),
     ],
 )
 def test_rules_that_cannot_be_met(candidates, rule, message):
@@ -77,14 +108,24 @@ def test_rules_that_cannot_be_met(candidates, rule, message):
 
 
 candidate_lists = st.lists(
-    st.tuples(st.sampled_from(GROUPS), st.sampled_from(["north", "south", None]),
-              st.integers(min_value=0, max_value=6)),
+    st.tuples(
+        st.sampled_from(GROUPS),
+        st.sampled_from(["north", "south", None]),
+        st.integers(min_value=0, max_value=6),
+    ),
     max_size=9,
-).map(lambda rows: [Candidate(id=i, name=f"C{i}", group=g, side=s, votes=v, order=i)
-                    for i, (g, s, v) in enumerate(rows)])
+).map(
+    lambda rows: [
+        Candidate(id=i, name=f"C{i}", group=g, side=s, votes=v, order=i)
+        for i, (g, s, v) in enumerate(rows)
+    ]
+)
 rules = st.builds(
-    Rule, seats=st.integers(min_value=1, max_value=5), min_south=st.integers(0, 3),
-    min_north=st.integers(0, 2), max_per_group=st.one_of(st.none(), st.integers(1, 3)),
+    Rule,
+    seats=st.integers(min_value=1, max_value=5),
+    min_south=st.integers(0, 3),
+    min_north=st.integers(0, 2),
+    max_per_group=st.one_of(st.none(), st.integers(1, 3)),
 )
 
 
@@ -95,8 +136,10 @@ def brute_force_feasible(candidates, rule):
         south = sum(c.side == "south" for c in combo)
         north = sum(c.side == "north" for c in combo)
         per_group = [sum(c.group == g for c in combo) for g in GROUPS]
-        if south >= rule.min_south and north >= rule.min_north and (
-            rule.max_per_group is None or max(per_group) <= rule.max_per_group
+        if (
+            south >= rule.min_south
+            and north >= rule.min_north
+            and (rule.max_per_group is None or max(per_group) <= rule.max_per_group)
         ):
             return True
     return False

@@ -43,14 +43,27 @@ def population(seeded, make_user, make_document, body_of, add_activity, add_mess
 def test_document_balance_exact(population):
     _, doc, _ = population
     result = document_balance(doc)
-    assert result.groups["civil_society"] == {"participants": 2, "amendments": 3, "positions": 2,
-                                              "comments": 0}
-    assert result.groups["government"] == {"participants": 1, "amendments": 1, "positions": 1,
-                                           "comments": 1}
-    assert result.groups["private_sector"] == {"participants": 1, "amendments": 0, "positions": 1,
-                                               "comments": 1}
+    assert result.groups["civil_society"] == {
+        "participants": 2,
+        "amendments": 3,
+        "positions": 2,
+        "comments": 0,
+    }
+    assert result.groups["government"] == {
+        "participants": 1,
+        "amendments": 1,
+        "positions": 1,
+        "comments": 1,
+    }
+    assert result.groups["private_sector"] == {
+        "participants": 1,
+        "amendments": 0,
+        "positions": 1,
+        "comments": 1,
+    }
     assert result.groups["international_organization"] == dict.fromkeys(
-        ["participants", "amendments", "positions", "comments"], 0)
+        ["participants", "amendments", "positions", "comments"], 0
+    )
     assert result.sides == {
         "north": {"participants": 2, "amendments": 1, "positions": 2, "comments": 2},
         "south": {"participants": 2, "amendments": 3, "positions": 2, "comments": 0},
@@ -58,10 +71,16 @@ def test_document_balance_exact(population):
     assert result.totals == {"participants": 4, "amendments": 4, "positions": 4, "comments": 2}
     flagged = {(w["dimension"], w["key"], w["metric"]) for w in result.warnings}
     # Exactly half (2 of 4) is not more than half: no warning for positions or participants.
-    assert flagged == {("group", "civil_society", "amendments"), ("side", "south", "amendments"),
-                       ("side", "north", "comments")}
-    message = next(w["message"] for w in result.warnings if w["metric"] == "amendments"
-                   and w["dimension"] == "group")
+    assert flagged == {
+        ("group", "civil_society", "amendments"),
+        ("side", "south", "amendments"),
+        ("side", "north", "comments"),
+    }
+    message = next(
+        w["message"]
+        for w in result.warnings
+        if w["metric"] == "amendments" and w["dimension"] == "group"
+    )
     assert message == "Civil society provides 3 of 4 amendments (75%), more than half."
 
 
@@ -69,8 +88,12 @@ def test_body_balance_counts_members_and_their_activity(population):
     _, _, team = population
     result = body_balance(team)
     assert result.totals == {"participants": 2, "amendments": 3, "positions": 2, "comments": 2}
-    assert result.groups["civil_society"] == {"participants": 1, "amendments": 2, "positions": 1,
-                                              "comments": 1}
+    assert result.groups["civil_society"] == {
+        "participants": 1,
+        "amendments": 2,
+        "positions": 1,
+        "comments": 1,
+    }
     assert result.groups["private_sector"]["comments"] == 0
     assert result.sides["south"]["amendments"] == 2 and result.sides["north"]["amendments"] == 1
 
@@ -109,9 +132,9 @@ def test_balance_api(client, population):
 def test_balance_pages_render_accessible_charts_and_warnings(client, population):
     page = client.get("/documents/crafted/balance").get_data(as_text=True)
     assert page.count('role="img"') == 2
-    assert "<title id=\"document-balance-groups-title\">" in page
+    assert '<title id="document-balance-groups-title">' in page
     assert "Civil society provides 3 of 4 amendments (75%), more than half." in page
-    assert '<caption>By stakeholder group</caption>' in page
+    assert "<caption>By stakeholder group</caption>" in page
     assert 'aria-current="page">Balance</a>' in page
     assert client.get("/documents/nope/balance").status_code == 404
     site = client.get("/balance").get_data(as_text=True)
@@ -121,8 +144,12 @@ def test_balance_pages_render_accessible_charts_and_warnings(client, population)
 
 
 def test_balanced_activity_shows_no_warning(client, seeded, make_user):
-    for group, country in [("government", "FR"), ("civil_society", "KE"),
-                           ("private_sector", "BR"), ("international_organization", "CH")]:
+    for group, country in [
+        ("government", "FR"),
+        ("civil_society", "KE"),
+        ("private_sector", "BR"),
+        ("international_organization", "CH"),
+    ]:
         make_user(group, country=country)
     assert site_balance().warnings == []
     assert "Unbalanced participation" not in client.get("/balance").get_data(as_text=True)

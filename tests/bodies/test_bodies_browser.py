@@ -9,8 +9,9 @@ PASSWORD = "correct horse battery staple"  # the shared make_user fixture's defa
 
 
 @pytest.mark.browser
-def test_join_a_caucus_post_in_its_archive_and_find_it_anonymously(live_server, page, seeded,
-                                                                     make_user):
+def test_join_a_caucus_post_in_its_archive_and_find_it_anonymously(
+    live_server, page, seeded, make_user
+):
     from app.bodies.queries import body_by_slug, is_member
 
     user = make_user(email="walker@example.org", name="Wanjiru Walker")

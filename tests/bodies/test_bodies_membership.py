@@ -52,13 +52,21 @@ def test_request_and_approval(client, login, seeded, make_user, body_of):
     assert not is_member(applicant, team.id)
     assert client.post("/bodies/drafting-team/request").status_code == 409
     # The applicant cannot approve their own request.
-    assert client.post("/bodies/drafting-team/requests/approve",
-                       data={"user_id": applicant.id}).status_code == 403
+    assert (
+        client.post(
+            "/bodies/drafting-team/requests/approve", data={"user_id": applicant.id}
+        ).status_code
+        == 403
+    )
     login(client, coordinator)
     page = client.get("/bodies/drafting-team").get_data(as_text=True)
     assert "Requests to join" in page and applicant.name in page
-    assert client.post("/bodies/drafting-team/requests/approve",
-                       data={"user_id": applicant.id}).status_code == 302
+    assert (
+        client.post(
+            "/bodies/drafting-team/requests/approve", data={"user_id": applicant.id}
+        ).status_code
+        == 302
+    )
     assert is_member(applicant, team.id)
 
 
@@ -72,11 +80,19 @@ def test_request_and_decline(client, login, seeded, make_user, body_of):
     login(client, applicant)
     client.post("/bodies/translation-team/request")
     login(client, coordinator)
-    assert client.post("/bodies/translation-team/requests/decline",
-                       data={"user_id": applicant.id}).status_code == 302
+    assert (
+        client.post(
+            "/bodies/translation-team/requests/decline", data={"user_id": applicant.id}
+        ).status_code
+        == 302
+    )
     assert membership_of(applicant, team.id) is None
-    assert client.post("/bodies/translation-team/requests/decline",
-                       data={"user_id": applicant.id}).status_code == 404
+    assert (
+        client.post(
+            "/bodies/translation-team/requests/decline", data={"user_id": applicant.id}
+        ).status_code
+        == 404
+    )
 
 
 def test_withdrawing_a_request(client, login, seeded, make_user, body_of):
@@ -95,8 +111,9 @@ def test_unknown_bodies_are_404(client, login, make_user):
     assert client.post("/bodies/no-such-body/join").status_code == 404
 
 
-def test_anonymous_visitors_read_everything_and_are_offered_no_write(client, seeded, make_user,
-                                                                     body_of):
+def test_anonymous_visitors_read_everything_and_are_offered_no_write(
+    client, seeded, make_user, body_of
+):
     from app.bodies.services import add_member
 
     add_member(body_of("youth-caucus"), make_user(name="Visible Member"))
@@ -119,8 +136,11 @@ def cast(client, login, seeded, make_user, body_of):
     from app.bodies.services import add_member
 
     people = {
-        "participant": make_user(), "member": make_user(), "coordinator": make_user(),
-        "other_coordinator": make_user(), "admin": make_user(admin=True),
+        "participant": make_user(),
+        "member": make_user(),
+        "coordinator": make_user(),
+        "other_coordinator": make_user(),
+        "admin": make_user(admin=True),
     }
     caucus = body_of("environment-caucus")
     add_member(caucus, people["member"])
@@ -140,11 +160,14 @@ def cast(client, login, seeded, make_user, body_of):
 def test_matrix_add_member(cast, role, make_user, body_of):
     people, act_as = cast
     target = make_user(email="target@example.org")
-    response = act_as(role).post("/bodies/environment-caucus/members",
-                                 data={"email": "target@example.org", "role": "member"})
+    response = act_as(role).post(
+        "/bodies/environment-caucus/members", data={"email": "target@example.org", "role": "member"}
+    )
     allowed = role in ALLOWED
     assert is_member(target, body_of("environment-caucus").id) is allowed
-    assert response.status_code == (302 if allowed else (403 if role != "anonymous" else response.status_code))
+    assert response.status_code == (
+        302 if allowed else (403 if role != "anonymous" else response.status_code)
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -152,16 +175,19 @@ def test_matrix_remove_and_promote(cast, role, body_of):
     people, act_as = cast
     caucus_id = body_of("environment-caucus").id
     member = people["member"]
-    act_as(role).post("/bodies/environment-caucus/members/role",
-                      data={"user_id": member.id, "role": "coordinator"})
+    act_as(role).post(
+        "/bodies/environment-caucus/members/role",
+        data={"user_id": member.id, "role": "coordinator"},
+    )
     assert is_coordinator(member, caucus_id) is (role in ALLOWED)
     act_as(role).post("/bodies/environment-caucus/members/remove", data={"user_id": member.id})
     assert is_member(member, caucus_id) is (role not in ALLOWED)
 
 
 @pytest.mark.parametrize("role", ["coordinator", "admin"])
-def test_bureau_membership_is_for_administrators_only(client, login, seeded, make_user, body_of,
-                                                      role):
+def test_bureau_membership_is_for_administrators_only(
+    client, login, seeded, make_user, body_of, role
+):
     from app.bodies.services import add_member
 
     bureau = body_of("bureau")
@@ -176,8 +202,9 @@ def test_bureau_membership_is_for_administrators_only(client, login, seeded, mak
     assert response.status_code == (302 if role == "admin" else 403)
 
 
-def test_add_member_with_unknown_email_shows_error_and_keeps_input(client, login, seeded,
-                                                                   make_user):
+def test_add_member_with_unknown_email_shows_error_and_keeps_input(
+    client, login, seeded, make_user
+):
     login(client, make_user(admin=True))
     response = client.post("/bodies/labour-caucus/members", data={"email": "ghost@example.org"})
     assert response.status_code == 400
@@ -209,19 +236,28 @@ def test_api_bodies(client, seeded, make_user, body_of):
     db.session.commit()
     listing = client.get("/api/bodies").json["bodies"]
     drafting = next(b for b in listing if b["slug"] == "drafting-team")
-    assert drafting == {"slug": "drafting-team", "name": "Drafting team", "kind": "team",
-                        "coordinators": [{"name": "Amina Njoroge", "group": "civil_society",
-                                          "side": "south"}], "member_count": 2}
+    assert drafting == {
+        "slug": "drafting-team",
+        "name": "Drafting team",
+        "kind": "team",
+        "coordinators": [{"name": "Amina Njoroge", "group": "civil_society", "side": "south"}],
+        "member_count": 2,
+    }
     detail = client.get("/api/bodies/drafting-team").json
     assert detail["team_role"] == "drafting" and detail["is_open"] is False
     assert {(m["group"], m["side"], m["role"]) for m in detail["members"]} == {
-        ("civil_society", "south", "coordinator"), ("government", "north", "member")}
+        ("civil_society", "south", "coordinator"),
+        ("government", "north", "member"),
+    }
     spec = client.get("/api/openapi.json").json
-    assert "/api/bodies/{slug}" in spec["paths"] and "/api/documents/{slug}/balance" in spec["paths"]
+    assert (
+        "/api/bodies/{slug}" in spec["paths"] and "/api/documents/{slug}/balance" in spec["paths"]
+    )
 
 
-def test_body_page_lists_owned_documents_and_archive_context(client, seeded, body_of,
-                                                             make_document):
+def test_body_page_lists_owned_documents_and_archive_context(
+    client, seeded, body_of, make_document
+):
     make_document(title="Owned declaration", owner=body_of("drafting-team"))
     page = client.get("/bodies/drafting-team").get_data(as_text=True)
     assert "Owned declaration" in page

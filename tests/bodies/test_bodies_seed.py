@@ -6,8 +6,13 @@ from app.bodies.services import seed_bodies
 from app.extensions import db
 
 CONTRACT_SLUGS = {
-    "bureau", "plenary", "general-team", "coordination-team", "drafting-team",
-    "speaker-nomination-team", "translation-team",
+    "bureau",
+    "plenary",
+    "general-team",
+    "coordination-team",
+    "drafting-team",
+    "speaker-nomination-team",
+    "translation-team",
 }
 
 
@@ -28,7 +33,12 @@ def test_seed_creates_the_default_bodies(app):
     assert 18 <= _count("thematic_caucus") <= 22
     teams = {b.slug: b for b in db.session.scalars(select(Body).where(Body.kind == "team"))}
     assert {b.team_role for b in teams.values()} == {
-        "general", "coordination", "drafting", "speaker_nomination", "translation"}
+        "general",
+        "coordination",
+        "drafting",
+        "speaker_nomination",
+        "translation",
+    }
     assert not any(b.is_open for b in teams.values())
     assert db.session.scalar(select(Body).where(Body.slug == "bureau")).is_open is False
     assert all(b.purpose for b in db.session.scalars(select(Body)))
@@ -62,8 +72,9 @@ def test_cli_seed_twice(runner):
 
 def test_cli_add_member(runner, seeded, make_user, body_of):
     user = make_user(email="ana@example.org")
-    result = runner.invoke(args=["bodies", "add-member", "drafting-team", "ana@example.org",
-                                 "--coordinator"])
+    result = runner.invoke(
+        args=["bodies", "add-member", "drafting-team", "ana@example.org", "--coordinator"]
+    )
     assert result.exit_code == 0, result.output
     membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
     assert membership.role == "coordinator" and membership.body.slug == "drafting-team"
@@ -72,7 +83,10 @@ def test_cli_add_member(runner, seeded, make_user, body_of):
 def test_cli_add_member_unknown_body_or_email(runner, seeded, make_user):
     make_user(email="ana@example.org")
     unknown_body = runner.invoke(args=["bodies", "add-member", "no-such-body", "ana@example.org"])
-    assert unknown_body.exit_code != 0 and "No body with the slug 'no-such-body'" in unknown_body.output
+    assert (
+        unknown_body.exit_code != 0
+        and "No body with the slug 'no-such-body'" in unknown_body.output
+    )
     unknown_email = runner.invoke(args=["bodies", "add-member", "plenary", "nobody@example.org"])
     assert unknown_email.exit_code != 0
     assert "Nobody is registered with the e-mail address nobody@example.org" in unknown_email.output
@@ -87,5 +101,5 @@ def test_bodies_index_groups_by_kind_with_counts(client, seeded, make_user, body
     db.session.commit()
     page = client.get("/bodies").get_data(as_text=True)
     assert "Regional caucuses" in page and "Thematic caucuses" in page
-    assert "Gender caucus</a>\n      <span class=\"muted\">2 members" in page
+    assert 'Gender caucus</a>\n      <span class="muted">2 members' in page
     assert "Africa caucus" in page

@@ -22,8 +22,12 @@ def _form(**overrides):
     now = utcnow().replace(tzinfo=None)
     fmt = "%Y-%m-%dT%H:%M"
     data = {
-        "title": "Coordinators 2027", "seats": "2", "role": "coordinator", "min_south": "1",
-        "min_north": "0", "max_per_group": "1",
+        "title": "Coordinators 2027",
+        "seats": "2",
+        "role": "coordinator",
+        "min_south": "1",
+        "min_north": "0",
+        "max_per_group": "1",
         "nomination_ends_at": (now + timedelta(days=3)).strftime(fmt),
         "voting_starts_at": (now + timedelta(days=3)).strftime(fmt),
         "voting_ends_at": (now + timedelta(days=6)).strftime(fmt),
@@ -71,8 +75,9 @@ def test_matrix_open_selection(cast, role):
 
 
 @pytest.mark.parametrize("role", ["coordinator", "admin"])
-def test_bureau_selections_are_opened_by_administrators(client, login, seeded, make_user, body_of,
-                                                        role):
+def test_bureau_selections_are_opened_by_administrators(
+    client, login, seeded, make_user, body_of, role
+):
     actor = make_user(admin=role == "admin")
     if role == "coordinator":
         add_member(body_of("bureau"), actor, coordinator=True)
@@ -85,8 +90,9 @@ def test_bureau_selections_are_opened_by_administrators(client, login, seeded, m
 
 def test_impossible_rule_is_refused_at_opening(cast):
     _, act_as, _ = cast
-    response = act_as("coordinator").post("/bodies/environment-caucus/selections/new",
-                                          data=_form(seats="5", max_per_group="1"))
+    response = act_as("coordinator").post(
+        "/bodies/environment-caucus/selections/new", data=_form(seats="5", max_per_group="1")
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "can never be met" in page and "fewer than 5" in page
@@ -99,7 +105,8 @@ def test_periods_in_the_wrong_order_are_refused(cast):
     now = utcnow().replace(tzinfo=None)
     response = act_as("coordinator").post(
         "/bodies/environment-caucus/selections/new",
-        data=_form(voting_ends_at=(now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")))
+        data=_form(voting_ends_at=(now + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")),
+    )
     assert response.status_code == 400
     assert "must end after it starts" in response.get_data(as_text=True)
     assert _count(Selection) == 0
@@ -109,16 +116,23 @@ def test_nominations(cast, make_selection, make_user):
     people, act_as, caucus = cast
     selection = make_selection(caucus)
     client = act_as("participant")
-    assert client.post(f"/selections/{selection.id}/nominate", data={"who": "self"}).status_code == 302
-    response = client.post(f"/selections/{selection.id}/nominate",
-                           data={"email": "nobody@example.org"})
+    assert (
+        client.post(f"/selections/{selection.id}/nominate", data={"who": "self"}).status_code == 302
+    )
+    response = client.post(
+        f"/selections/{selection.id}/nominate", data={"email": "nobody@example.org"}
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Nobody is registered with the e-mail address nobody@example.org" in page
     assert 'value="nobody@example.org"' in page
     client.post(f"/selections/{selection.id}/nominate", data={"email": people["member"].email})
-    assert client.post(f"/selections/{selection.id}/nominate",
-                       data={"email": people["member"].email}).status_code == 409
+    assert (
+        client.post(
+            f"/selections/{selection.id}/nominate", data={"email": people["member"].email}
+        ).status_code
+        == 409
+    )
     nominations = {n.nominee_id: n for n in db.session.scalars(select(Nomination))}
     assert len(nominations) == 2
     assert nominations[people["participant"].id].accepted is True
@@ -135,7 +149,9 @@ def test_nominations(cast, make_selection, make_user):
 def test_anonymous_cannot_nominate(cast, make_selection):
     _, act_as, caucus = cast
     selection = make_selection(caucus)
-    response = act_as("anonymous").post(f"/selections/{selection.id}/nominate", data={"who": "self"})
+    response = act_as("anonymous").post(
+        f"/selections/{selection.id}/nominate", data={"who": "self"}
+    )
     assert response.status_code in (302, 401, 403)
     assert _count(Nomination) == 0
     page = act_as("anonymous").get(f"/selections/{selection.id}").get_data(as_text=True)
@@ -145,20 +161,33 @@ def test_anonymous_cannot_nominate(cast, make_selection):
 def test_nominations_after_the_nomination_period_are_refused(cast, make_selection):
     _, act_as, caucus = cast
     selection = make_selection(caucus, phase="voting")
-    response = act_as("participant").post(f"/selections/{selection.id}/nominate",
-                                          data={"who": "self"})
+    response = act_as("participant").post(
+        f"/selections/{selection.id}/nominate", data={"who": "self"}
+    )
     assert response.status_code == 400 and "Nominations for this selection are closed" in (
-        response.get_data(as_text=True))
+        response.get_data(as_text=True)
+    )
     assert _count(Nomination) == 0
 
 
 def _nominate(selection, *users):
     for user in users:
-        db.session.add(Nomination(selection_id=selection.id, nominee_id=user.id,
-                                  nominated_by_id=user.id, accepted=True, accepted_at=utcnow()))
+        db.session.add(
+            Nomination(
+                selection_id=selection.id,
+                nominee_id=user.id,
+                nominated_by_id=user.id,
+                accepted=True,
+                accepted_at=utcnow(),
+            )
+        )
     db.session.commit()
-    return {n.nominee_id: n.id for n in db.session.scalars(
-        select(Nomination).where(Nomination.selection_id == selection.id))}
+    return {
+        n.nominee_id: n.id
+        for n in db.session.scalars(
+            select(Nomination).where(Nomination.selection_id == selection.id)
+        )
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -166,8 +195,9 @@ def test_matrix_vote(cast, make_selection, role):
     people, act_as, caucus = cast
     selection = make_selection(caucus, phase="voting")
     ids = _nominate(selection, people["member"])
-    response = act_as(role).post(f"/selections/{selection.id}/vote",
-                                 data={"nomination": [ids[people["member"].id]]})
+    response = act_as(role).post(
+        f"/selections/{selection.id}/vote", data={"nomination": [ids[people["member"].id]]}
+    )
     allowed = role in ("member", "coordinator")
     assert _count(Ballot) == (1 if allowed else 0)
     if role not in ("anonymous",) and not allowed:
@@ -179,8 +209,9 @@ def test_votes_outside_the_voting_period_are_refused(cast, make_selection, phase
     people, act_as, caucus = cast
     selection = make_selection(caucus, phase=phase)
     ids = _nominate(selection, people["member"])
-    response = act_as("member").post(f"/selections/{selection.id}/vote",
-                                     data={"nomination": list(ids.values())})
+    response = act_as("member").post(
+        f"/selections/{selection.id}/vote", data={"nomination": list(ids.values())}
+    )
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert ("no vote before" in text) if phase == "nomination" else ("voting period" in text)
@@ -193,10 +224,14 @@ def test_ballot_with_foreign_or_no_candidates_is_refused(cast, make_selection):
     _nominate(selection, people["member"])
     client = act_as("member")
     assert client.post(f"/selections/{selection.id}/vote", data={}).status_code == 400
-    assert client.post(f"/selections/{selection.id}/vote",
-                       data={"nomination": ["999"]}).status_code == 400
-    assert client.post(f"/selections/{selection.id}/vote",
-                       data={"nomination": ["abc"]}).status_code == 400
+    assert (
+        client.post(f"/selections/{selection.id}/vote", data={"nomination": ["999"]}).status_code
+        == 400
+    )
+    assert (
+        client.post(f"/selections/{selection.id}/vote", data={"nomination": ["abc"]}).status_code
+        == 400
+    )
     assert _count(Ballot) == 0
 
 
@@ -250,15 +285,18 @@ def test_matrix_close(cast, make_selection, role):
     assert closed is (role in ("coordinator", "admin"))
 
 
-def test_full_selection_respects_the_rule_and_seats_the_elected(client, login, cast, make_selection,
-                                                               make_user, set_phase):
+def test_full_selection_respects_the_rule_and_seats_the_elected(
+    client, login, cast, make_selection, make_user, set_phase
+):
     people, act_as, caucus = cast
     north_gov = make_user("government", country="DE", name="North Government")
     north_gov2 = make_user("government", country="JP", name="Second Government")
     south_cs = make_user("civil_society", country="NG", name="South Civil")
     selection = make_selection(caucus, seats=2, min_south=1, max_per_group=1)
     for user in (north_gov, north_gov2, south_cs):
-        act_as("coordinator").post(f"/selections/{selection.id}/nominate", data={"email": user.email})
+        act_as("coordinator").post(
+            f"/selections/{selection.id}/nominate", data={"email": user.email}
+        )
     for nomination in db.session.scalars(select(Nomination)).all():
         login(client, db.session.get(User, nomination.nominee_id))
         client.post(f"/selections/{selection.id}/nominations/{nomination.id}/accept")
@@ -266,19 +304,27 @@ def test_full_selection_respects_the_rule_and_seats_the_elected(client, login, c
     assert all(n.accepted for n in db.session.scalars(select(Nomination)))
     set_phase(selection, "voting")
     # Both government candidates get more approvals than the Southern candidate.
-    act_as("member").post(f"/selections/{selection.id}/vote",
-                          data={"nomination": [ids[north_gov.id], ids[north_gov2.id]]})
-    act_as("coordinator").post(f"/selections/{selection.id}/vote",
-                               data={"nomination": [ids[north_gov.id], ids[north_gov2.id],
-                                                    ids[south_cs.id]]})
+    act_as("member").post(
+        f"/selections/{selection.id}/vote",
+        data={"nomination": [ids[north_gov.id], ids[north_gov2.id]]},
+    )
+    act_as("coordinator").post(
+        f"/selections/{selection.id}/vote",
+        data={"nomination": [ids[north_gov.id], ids[north_gov2.id], ids[south_cs.id]]},
+    )
     response = act_as("coordinator").post(f"/selections/{selection.id}/close")
     assert response.status_code == 302
     db.session.expire_all()
     result = db.session.get(Selection, selection.id).result
-    assert [c["name"] for c in result["counts"] if c["elected"]] == ["North Government",
-                                                                     "South Civil"]
+    assert [c["name"] for c in result["counts"] if c["elected"]] == [
+        "North Government",
+        "South Civil",
+    ]
     assert {c["name"]: c["votes"] for c in result["counts"]} == {
-        "North Government": 2, "Second Government": 2, "South Civil": 1}
+        "North Government": 2,
+        "Second Government": 2,
+        "South Civil": 1,
+    }
     assert result["ballots"] == 2
     assert is_coordinator(north_gov, caucus.id) and is_coordinator(south_cs, caucus.id)
     assert not is_member(north_gov2, caucus.id)
@@ -294,7 +340,9 @@ def test_closing_with_an_impossible_rule_changes_nothing(cast, make_selection, m
     north = make_user("government", country="FR")
     south = make_user("civil_society", country="KE")
     ids = _nominate(selection, north, south)
-    act_as("member").post(f"/selections/{selection.id}/vote", data={"nomination": list(ids.values())})
+    act_as("member").post(
+        f"/selections/{selection.id}/vote", data={"nomination": list(ids.values())}
+    )
     set_back = db.session.get(Selection, selection.id)
     set_back.voting_ends_at = utcnow() - timedelta(hours=1)
     db.session.commit()
@@ -316,11 +364,19 @@ def test_the_plenary_elects_the_bureau(client, login, seeded, make_user, body_of
     selection = make_selection(bureau, phase="voting", seats=1, role="member")
     ids = _nominate(selection, candidate)
     login(client, outsider)
-    assert client.post(f"/selections/{selection.id}/vote",
-                       data={"nomination": list(ids.values())}).status_code == 403
+    assert (
+        client.post(
+            f"/selections/{selection.id}/vote", data={"nomination": list(ids.values())}
+        ).status_code
+        == 403
+    )
     login(client, voter)
-    assert client.post(f"/selections/{selection.id}/vote",
-                       data={"nomination": list(ids.values())}).status_code == 302
+    assert (
+        client.post(
+            f"/selections/{selection.id}/vote", data={"nomination": list(ids.values())}
+        ).status_code
+        == 302
+    )
 
 
 def test_unknown_selection_is_404(client):

@@ -10,10 +10,21 @@ WHEN = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 
 
 def test_feed_escapes_markup_and_strips_characters_xml_cannot_carry():
-    feed = AtomFeed(feed_id="urn:x", title="Title <b>&</b>", updated=WHEN,
-                    self_url="http://x/feed", page_url="http://x/")
-    feed.add_entry(entry_id="urn:e1", title="Bell \x07 and NUL \x00 <script>", link="http://x/1",
-                   updated=WHEN, author="A <b>", content_html="<p>ok</p>")
+    feed = AtomFeed(
+        feed_id="urn:x",
+        title="Title <b>&</b>",
+        updated=WHEN,
+        self_url="http://x/feed",
+        page_url="http://x/",
+    )
+    feed.add_entry(
+        entry_id="urn:e1",
+        title="Bell \x07 and NUL \x00 <script>",
+        link="http://x/1",
+        updated=WHEN,
+        author="A <b>",
+        content_html="<p>ok</p>",
+    )
     root = ET.fromstring(feed.to_bytes())
     assert root.find("a:title", NS).text == "Title <b>&</b>"
     entry = root.find("a:entry", NS)

@@ -19,30 +19,55 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 @pytest.fixture
 def archive(make_user, make_body, make_document, post_topic, post_reply):
     """Two bodies and a document with topics whose times are spread over three days."""
-    amina, lucas = make_user(name="Amina"), make_user(name="Lucas", group="government", country="BR")
+    amina, lucas = (
+        make_user(name="Amina"),
+        make_user(name="Lucas", group="government", country="BR"),
+    )
     caucus = make_body("Africa caucus", kind="regional_caucus", team_role=None, members=[amina])
     other = make_body("Youth caucus", kind="thematic_caucus", team_role=None)
     document = make_document(slug="charter", title="Charter")
-    budget = post_topic(amina, title="Budget of the summit", text="Travel grants for the Global South.",
-                        body=caucus)
+    budget = post_topic(
+        amina, title="Budget of the summit", text="Travel grants for the Global South.", body=caucus
+    )
     reply = post_reply(lucas, budget, text="Governments can fund **interpretation** services.")
-    youth = post_topic(lucas, title="Youth speakers", text="Two speaking slots for youth.", body=other)
-    scope = post_topic(amina, title="Scope of paragraph 3", text="Interpretation matters here too.",
-                       document=document)
+    youth = post_topic(
+        lucas, title="Youth speakers", text="Two speaking slots for youth.", body=other
+    )
+    scope = post_topic(
+        amina,
+        title="Scope of paragraph 3",
+        text="Interpretation matters here too.",
+        document=document,
+    )
     base = budget.created_at - timedelta(days=3)
     for n, message in enumerate([budget.messages[0], reply, youth.messages[0], scope.messages[0]]):
         message.created_at = base + timedelta(days=n // 2, hours=n)
     for topic in (budget, youth, scope):
         topic.last_post_at = max(m.created_at for m in topic.messages)
     db.session.commit()
-    return {"caucus": caucus, "other": other, "document": document, "budget": budget,
-            "reply": reply, "youth": youth, "scope": scope, "amina": amina, "lucas": lucas}
+    return {
+        "caucus": caucus,
+        "other": other,
+        "document": document,
+        "budget": budget,
+        "reply": reply,
+        "youth": youth,
+        "scope": scope,
+        "amina": amina,
+        "lucas": lucas,
+    }
 
 
 def test_archives_readable_without_account(client, archive):
-    for url in ("/discussions", "/discussions?by=date", "/bodies/africa-caucus/discussions",
-                "/bodies/africa-caucus/discussions?by=date", "/documents/charter/discussions",
-                f"/discussions/{archive['budget'].id}", "/discussions/search?q=budget"):
+    for url in (
+        "/discussions",
+        "/discussions?by=date",
+        "/bodies/africa-caucus/discussions",
+        "/bodies/africa-caucus/discussions?by=date",
+        "/documents/charter/discussions",
+        f"/discussions/{archive['budget'].id}",
+        "/discussions/search?q=budget",
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
     assert b"Budget of the summit" in client.get("/bodies/africa-caucus/discussions").data
@@ -52,16 +77,24 @@ def test_archives_readable_without_account(client, archive):
 def test_by_thread_orders_by_last_activity_with_counts(archive):
     listing = queries.topics()
     titles = [(topic.title, count) for topic, count in listing.items]
-    assert titles == [("Scope of paragraph 3", 1), ("Youth speakers", 1), ("Budget of the summit", 2)]
+    assert titles == [
+        ("Scope of paragraph 3", 1),
+        ("Youth speakers", 1),
+        ("Budget of the summit", 2),
+    ]
     only_body = queries.topics(body_id=archive["caucus"].id)
-    assert [t.title for t, _ in only_body.items] == ["Budget of the summit"] and only_body.total == 1
+    assert [t.title for t, _ in only_body.items] == [
+        "Budget of the summit"
+    ] and only_body.total == 1
 
 
 def test_by_date_lists_messages_newest_first_grouped_by_day(client, archive):
     page = queries.messages_by_date()
     assert [m.id for m in page.items] == [
-        archive["scope"].messages[0].id, archive["youth"].messages[0].id,
-        archive["reply"].id, archive["budget"].messages[0].id,
+        archive["scope"].messages[0].id,
+        archive["youth"].messages[0].id,
+        archive["reply"].id,
+        archive["budget"].messages[0].id,
     ]
     html = client.get("/discussions?by=date").data.decode()
     assert html.count('class="day"') == 2
@@ -96,7 +129,9 @@ def test_search_finds_words_in_text_and_first_message_title(archive):
     assert _search_ids("budget") == [budget_first]  # title words find the topic's first message
     assert _search_ids("budget travel") == [budget_first]
     assert _search_ids("interpretation", body_id=archive["caucus"].id) == [archive["reply"].id]
-    assert _search_ids("interpretation", document_id=archive["document"].id) == [archive["scope"].messages[0].id]
+    assert _search_ids("interpretation", document_id=archive["document"].id) == [
+        archive["scope"].messages[0].id
+    ]
     assert _search_ids("nothing-like-this") == []
     assert _search_ids('"; DROP TABLE message; -- OR *') == []
     assert _search_ids("") == [] and _search_ids("   !!! ") == []
@@ -106,7 +141,12 @@ def test_search_follows_edits(make_user, make_body, post_topic):
     from app.discussion import services
 
     user = make_user()
-    topic = post_topic(user, title="Plans", text="Original wording", body=make_body("C", kind="thematic_caucus", team_role=None))
+    topic = post_topic(
+        user,
+        title="Plans",
+        text="Original wording",
+        body=make_body("C", kind="thematic_caucus", team_role=None),
+    )
     services.edit_message(user, topic.messages[0], text="Revised phrasing")
     db.session.commit()
     assert _search_ids("original") == []
@@ -125,7 +165,9 @@ def test_search_on_postgresql(tmp_path):
     from app.discussion import services
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'agora_discussion_search'").fetchone():
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = 'agora_discussion_search'"
+        ).fetchone():
             conn.execute('CREATE DATABASE "agora_discussion_search"')
     url = "postgresql+psycopg://postgres@127.0.0.1:5432/agora_discussion_search"
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
@@ -133,12 +175,19 @@ def test_search_on_postgresql(tmp_path):
         db.drop_all()
         db.create_all()
         try:
-            user = register_user(email="pg@example.org", name="Pg", password="long enough phrase x",
-                                 group="government", country="DE")
+            user = register_user(
+                email="pg@example.org",
+                name="Pg",
+                password="long enough phrase x",
+                group="government",
+                country="DE",
+            )
             body = Body(slug="c", name="C", kind="thematic_caucus", purpose="")
             db.session.add(body)
             db.session.flush()
-            topic = services.start_topic(user, title="Budget lines", text="Travel grants", body=body)
+            topic = services.start_topic(
+                user, title="Budget lines", text="Travel grants", body=body
+            )
             answer = services.reply(user, topic, text="Interpretation and budget are separate")
             db.session.commit()
             assert db.engine.dialect.name == "postgresql"
@@ -156,7 +205,9 @@ def test_search_on_postgresql(tmp_path):
 
 def test_search_page_highlights_and_escapes(client, make_user, make_body, post_topic):
     body = make_body("C", kind="thematic_caucus", team_role=None)
-    post_topic(make_user(), title="Safety", text="<script>x</script> accessibility for all", body=body)
+    post_topic(
+        make_user(), title="Safety", text="<script>x</script> accessibility for all", body=body
+    )
     html = client.get("/discussions/search?q=accessibility").data.decode()
     assert "<mark>accessibility</mark>" in html and "<script>x</script>" not in html
     assert "1 message matches" in html
@@ -181,7 +232,10 @@ def test_feeds_parse_as_atom(client, archive):
     assert feed.tag == f"{ATOM}feed"
     assert feed.find(f"{ATOM}title").text == "Discussions: Africa caucus"
     entries = feed.findall(f"{ATOM}entry")
-    assert [e.find(f"{ATOM}title").text for e in entries] == ["Re: Budget of the summit", "Budget of the summit"]
+    assert [e.find(f"{ATOM}title").text for e in entries] == [
+        "Re: Budget of the summit",
+        "Budget of the summit",
+    ]
     first = entries[0]
     assert first.find(f"{ATOM}id").text.endswith(f"/messages/{archive['reply'].id}")
     assert first.find(f"{ATOM}author/{ATOM}name").text == "Lucas"
@@ -190,7 +244,9 @@ def test_feeds_parse_as_atom(client, archive):
     assert feed.find(f"{ATOM}updated").text.endswith("Z")
 
     document_feed = ET.fromstring(client.get("/documents/charter/discussions.atom").data)
-    assert [e.find(f"{ATOM}title").text for e in document_feed.findall(f"{ATOM}entry")] == ["Scope of paragraph 3"]
+    assert [e.find(f"{ATOM}title").text for e in document_feed.findall(f"{ATOM}entry")] == [
+        "Scope of paragraph 3"
+    ]
     empty = ET.fromstring(client.get("/bodies/youth-caucus/discussions.atom").data)
     assert len(empty.findall(f"{ATOM}entry")) == 1
     assert client.get("/bodies/none/discussions.atom").status_code == 404
@@ -200,11 +256,14 @@ def test_archive_partial_summarises(app, archive):
     from flask import render_template_string
 
     with app.test_request_context("/"):
-        html = render_template_string('{% include "discussion/_archive.html" %}', archive_body=archive["caucus"])
+        html = render_template_string(
+            '{% include "discussion/_archive.html" %}', archive_body=archive["caucus"]
+        )
         assert "1 topic," in html and "2 messages" in html and "Budget of the summit" in html
         assert "/bodies/africa-caucus/discussions.atom" in html
-        doc_html = render_template_string('{% include "discussion/_archive.html" %}',
-                                          archive_document=archive["document"])
+        doc_html = render_template_string(
+            '{% include "discussion/_archive.html" %}', archive_document=archive["document"]
+        )
         assert "Scope of paragraph 3" in doc_html and "/documents/charter/discussions" in doc_html
         assert render_template_string('{% include "discussion/_archive.html" %}').strip() == ""
 

@@ -22,8 +22,10 @@ def test_start_topic_in_body_through_page(client, make_user, make_body, login):
     login(client, user)
     form = client.get(f"/bodies/{body.slug}/discussions/new")
     assert form.status_code == 200 and b'name="title"' in form.data
-    response = client.post(f"/bodies/{body.slug}/discussions/new",
-                           data={"title": "Speakers list", "text": "Who speaks *first*?"})
+    response = client.post(
+        f"/bodies/{body.slug}/discussions/new",
+        data={"title": "Speakers list", "text": "Who speaks *first*?"},
+    )
     assert response.status_code == 302
     topic = db.session.scalar(select(Topic))
     assert response.headers["Location"] == f"/discussions/{topic.id}"
@@ -35,7 +37,9 @@ def test_start_topic_in_body_through_page(client, make_user, make_body, login):
 def test_start_topic_on_document_and_tab(client, make_user, make_document, login):
     document = make_document(slug="charter")
     login(client, make_user())
-    response = client.post("/documents/charter/discussions/new", data={"title": "Scope", "text": "Too wide."})
+    response = client.post(
+        "/documents/charter/discussions/new", data={"title": "Scope", "text": "Too wide."}
+    )
     assert response.status_code == 302
     archive = client.get("/documents/charter/discussions")
     assert archive.status_code == 200 and b"Scope" in archive.data
@@ -44,14 +48,20 @@ def test_start_topic_on_document_and_tab(client, make_user, make_document, login
 
     from app.documents.hooks import TABS
 
-    assert any(t.endpoint == "discussion.document_discussions" and t.order == 70 and t.label == "Discussion"
-               for t in TABS)
+    assert any(
+        t.endpoint == "discussion.document_discussions"
+        and t.order == 70
+        and t.label == "Discussion"
+        for t in TABS
+    )
 
 
 def test_topic_form_errors_keep_text(client, make_user, make_body, login):
     body = make_body("Youth caucus", kind="thematic_caucus", team_role=None)
     login(client, make_user())
-    response = client.post(f"/bodies/{body.slug}/discussions/new", data={"title": "", "text": "Kept text"})
+    response = client.post(
+        f"/bodies/{body.slug}/discussions/new", data={"title": "", "text": "Kept text"}
+    )
     assert response.status_code == 400
     assert b"A topic needs a subject" in response.data and b"Kept text" in response.data
     assert _count(Topic) == 0
@@ -61,7 +71,10 @@ def test_unknown_places_are_404(client, make_user, login):
     login(client, make_user())
     assert client.get("/bodies/nope/discussions").status_code == 404
     assert client.get("/documents/nope/discussions").status_code == 404
-    assert client.post("/bodies/nope/discussions/new", data={"title": "x", "text": "y"}).status_code == 404
+    assert (
+        client.post("/bodies/nope/discussions/new", data={"title": "x", "text": "y"}).status_code
+        == 404
+    )
     assert client.get("/discussions/999").status_code == 404
     assert client.get("/messages/999").status_code == 404
 
@@ -88,7 +101,9 @@ def test_reply_through_page_and_permalink(client, make_user, make_body, login, p
     login(client, replier)
     form = client.get(f"/discussions/{topic.id}/reply?to={first.id}")
     assert form.status_code == 200 and b"First message" in form.data
-    response = client.post(f"/discussions/{topic.id}/reply", data={"text": "Agreed.", "parent_id": first.id})
+    response = client.post(
+        f"/discussions/{topic.id}/reply", data={"text": "Agreed.", "parent_id": first.id}
+    )
     reply = db.session.scalar(select(Message).where(Message.text == "Agreed."))
     assert response.status_code == 302
     assert response.headers["Location"] == f"/discussions/{topic.id}#m-{reply.id}"
@@ -108,7 +123,9 @@ def test_reply_to_message_of_other_topic_refused(make_user, make_body, post_topi
         services.reply(user, one, text="x", parent=two.messages[0])
 
 
-def test_empty_reply_refused_and_last_post_updated(client, make_user, make_body, login, post_topic, post_reply):
+def test_empty_reply_refused_and_last_post_updated(
+    client, make_user, make_body, login, post_topic, post_reply
+):
     body = make_body("Open caucus", kind="thematic_caucus", team_role=None)
     user = make_user()
     topic = post_topic(user, body=body)
@@ -149,7 +166,9 @@ def test_on_behalf_of_body_requires_membership(client, make_user, make_body, log
     db.session.rollback()
 
     login(client, outsider)
-    refused = client.post(f"/discussions/{topic.id}/reply", data={"text": "fake", "on_behalf_of": caucus.id})
+    refused = client.post(
+        f"/discussions/{topic.id}/reply", data={"text": "fake", "on_behalf_of": caucus.id}
+    )
     assert refused.status_code == 403
     assert b"Only members of Africa caucus" in refused.data and b"fake" in refused.data
     assert _count(Message) == 1
@@ -157,7 +176,9 @@ def test_on_behalf_of_body_requires_membership(client, make_user, make_body, log
     login(client, member)
     page = client.get(f"/discussions/{topic.id}").data.decode()
     assert "On behalf of Africa caucus" in page  # offered to members
-    ok = client.post(f"/discussions/{topic.id}/reply", data={"text": "caucus view", "on_behalf_of": caucus.id})
+    ok = client.post(
+        f"/discussions/{topic.id}/reply", data={"text": "caucus view", "on_behalf_of": caucus.id}
+    )
     assert ok.status_code == 302
     shown = client.get(f"/discussions/{topic.id}").data.decode()
     assert 'class="on-behalf"' in shown and "posted by" in shown
@@ -170,7 +191,9 @@ def test_edit_within_window_keeps_history(client, make_user, make_body, login, p
     message = topic.messages[0]
     login(client, author)
     assert client.get(f"/messages/{message.id}/edit").status_code == 200
-    assert client.post(f"/messages/{message.id}/edit", data={"text": "Version two"}).status_code == 302
+    assert (
+        client.post(f"/messages/{message.id}/edit", data={"text": "Version two"}).status_code == 302
+    )
     services.edit_message(author, message, text="Version three")
     db.session.commit()
     db.session.refresh(message)
@@ -185,7 +208,9 @@ def test_edit_within_window_keeps_history(client, make_user, make_body, login, p
     assert "edited" in page and f"/messages/{message.id}/history" in page
 
 
-def test_edit_refused_for_others_and_after_window(app, client, make_user, make_body, login, post_topic):
+def test_edit_refused_for_others_and_after_window(
+    app, client, make_user, make_body, login, post_topic
+):
     body = make_body("Open caucus", kind="thematic_caucus", team_role=None)
     author, other = make_user(), make_user()
     topic = post_topic(author, body=body, text="Original")
@@ -211,7 +236,7 @@ def test_message_markdown_is_sanitised(client, make_user, make_body, post_topic)
     )
     topic = post_topic(make_user(name="<b>Mallory</b>"), body=body, title="<i>Title</i>", text=evil)
     html = client.get(f"/discussions/{topic.id}").data.decode()
-    assert "<script>alert(1)" not in html and "href=\"javascript" not in html
+    assert "<script>alert(1)" not in html and 'href="javascript' not in html
     assert "<img" not in html and "<b>Mallory</b>" not in html and "<i>Title</i>" not in html
     assert "<strong>bold</strong>" in html and "&lt;i&gt;Title&lt;/i&gt;" in html
 
@@ -227,14 +252,23 @@ def test_long_inputs_refused(make_user, make_body):
         services.start_topic(user, title="t", text="x")  # nowhere
 
 
-def test_reply_page_refuses_parent_from_other_topic(client, make_user, make_body, login, post_topic):
+def test_reply_page_refuses_parent_from_other_topic(
+    client, make_user, make_body, login, post_topic
+):
     body = make_body("Open caucus", kind="thematic_caucus", team_role=None)
     user = make_user()
     one, two = post_topic(user, body=body), post_topic(user, body=body, title="Other")
     login(client, user)
     other_first = two.messages[0].id
     assert client.get(f"/discussions/{one.id}/reply?to={other_first}").status_code == 404
-    response = client.post(f"/discussions/{one.id}/reply", data={"text": "x", "parent_id": other_first})
+    response = client.post(
+        f"/discussions/{one.id}/reply", data={"text": "x", "parent_id": other_first}
+    )
     assert response.status_code == 404
-    assert client.post(f"/discussions/{one.id}/reply", data={"text": "x", "on_behalf_of": "abc"}).status_code == 400
+    assert (
+        client.post(
+            f"/discussions/{one.id}/reply", data={"text": "x", "on_behalf_of": "abc"}
+        ).status_code
+        == 400
+    )
     assert len(one.messages) == 1

@@ -28,7 +28,9 @@ def add_version(app):
     from app.documents.services import append_version
 
     def factory(document, paragraphs, author=None, message="Next version", cause="publish"):
-        version = append_version(document, list(paragraphs), author=author, cause=cause, message=message)
+        version = append_version(
+            document, list(paragraphs), author=author, cause=cause, message=message
+        )
         db.session.commit()
         return version
 

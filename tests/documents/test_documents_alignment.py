@@ -68,9 +68,30 @@ def test_empty_previous_version_gives_new_keys():
 # --- properties -----------------------------------------------------------------------------
 
 VOCABULARY = [
-    "equal", "weight", "government", "civil", "society", "private", "sector", "summit",
-    "drafting", "text", "paragraph", "version", "public", "consensus", "caucus", "region",
-    "amendment", "position", "support", "oppose", "translation", "team", "open", "process",
+    "equal",
+    "weight",
+    "government",
+    "civil",
+    "society",
+    "private",
+    "sector",
+    "summit",
+    "drafting",
+    "text",
+    "paragraph",
+    "version",
+    "public",
+    "consensus",
+    "caucus",
+    "region",
+    "amendment",
+    "position",
+    "support",
+    "oppose",
+    "translation",
+    "team",
+    "open",
+    "process",
 ]
 # Words that never occur in generated old paragraphs: inserted text is really new.
 FRESH = ["zebra", "quartz", "lantern", "meadow", "violin", "harbor", "nectar", "saffron"]

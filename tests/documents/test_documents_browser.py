@@ -20,7 +20,9 @@ PARAGRAPHS = [
 def test_register_login_read_permalink_and_diff(live_server, page, make_document):
     document = make_document(paragraphs=PARAGRAPHS, slug="equal-footing")
     revised = list(PARAGRAPHS)
-    revised[2] = "Every stakeholder group weighs exactly the same, whatever its number of participants."
+    revised[2] = (
+        "Every stakeholder group weighs exactly the same, whatever its number of participants."
+    )
     append_version(document, revised, cause="import", message="Second reading")
     db.session.commit()
     key = document.current_version.paragraphs[2].key

@@ -22,8 +22,11 @@ def test_modified_inserted_deleted_in_place():
     after = [("a", "One."), ("b", "Two, changed."), ("x", "New."), ("d", "Four.")]
     entries = diff_paragraphs(BEFORE, after)
     assert statuses(entries) == [
-        ("a", "unchanged", False), ("b", "modified", False), ("c", "deleted", False),
-        ("x", "inserted", False), ("d", "unchanged", False),
+        ("a", "unchanged", False),
+        ("b", "modified", False),
+        ("c", "deleted", False),
+        ("x", "inserted", False),
+        ("d", "unchanged", False),
     ]
     deleted = entries[2]
     assert deleted["before"] == "Three." and deleted["after"] is None
@@ -41,16 +44,25 @@ def test_moved_paragraph_is_flagged_and_keeps_its_status():
     after = [("d", "Four, edited."), ("a", "One."), ("b", "Two."), ("c", "Three.")]
     entries = diff_paragraphs(BEFORE, after)
     assert statuses(entries) == [
-        ("d", "modified", True), ("a", "unchanged", False), ("b", "unchanged", False),
+        ("d", "modified", True),
+        ("a", "unchanged", False),
+        ("b", "unchanged", False),
         ("c", "unchanged", False),
     ]
     assert entries[0]["number_before"] == 4 and entries[0]["number_after"] == 1
-    assert summarize(entries) == {"unchanged": 3, "modified": 1, "inserted": 0, "deleted": 0, "moved": 1}
+    assert summarize(entries) == {
+        "unchanged": 3,
+        "modified": 1,
+        "inserted": 0,
+        "deleted": 0,
+        "moved": 1,
+    }
 
 
 paragraph_lists = st.lists(
     st.tuples(st.sampled_from("abcdefghij"), st.sampled_from(["x", "y", "z"])),
-    max_size=10, unique_by=lambda pair: pair[0],
+    max_size=10,
+    unique_by=lambda pair: pair[0],
 )
 
 
@@ -59,6 +71,8 @@ paragraph_lists = st.lists(
 def test_every_paragraph_of_both_versions_appears_once(before, after):
     entries = diff_paragraphs(before, after)
     assert [e["after"] for e in entries if e["after"] is not None] == [t for _, t in after]
-    assert sorted(e["key"] for e in entries if e["before"] is not None) == sorted(k for k, _ in before)
+    assert sorted(e["key"] for e in entries if e["before"] is not None) == sorted(
+        k for k, _ in before
+    )
     for e in entries:
         assert (e["status"] == "unchanged") == (e["before"] == e["after"])

@@ -119,13 +119,17 @@ def test_empty_file_is_rejected_and_nothing_is_imported(runner, write_draft):
 def test_binary_files_are_rejected(runner, write_draft):
     good = write_draft("good.md", FIRST_DRAFT)
     _assert_rejected(runner, [good, write_draft("nul.md", b"# T\n\x00\x01\x02")], "binary file")
-    _assert_rejected(runner, [good, write_draft("latin1.md", "# Caf\xe9\n".encode("latin-1"))], "not UTF-8")
+    _assert_rejected(
+        runner, [good, write_draft("latin1.md", "# Caf\xe9\n".encode("latin-1"))], "not UTF-8"
+    )
     _assert_rejected(runner, [good, write_draft("ctrl.md", "# T\n\x07bell")], "control characters")
 
 
 def test_unparsable_file_without_title_is_rejected(runner, write_draft):
     good = write_draft("good.md", FIRST_DRAFT)
-    _assert_rejected(runner, [good, write_draft("untitled.md", "Just text, no heading.")], "no heading")
+    _assert_rejected(
+        runner, [good, write_draft("untitled.md", "Just text, no heading.")], "no heading"
+    )
 
 
 def test_bad_version_in_a_directory_imports_no_version_at_all(runner, write_draft):

@@ -51,7 +51,10 @@ def test_document_page_numbers_paragraphs_with_permalinks_and_blame(client, doc)
     assert html.count('aria-hidden="true">#</span>') == 4  # a visible "#" on every paragraph
     blame = re.findall(r'Last changed in\s*<a href="([^"]+)">(Rev\.\d)</a>', html)
     assert [label for _, label in blame] == ["Rev.1", "Rev.2", "Rev.2", "Rev.1"]
-    assert blame[1][0] == "/documents/equal-footing/diff?to=2&amp;from=1#d-" + keys_of(doc.current_version)[1]
+    assert (
+        blame[1][0]
+        == "/documents/equal-footing/diff?to=2&amp;from=1#d-" + keys_of(doc.current_version)[1]
+    )
     assert "<h1>Equal footing</h1>" in html
     assert 'method="post"' not in html  # nothing to write for an anonymous visitor
 
@@ -86,7 +89,9 @@ def test_diff_inline_marks_words_and_paragraphs(client, doc):
 
 def test_diff_side_by_side_puts_deletions_left_and_insertions_right(client, doc):
     html = client.get("/documents/equal-footing/diff?from=1&to=2&mode=side").get_data(as_text=True)
-    row = re.search(r'<div class="diff-row status-modified".*?(?=<div class="diff-row)', html, re.S).group(0)
+    row = re.search(
+        r'<div class="diff-row status-modified".*?(?=<div class="diff-row)', html, re.S
+    ).group(0)
     left, right = row.split('<div class="diff-cell" role="cell">')[1:3]
     assert "diff-ins" not in left and "diff-del" not in right
     assert '<ins class="diff-ins">full </ins>' in right
@@ -97,14 +102,17 @@ def test_diff_defaults_to_previous_and_current(client, doc):
     assert "Changes from Rev.1 to Rev.2" in html
 
 
-@pytest.mark.parametrize("query, status, message", [
-    ("from=abc&to=2", 400, "`from` must be a version number"),
-    ("from=1&to=2.5", 400, "`to` must be a version number"),
-    ("from=-1&to=2", 400, "`from` must be a version number"),
-    ("from=1&to=99", 404, "has no version 99"),
-    ("from=0&to=2", 400, "`from` must be a version number"),
-    ("from=1&to=2&mode=fancy", 400, "`mode` must be inline or side"),
-])
+@pytest.mark.parametrize(
+    "query, status, message",
+    [
+        ("from=abc&to=2", 400, "`from` must be a version number"),
+        ("from=1&to=2.5", 400, "`to` must be a version number"),
+        ("from=-1&to=2", 400, "`from` must be a version number"),
+        ("from=1&to=99", 404, "has no version 99"),
+        ("from=0&to=2", 400, "`from` must be a version number"),
+        ("from=1&to=2&mode=fancy", 400, "`mode` must be inline or side"),
+    ],
+)
 def test_diff_bad_parameters(client, doc, query, status, message):
     response = client.get(f"/documents/equal-footing/diff?{query}")
     assert response.status_code == status
@@ -156,9 +164,13 @@ def extra_hooks(app, monkeypatch):
     monkeypatch.setattr(hooks, "TABS", [*hooks.TABS, hooks.Tab("documents.versions", "Extra", 99)])
     monkeypatch.setattr(hooks, "PARAGRAPH_PANELS", ["test/para.html"])
     monkeypatch.setattr(hooks, "DOCUMENT_PANELS", ["test/doc.html"])
-    monkeypatch.setattr(hooks, "CONTEXT_PROVIDERS", [
-        lambda document, version, lang: {"pending": {"count": 3, "lang": lang or "-"}},
-    ])
+    monkeypatch.setattr(
+        hooks,
+        "CONTEXT_PROVIDERS",
+        [
+            lambda document, version, lang: {"pending": {"count": 3, "lang": lang or "-"}},
+        ],
+    )
 
     def localize(document, version, lang, paragraphs):
         if lang != "ar":
@@ -167,18 +179,30 @@ def extra_hooks(app, monkeypatch):
             raise NotFound("No such language.")
         states = ["translated", "outdated", "missing", "reviewed"]
         return [
-            {**p, "text": f"نص {i}" if states[i % 4] != "missing" else p["text"],
-             "state": states[i % 4], "lang": "ar", "dir": "rtl"}
+            {
+                **p,
+                "text": f"نص {i}" if states[i % 4] != "missing" else p["text"],
+                "state": states[i % 4],
+                "lang": "ar",
+                "dir": "rtl",
+            }
             for i, p in enumerate(paragraphs)
         ]
 
     monkeypatch.setattr(hooks, "LOCALIZERS", [localize])
     monkeypatch.setattr(hooks, "LANGUAGE_LISTERS", [lambda document: ["ar"]])
     original = app.jinja_env.loader
-    app.jinja_env.loader = ChoiceLoader([DictLoader({
-        "test/para.html": '<p class="panel-under">key={{ paragraph.key }} n={{ pending.count }}</p>',
-        "test/doc.html": '<p class="doc-panel">lang={{ pending.lang }}</p>',
-    }), original])
+    app.jinja_env.loader = ChoiceLoader(
+        [
+            DictLoader(
+                {
+                    "test/para.html": '<p class="panel-under">key={{ paragraph.key }} n={{ pending.count }}</p>',
+                    "test/doc.html": '<p class="doc-panel">lang={{ pending.lang }}</p>',
+                }
+            ),
+            original,
+        ]
+    )
     app.jinja_env.cache.clear() if app.jinja_env.cache else None
     yield
     app.jinja_env.loader = original

@@ -47,10 +47,17 @@ def hostile(make_document, add_version):
     return document
 
 
-@pytest.mark.parametrize("url", [
-    "/documents/hostile", "/documents/hostile/versions/1", "/documents/hostile/diff?from=1&to=2",
-    "/documents/hostile/diff?from=1&to=2&mode=side", "/documents/hostile/versions", "/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/documents/hostile",
+        "/documents/hostile/versions/1",
+        "/documents/hostile/diff?from=1&to=2",
+        "/documents/hostile/diff?from=1&to=2&mode=side",
+        "/documents/hostile/versions",
+        "/",
+    ],
+)
 def test_no_active_html_reaches_any_page(client, hostile, url):
     page = audit(client.get(url).get_data(as_text=True))
     # The page's own script-free layout has none of these; user text must not add them.

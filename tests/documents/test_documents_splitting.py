@@ -6,7 +6,10 @@ from app.documents.splitting import split_paragraphs, title_of
 def test_headings_and_text_are_paragraphs_of_their_own():
     markdown = "# Title\n\nFirst paragraph\ncontinues here.\n\n## Section\n\nSecond."
     assert split_paragraphs(markdown) == [
-        "# Title", "First paragraph\ncontinues here.", "## Section", "Second.",
+        "# Title",
+        "First paragraph\ncontinues here.",
+        "## Section",
+        "Second.",
     ]
 
 
@@ -17,7 +20,12 @@ def test_setext_heading_is_one_paragraph():
 def test_list_items_are_split_and_keep_their_marker():
     markdown = "Intro.\n\n- one\n- two\n  - nested\n- three\n\n3. third\n4. fourth"
     assert split_paragraphs(markdown) == [
-        "Intro.", "- one", "- two\n  - nested", "- three", "3. third", "4. fourth",
+        "Intro.",
+        "- one",
+        "- two\n  - nested",
+        "- three",
+        "3. third",
+        "4. fourth",
     ]
 
 

@@ -16,10 +16,18 @@ PARAGRAPHS = [
 @pytest.fixture
 def team(make_user, make_body):
     """Two translation team members, a member of another team, and an administrator."""
-    sophie = make_user(group="government", email="sophie@example.org", name="Sophie Martin", country="FR")
-    karim = make_user(group="civil_society", email="karim@example.org", name="Karim Haddad", country="EG")
-    outsider = make_user(group="private_sector", email="mei@example.org", name="Mei Tan", country="SG")
-    admin = make_user(group="international_organization", email="ada@example.org", name="Ada", admin=True)
+    sophie = make_user(
+        group="government", email="sophie@example.org", name="Sophie Martin", country="FR"
+    )
+    karim = make_user(
+        group="civil_society", email="karim@example.org", name="Karim Haddad", country="EG"
+    )
+    outsider = make_user(
+        group="private_sector", email="mei@example.org", name="Mei Tan", country="SG"
+    )
+    admin = make_user(
+        group="international_organization", email="ada@example.org", name="Ada", admin=True
+    )
     make_body("Translation team", team_role="translation", members=[sophie, karim])
     make_body("Drafting team", team_role="drafting", members=[outsider])
     return {"sophie": sophie, "karim": karim, "outsider": outsider, "admin": admin}
@@ -53,7 +61,9 @@ def amend(doc):
     def do(key, text, cause="amendment"):
         paragraphs = doc.current_version.paragraphs
         texts = [text if p.key == key else p.text for p in paragraphs]
-        version = append_version(doc, texts, cause=cause, message="Changed", keys=[p.key for p in paragraphs])
+        version = append_version(
+            doc, texts, cause=cause, message="Changed", keys=[p.key for p in paragraphs]
+        )
         db.session.commit()
         return version
 

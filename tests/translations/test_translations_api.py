@@ -10,18 +10,25 @@ def auth(make_token, user):
 
 def test_add_language_and_read_aligned_paragraphs(client, make_token, doc, team, keys):
     headers = auth(make_token, team["karim"])
-    response = client.post(f"/api/documents/{doc.slug}/translations", json={"lang": "AR"}, headers=headers)
+    response = client.post(
+        f"/api/documents/{doc.slug}/translations", json={"lang": "AR"}, headers=headers
+    )
     assert response.status_code == 201
     assert response.json["lang"] == "ar" and response.json["dir"] == "rtl"
     assert response.json["missing"] == {"count": 5, "percent": 100.0}
-    again = client.post(f"/api/documents/{doc.slug}/translations", json={"lang": "ar"}, headers=headers)
+    again = client.post(
+        f"/api/documents/{doc.slug}/translations", json={"lang": "ar"}, headers=headers
+    )
     assert again.status_code == 409
     body = client.get(f"/api/documents/{doc.slug}/translations/ar").json
     assert body["dir"] == "rtl" and body["source_language"] == "en"
     assert [p["key"] for p in body["paragraphs"]] == keys
     assert body["paragraphs"][1] == {
-        "key": keys[1], "number": 2, "state": "missing",
-        "source": "All stakeholder groups take part in drafting as equals.", "translation": None,
+        "key": keys[1],
+        "number": 2,
+        "state": "missing",
+        "source": "All stakeholder groups take part in drafting as equals.",
+        "translation": None,
     }
     listing = client.get(f"/api/documents/{doc.slug}/translations").json
     assert [item["lang"] for item in listing["languages"]] == ["ar"]
@@ -32,7 +39,9 @@ def test_put_with_optimistic_version(client, make_token, doc, team, french, keys
     url = f"/api/documents/{doc.slug}/translations/fr/{keys[1]}"
     first = client.put(url, json={"text": "Tous les groupes.", "version": 0}, headers=sophie)
     assert first.status_code == 200 and first.json["translation"]["version"] == 1
-    assert client.put(url, json={"text": "Par Karim.", "version": 1}, headers=karim).status_code == 200
+    assert (
+        client.put(url, json={"text": "Par Karim.", "version": 1}, headers=karim).status_code == 200
+    )
     stale = client.put(url, json={"text": "Par Sophie.", "version": 1}, headers=sophie)
     assert stale.status_code == 409
     error = stale.json["error"]
@@ -61,15 +70,27 @@ def test_api_bad_input(client, make_token, doc, team, french, keys):
     assert client.post(base, json={"lang": "zz"}, headers=sophie).status_code == 400
     assert client.post(base, json={}, headers=sophie).status_code == 400
     assert client.post(base, json={"lang": "de"}).status_code == 401
-    assert client.post(base, json={"lang": "de"}, headers=auth(make_token, team["outsider"])).status_code == 403
+    assert (
+        client.post(
+            base, json={"lang": "de"}, headers=auth(make_token, team["outsider"])
+        ).status_code
+        == 403
+    )
     assert client.get(f"{base}/es").status_code == 404
     assert client.get(f"{base}/zz").status_code == 400
     assert client.get("/api/documents/nope/translations/fr").status_code == 404
     missing_key = client.put(f"{base}/fr/nosuchkey", json={"text": "x"}, headers=sophie)
     assert missing_key.status_code == 404 and "no paragraph" in missing_key.json["error"]["message"]
     assert client.put(f"{base}/fr/{keys[1]}", json={"text": ""}, headers=sophie).status_code == 400
-    assert client.put(f"{base}/fr/{keys[1]}", json={"version": 0}, headers=sophie).status_code == 400
-    assert client.put(f"{base}/fr/{keys[1]}", json={"text": "x", "version": "1"}, headers=sophie).status_code == 400
+    assert (
+        client.put(f"{base}/fr/{keys[1]}", json={"version": 0}, headers=sophie).status_code == 400
+    )
+    assert (
+        client.put(
+            f"{base}/fr/{keys[1]}", json={"text": "x", "version": "1"}, headers=sophie
+        ).status_code
+        == 400
+    )
     assert client.put(f"{base}/fr/{keys[1]}", data="nope", headers=sophie).status_code == 400
 
 

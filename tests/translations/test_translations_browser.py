@@ -15,12 +15,16 @@ def log_in(page, base, user, next_path):
 
 
 @pytest.mark.browser
-def test_translator_sees_amended_source_as_outdated_with_diff(live_server, page, doc, team, french, keys, amend):
+def test_translator_sees_amended_source_as_outdated_with_diff(
+    live_server, page, doc, team, french, keys, amend
+):
     path = f"/documents/{doc.slug}/translations/fr"
     log_in(page, live_server, team["sophie"], path)
 
-    for key, text in ((keys[1], "Tous les groupes participent à égalité."),
-                      (keys[2], "Chaque version du texte est publique.")):
+    for key, text in (
+        (keys[1], "Tous les groupes participent à égalité."),
+        (keys[2], "Chaque version du texte est publique."),
+    ):
         row = page.locator(f"#p-{key}")
         row.locator("textarea").fill(text)
         row.get_by_role("button", name="Save").click()

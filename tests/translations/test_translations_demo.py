@@ -5,8 +5,18 @@ from app.extensions import db
 from app.translations.demo import load_demo
 from app.translations.queries import aligned_paragraphs, document_languages
 
-V1 = ["# Best practice", "Stakeholders take part as equals.", "- Every text is public.", "Versions are kept."]
-V2 = ["# Best practice", "Stakeholders take part as full equals.", "- Every text is public.", "Versions are kept."]
+V1 = [
+    "# Best practice",
+    "Stakeholders take part as equals.",
+    "- Every text is public.",
+    "Versions are kept.",
+]
+V2 = [
+    "# Best practice",
+    "Stakeholders take part as full equals.",
+    "- Every text is public.",
+    "Versions are kept.",
+]
 
 
 def test_demo_loads_partial_versions_with_an_outdated_paragraph(tmp_path, make_document, team):
@@ -16,9 +26,11 @@ def test_demo_loads_partial_versions_with_an_outdated_paragraph(tmp_path, make_d
     (tmp_path / "translations").mkdir()
     (tmp_path / "translations" / "best-practice.fr.md").write_text(
         "# Bonnes pratiques\n\nLes parties prenantes participent à égalité.\n\n- Chaque texte est public.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (tmp_path / "translations" / "best-practice.ar.md").write_text(
-        "# أفضل الممارسات\n\nيشارك أصحاب المصلحة على قدم المساواة.\n", encoding="utf-8")
+        "# أفضل الممارسات\n\nيشارك أصحاب المصلحة على قدم المساواة.\n", encoding="utf-8"
+    )
     load_demo(tmp_path)
     db.session.commit()
     assert document_languages(document) == ["fr", "ar"]

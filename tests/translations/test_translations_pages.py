@@ -7,23 +7,29 @@ from app.translations import services
 
 
 def save(client, doc, lang, key, text, version, show="all"):
-    return client.post(f"/documents/{doc.slug}/translations/{lang}/{key}",
-                       data={"text": text, "version": str(version), "show": show})
+    return client.post(
+        f"/documents/{doc.slug}/translations/{lang}/{key}",
+        data={"text": text, "version": str(version), "show": show},
+    )
 
 
-def test_translator_view_shows_source_and_diff_for_outdated(client, login, doc, team, french, keys, amend):
+def test_translator_view_shows_source_and_diff_for_outdated(
+    client, login, doc, team, french, keys, amend
+):
     services.save_translation(doc, "fr", keys[1], "Tous les groupes participent.", team["sophie"])
     db.session.commit()
     amend(keys[1], "All stakeholder groups take part in drafting as full equals.")
     login(client, team["sophie"])
     html = client.get(f"/documents/{doc.slug}/translations/fr").get_data(as_text=True)
-    row = html[html.index(f'id="p-{keys[1]}"'):html.index(f'id="p-{keys[2]}"')]
+    row = html[html.index(f'id="p-{keys[1]}"') : html.index(f'id="p-{keys[2]}"')]
     assert 'data-state="outdated"' in row
     assert "Changed in the source since it was translated" in row
     assert '<ins class="diff-ins">full </ins>' in row or '<ins class="diff-ins">full' in row
     assert "Tous les groupes participent." in row
     # The filter shows only the outdated paragraph; the plain link leads to work to do.
-    outdated = client.get(f"/documents/{doc.slug}/translations/fr?show=outdated").get_data(as_text=True)
+    outdated = client.get(f"/documents/{doc.slug}/translations/fr?show=outdated").get_data(
+        as_text=True
+    )
     assert re.findall(r'data-state="(\w+)"', outdated) == ["outdated"]
     assert f'href="#p-{keys[2]}">Next needing work' in html
 
@@ -36,7 +42,9 @@ def test_save_through_the_page(client, login, doc, team, french, keys):
     assert "Tous les groupes." in html and "Awaiting review by another translator." in html
 
 
-def test_page_conflict_shows_both_texts_and_keeps_typed_text(client, login, doc, team, french, keys):
+def test_page_conflict_shows_both_texts_and_keeps_typed_text(
+    client, login, doc, team, french, keys
+):
     services.save_translation(doc, "fr", keys[1], "Texte de Karim.", team["karim"])
     db.session.commit()
     login(client, team["sophie"])
@@ -79,7 +87,9 @@ def test_outsiders_read_but_cannot_write(client, login, doc, team, french, keys)
     html = client.get(f"/documents/{doc.slug}/translations/fr").get_data(as_text=True)
     assert "<textarea" not in html
     assert save(client, doc, "fr", keys[1], "Texte.", 0).status_code == 403
-    assert client.post(f"/documents/{doc.slug}/translations", data={"lang": "de"}).status_code == 403
+    assert (
+        client.post(f"/documents/{doc.slug}/translations", data={"lang": "de"}).status_code == 403
+    )
     assert services.get_translation(doc, "fr", keys[1]) is None
 
 
@@ -88,7 +98,9 @@ def test_add_language_page(client, login, doc, team):
     page = client.get(f"/documents/{doc.slug}/translations").get_data(as_text=True)
     assert "Arabic" in page and 'lang="ar" dir="rtl"' in page  # UN languages offered
     response = client.post(f"/documents/{doc.slug}/translations", data={"lang": "zz-top"})
-    assert response.status_code == 400 and "not a known language code" in response.get_data(as_text=True)
+    assert response.status_code == 400 and "not a known language code" in response.get_data(
+        as_text=True
+    )
     response = client.post(f"/documents/{doc.slug}/translations", data={"lang": "ar"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/translations/ar")
 
@@ -106,7 +118,9 @@ def test_rtl_attributes_in_translator_view(client, login, doc, team, keys):
     db.session.commit()
     login(client, team["karim"])
     html = client.get(f"/documents/{doc.slug}/translations/ar").get_data(as_text=True)
-    assert re.search(r'<div class="tr-current" lang="ar" dir="rtl"><p>جميع أصحاب المصلحة.</p>', html)
+    assert re.search(
+        r'<div class="tr-current" lang="ar" dir="rtl"><p>جميع أصحاب المصلحة.</p>', html
+    )
     assert f'<textarea id="text-{keys[1]}" name="text" rows="4" lang="ar" dir="rtl">' in html
     assert '<div lang="en" dir="ltr">' in html  # the source column keeps its own direction
 
@@ -117,7 +131,10 @@ def test_dashboard_shows_a_bar_per_language(client, doc, team, french, keys):
     db.session.commit()
     html = client.get("/translations").get_data(as_text=True)
     assert html.count('class="tr-bar" role="img"') == 2
-    assert "French: 0 reviewed (0.0%), 1 translated (20.0%), 0 outdated (0.0%), 4 missing (80.0%)" in html
+    assert (
+        "French: 0 reviewed (0.0%), 1 translated (20.0%), 0 outdated (0.0%), 4 missing (80.0%)"
+        in html
+    )
     per_document = client.get(f"/documents/{doc.slug}/translations").get_data(as_text=True)
     assert per_document.count('class="tr-bar" role="img"') == 2
 
@@ -151,11 +168,15 @@ def test_paragraph_history_page(client, doc, team, french, keys):
     services.save_translation(doc, "fr", keys[1], "Premier.", team["sophie"])
     services.save_translation(doc, "fr", keys[1], "Second.", team["karim"])
     db.session.commit()
-    html = client.get(f"/documents/{doc.slug}/translations/fr/{keys[1]}/history").get_data(as_text=True)
+    html = client.get(f"/documents/{doc.slug}/translations/fr/{keys[1]}/history").get_data(
+        as_text=True
+    )
     assert html.index("Second.") < html.index("Premier.")
 
 
-def test_older_version_read_with_the_translation_of_its_time(client, doc, team, french, keys, amend):
+def test_older_version_read_with_the_translation_of_its_time(
+    client, doc, team, french, keys, amend
+):
     services.save_translation(doc, "fr", keys[1], "Ancienne traduction.", team["sophie"])
     db.session.commit()
     amend(keys[1], "All groups take part as full equals.")

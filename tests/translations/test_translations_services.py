@@ -14,8 +14,17 @@ def states(doc, lang="fr"):
     return [row.state for row in aligned_paragraphs(doc, lang)]
 
 
-@pytest.mark.parametrize("raw, tag", [("fr", "fr"), ("zh-hans", "zh-Hans"), ("iw", "he"), ("pt_BR", "pt-BR"),
-                                      (" AR ", "ar"), ("sr-latn", "sr-Latn")])
+@pytest.mark.parametrize(
+    "raw, tag",
+    [
+        ("fr", "fr"),
+        ("zh-hans", "zh-Hans"),
+        ("iw", "he"),
+        ("pt_BR", "pt-BR"),
+        (" AR ", "ar"),
+        ("sr-latn", "sr-Latn"),
+    ],
+)
 def test_language_codes_are_normalised(raw, tag):
     assert languages.normalize_tag(raw) == tag
 
@@ -32,7 +41,13 @@ def test_names_and_direction_come_from_babel():
     assert languages.language("he").dir == "rtl"
     assert languages.language("fr").dir == "ltr"
     assert languages.language("tlh").name == "Klingon"  # babel has a name but no locale
-    assert [lang.tag for lang in languages.default_languages("en")] == ["ar", "zh", "fr", "ru", "es"]
+    assert [lang.tag for lang in languages.default_languages("en")] == [
+        "ar",
+        "zh",
+        "fr",
+        "ru",
+        "es",
+    ]
 
 
 def test_add_language_needs_translation_team(doc, team):
@@ -52,15 +67,22 @@ def test_new_language_is_all_missing(doc, french):
 
 
 def test_save_records_source_text_and_history(doc, team, french, keys):
-    translation, changed = services.save_translation(doc, "fr", keys[1], "Tous les groupes.", team["sophie"])
+    translation, changed = services.save_translation(
+        doc, "fr", keys[1], "Tous les groupes.", team["sophie"]
+    )
     assert changed and translation.version == 1
     assert translation.source_text == "All stakeholder groups take part in drafting as equals."
-    again, changed = services.save_translation(doc, "fr", keys[1], "Tous les groupes.", team["sophie"])
+    again, changed = services.save_translation(
+        doc, "fr", keys[1], "Tous les groupes.", team["sophie"]
+    )
     assert not changed and again.version == 1
-    services.save_translation(doc, "fr", keys[1], "Tous les groupes, à égalité.", team["karim"], expected_version=1)
+    services.save_translation(
+        doc, "fr", keys[1], "Tous les groupes, à égalité.", team["karim"], expected_version=1
+    )
     db.session.commit()
     assert [(r.version, r.text) for r in translation.revisions] == [
-        (1, "Tous les groupes."), (2, "Tous les groupes, à égalité."),
+        (1, "Tous les groupes."),
+        (2, "Tous les groupes, à égalité."),
     ]
     assert translation.translator_id == team["karim"].id
 
@@ -79,7 +101,9 @@ def test_outdated_after_new_version_by_import(doc, team, french, keys, amend):
     services.review_translation(doc, "fr", keys[4], team["karim"])
     db.session.commit()
     assert states(doc)[4] == "reviewed"
-    amend(keys[4], "Translators keep every language in step with the changing source.", cause="import")
+    amend(
+        keys[4], "Translators keep every language in step with the changing source.", cause="import"
+    )
     assert states(doc)[4] == "outdated"
     # Saving the same text again confirms it against today's source, and the review is gone.
     services.save_translation(doc, "fr", keys[4], "Les traducteurs suivent.", team["sophie"])
@@ -87,10 +111,16 @@ def test_outdated_after_new_version_by_import(doc, team, french, keys, amend):
 
 
 def test_optimistic_save_conflict_carries_both_texts(doc, team, french, keys):
-    services.save_translation(doc, "fr", keys[1], "Version de Sophie.", team["sophie"], expected_version=0)
-    services.save_translation(doc, "fr", keys[1], "Version de Karim.", team["karim"], expected_version=1)
+    services.save_translation(
+        doc, "fr", keys[1], "Version de Sophie.", team["sophie"], expected_version=0
+    )
+    services.save_translation(
+        doc, "fr", keys[1], "Version de Karim.", team["karim"], expected_version=1
+    )
     with pytest.raises(Conflict) as error:
-        services.save_translation(doc, "fr", keys[1], "Nouvelle de Sophie.", team["sophie"], expected_version=1)
+        services.save_translation(
+            doc, "fr", keys[1], "Nouvelle de Sophie.", team["sophie"], expected_version=1
+        )
     assert error.value.details["current"]["text"] == "Version de Karim."
     assert error.value.details["current"]["version"] == 2
     assert error.value.details["yours"]["text"] == "Nouvelle de Sophie."
@@ -135,10 +165,17 @@ def test_progress_counts_exactly(doc, team, french, keys, amend):
     progress = language_progress(doc, "fr")
     assert progress.total == 5
     assert progress.counts == {"reviewed": 1, "translated": 1, "outdated": 1, "missing": 2}
-    assert [progress.percent(s) for s in ("reviewed", "translated", "outdated", "missing")] == [20.0, 20.0, 20.0, 40.0]
+    assert [progress.percent(s) for s in ("reviewed", "translated", "outdated", "missing")] == [
+        20.0,
+        20.0,
+        20.0,
+        40.0,
+    ]
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.sampled_from(["skip", "save", "review", "change"]), min_size=5, max_size=5))
 def test_progress_always_adds_up_and_matches_rows(doc, team, french, keys, amend, actions):
     from app.translations.models import Translation
