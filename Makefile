@@ -35,10 +35,11 @@ db: setup
 run: db
 	HOST=$(HOST) PORT=$(PORT) $(PY) wsgi.py
 
+# The suite on SQLite (browser tests included); then on PostgreSQL when TEST_DATABASE_URL is set.
 test: db
 	$(VENV)/bin/ruff check app tests bench wsgi.py
 	npm test --silent
-	$(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
+	env -u TEST_DATABASE_URL $(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
 # The whole suite again on PostgreSQL (TEST_DATABASE_URL), browser tests aside: they ran above.
