@@ -19,11 +19,19 @@ import time
 
 from diff_match_patch import diff_match_patch
 
-from app.coedit.engine import DeltaMismatch, from_delta, to_delta
+from app.coedit.engine import DeltaMismatch, _ends, compose, from_delta, rebase, to_delta
 
 log = logging.getLogger(__name__)
 
 NAMESPACE = "/coedit"
+
+
+def _same(text: str) -> list:
+    return [(diff_match_patch.DIFF_EQUAL, text)] if text else []
+
+
+def _result(diffs: list) -> str:
+    return "".join(data for op, data in diffs if op != diff_match_patch.DIFF_DELETE)
 
 
 class SyncRefused(Exception):
@@ -48,6 +56,8 @@ class SyncClient:
         self.n = 0
         self.m = 0
         self.outbox: list[dict] = []
+        self.local: list | None = None  # exact diff shadow -> text, when known
+        self.sent: list | None = []  # exact diff base -> shadow (our edits in the outbox)
         self.client_id: str | None = None
         self.rev = -1
         self.joined = False
@@ -72,10 +82,17 @@ class SyncClient:
         self.peers = ack.get("peers", [])
         resumed = self.joined and not self.needs_rejoin and ack["client_id"] == self.client_id
         if not resumed:
-            unacknowledged = self.dmp.patch_make(self.base, self.text) if self.joined else []
-            self.shadow = self.base = ack["text"]
-            self.text, _ = self.dmp.patch_apply(unacknowledged, ack["text"]) if unacknowledged else (
-                ack["text"], [])
+            fresh = ack["text"]
+            text = fresh
+            local = None
+            if self.joined and self.text != self.base:
+                # the unacknowledged changes (sent and not), carried onto the fresh text
+                local = self._unacknowledged()
+                local = self._carry(self.dmp.diff_main(self.base, fresh, True), self.base, local)
+                text = _result(local)
+            self.shadow = self.base = fresh
+            self.sent = _same(fresh)
+            self.text, self.local = text, local
             self.n, self.m, self.outbox = ack["n"], ack["m"], []
         self.client_id = ack["client_id"]
         self.rev = ack["rev"]
@@ -84,16 +101,39 @@ class SyncClient:
     # -- sync
 
     def edit(self, text: str) -> None:
-        """The user changed the text."""
+        """The user changed the text.
+
+        The change is also composed into the exact diff from the shadow to the text, so that a
+        keystroke travels as the insertion it was (a diff of the two whole texts may split it
+        around a character it merely repeats) and stays whole when concurrent edits arrive.
+        """
+        if text == self.text:
+            return
+        try:
+            if self.text == self.shadow:
+                start = [(diff_match_patch.DIFF_EQUAL, self.text)] if self.text else []
+            else:
+                start = (
+                    self.local
+                    if self.local is not None
+                    else self.dmp.diff_main(self.shadow, self.text, True)
+                )
+            self.local = compose(start, self.dmp.diff_main(self.text, text, True))
+        except ValueError:
+            self.local = None
         self.text = text
 
     def sync_payload(self) -> dict:
         """Move local changes into the outbox and return the `sync` event to send."""
         if self.text != self.shadow and self.mode == "edit":
-            diffs = self.dmp.diff_main(self.shadow, self.text, True)
+            diffs = self.local
+            if diffs is None or _ends(diffs) != (self.shadow, self.text):
+                diffs = self.dmp.diff_main(self.shadow, self.text, True)
             self.outbox.append({"n": self.n, "delta": to_delta(diffs)})
             self.n += 1
-            self.shadow = self.text
+            if self.sent is not None:
+                self.sent = compose(self.sent, diffs)
+            self.shadow, self.local = self.text, None
         return {"doc": self.doc, "lang": self.lang, "m": self.m, "edits": list(self.outbox)}
 
     def on_sync(self, ack: dict) -> bool:
@@ -117,16 +157,49 @@ class SyncClient:
             except (DeltaMismatch, ValueError):
                 self.needs_rejoin = True
                 return False
-            patches = self.dmp.patch_make(self.shadow, diffs)
+            if self.outbox:
+                self.sent = None  # base -> shadow is no longer only our own edits
+            if self.text == self.shadow:
+                self.text, self.local = new_shadow, None
+            else:
+                self.local = self._carry(diffs, self.shadow, self.local)
+                self.text = _result(self.local)
             self.shadow = new_shadow
             self.m += 1
-            self.text, _ = self.dmp.patch_apply(patches, self.text)
             if self.on_remote is not None:
                 self.on_remote(diffs, new_shadow)
         if not self.outbox:
-            self.base = self.shadow
+            self.base, self.sent = self.shadow, _same(self.shadow)
         self.rev = max(self.rev, ack["rev"])
         return True
+
+    def _unacknowledged(self) -> list | None:
+        """The exact diff from base to text (edits sent and unsent), when known."""
+        if self.sent is None or _ends(self.sent)[1] != self.shadow:
+            return None
+        local = self.local if self.local is not None else _same(self.text)
+        if self.text != self.shadow and self.local is None:
+            return None
+        try:
+            return compose(self.sent, local)
+        except ValueError:
+            return None
+
+    def _carry(self, diffs: list, old: str, local: list | None) -> list:
+        """The local changes (old -> text) carried over a server change (`diffs`, old -> new).
+
+        Rebased exactly, as the server does (concurrent insertions at one place never
+        interleave); returns the diff from the new text to the local text. Fuzzy patching
+        is the fallback when the local diff does not fit.
+        """
+        if local is None or _ends(local)[0] != old:
+            local = self.dmp.diff_main(old, self.text, True)
+        try:
+            return rebase(local, diffs)
+        except ValueError:
+            new = _result(diffs)
+            text, _ = self.dmp.patch_apply(self.dmp.patch_make(old, diffs), self.text)
+            return self.dmp.diff_main(new, text, True)
 
     @staticmethod
     def _check(ack) -> None:
@@ -138,15 +211,27 @@ class SyncClient:
 class SocketClient:
     """A SyncClient connected to a server over Socket.IO, syncing on `changed` in a worker thread."""
 
-    def __init__(self, url: str, doc: str, lang: str, *, token: str | None = None, mode: str = "edit",
-                 timeout: float = 10.0, headers: dict | None = None, on_change=None):
+    def __init__(
+        self,
+        url: str,
+        doc: str,
+        lang: str,
+        *,
+        token: str | None = None,
+        mode: str = "edit",
+        timeout: float = 10.0,
+        headers: dict | None = None,
+        on_change=None,
+    ):
         import socketio
 
         self.url, self.token, self.timeout, self.headers = url, token, timeout, headers or {}
         self.core = SyncClient(doc, lang, mode)
         self.lock = threading.RLock()
         self._in_flight = threading.RLock()
-        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=2)
+        self.sio = socketio.Client(
+            reconnection=True, reconnection_delay=0.2, reconnection_delay_max=2
+        )
         self.on_change = on_change
         self.errors: list[Exception] = []
         self.sync_failures = 0  # sync round trips that timed out or met a closed connection
@@ -165,8 +250,14 @@ class SocketClient:
 
     def connect(self) -> None:
         auth = {"token": self.token} if self.token else None
-        self.sio.connect(self.url, namespaces=[NAMESPACE], auth=auth, transports=["websocket"],
-                         headers=self.headers, wait_timeout=self.timeout)
+        self.sio.connect(
+            self.url,
+            namespaces=[NAMESPACE],
+            auth=auth,
+            transports=["websocket"],
+            headers=self.headers,
+            wait_timeout=self.timeout,
+        )
         self.join()
         self._connected_once = True
         self._worker.start()
@@ -216,8 +307,16 @@ class SocketClient:
                 return self.core.on_sync(ack)
 
     def cursor(self, offset: int, end: int | None = None) -> None:
-        self.sio.emit("cursor", {"doc": self.core.doc, "lang": self.core.lang, "offset": offset,
-                                 "end": offset if end is None else end}, namespace=NAMESPACE)
+        self.sio.emit(
+            "cursor",
+            {
+                "doc": self.core.doc,
+                "lang": self.core.lang,
+                "offset": offset,
+                "end": offset if end is None else end,
+            },
+            namespace=NAMESPACE,
+        )
 
     def wait_for(self, predicate, timeout: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout
@@ -233,8 +332,12 @@ class SocketClient:
         self._wake.set()
         try:
             if self.sio.connected:
-                self.sio.call("leave", {"doc": self.core.doc, "lang": self.core.lang},
-                              namespace=NAMESPACE, timeout=2)
+                self.sio.call(
+                    "leave",
+                    {"doc": self.core.doc, "lang": self.core.lang},
+                    namespace=NAMESPACE,
+                    timeout=2,
+                )
         except Exception:  # noqa: BLE001, S110 - leaving is best effort
             pass
         self.sio.disconnect()
@@ -247,7 +350,11 @@ class SocketClient:
             self._wake.set()
 
     def _on_changed(self, data) -> None:
-        if isinstance(data, dict) and isinstance(data.get("rev"), int) and data["rev"] <= self.core.rev:
+        if (
+            isinstance(data, dict)
+            and isinstance(data.get("rev"), int)
+            and data["rev"] <= self.core.rev
+        ):
             return  # our own change, already in our last answer
         self._wake.set()
 

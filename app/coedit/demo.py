@@ -11,5 +11,7 @@ from app.extensions import db
 
 def load_demo(drafts_dir: pathlib.Path) -> None:
     """Start the working drafts of documents open for drafting; the rest are created on first visit."""
-    for document in db.session.scalars(select(Document).where(Document.status.in_(("drafting", "open")))):
+    for document in db.session.scalars(
+        select(Document).where(Document.status.in_(("drafting", "open")))
+    ):
         get_or_create_live_text(document, document.language)

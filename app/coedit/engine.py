@@ -47,6 +47,9 @@ class TextStore(Protocol):
     def load(self, channel) -> tuple[str, int]:
         """The current text and rev."""
 
+    def deltas(self, channel, after: int, upto: int) -> list[tuple[int, str]]:
+        """Optional: the logged deltas of revs after < rev <= upto, in order."""
+
     def save(self, channel, old_rev: int, text: str, *, author, delta: str) -> bool:
         """Durably store `text` as rev old_rev + 1 with its log entry, if rev is still old_rev."""
 
@@ -56,7 +59,10 @@ class MemoryStore:
 
     def __init__(self, texts: dict | None = None):
         self.texts = {channel: (text, 0) for channel, text in (texts or {}).items()}
-        self.log: dict = {channel: [(0, None, to_delta(diff_main("", t)))] for channel, (t, _) in self.texts.items()}
+        self.log: dict = {
+            channel: [(0, None, to_delta(diff_main("", t)))]
+            for channel, (t, _) in self.texts.items()
+        }
         self.lock = threading.Lock()
 
     def rev(self, channel) -> int:
@@ -64,6 +70,11 @@ class MemoryStore:
 
     def load(self, channel) -> tuple[str, int]:
         return self.texts[channel]
+
+    def deltas(self, channel, after: int, upto: int) -> list[tuple[int, str]]:
+        return [
+            (rev, delta) for rev, _author, delta in self.log.get(channel, []) if after < rev <= upto
+        ]
 
     def save(self, channel, old_rev, text, *, author, delta) -> bool:
         with self.lock:
@@ -110,7 +121,7 @@ class Differ(diff_match_patch):
         if not pattern or not text:
             return super().match_main(text, pattern, loc)
         loc = max(0, min(loc, len(text)))
-        if text[loc:loc + len(pattern)] == pattern:
+        if text[loc : loc + len(pattern)] == pattern:
             return loc
         reach = max(len(pattern), int(self.Match_Distance * self.Match_Threshold / 2))
         after = text.find(pattern, loc, loc + reach + len(pattern))
@@ -125,7 +136,12 @@ class Differ(diff_match_patch):
         diffs = self.diff_main(text1, text2, True)
         if _local.fired:
             self.timeouts += 1
-            log.warning("diff timed out after %.2fs (%d/%d chars)", self.Diff_Timeout, len(text1), len(text2))
+            log.warning(
+                "diff timed out after %.2fs (%d/%d chars)",
+                self.Diff_Timeout,
+                len(text1),
+                len(text2),
+            )
         return diffs
 
 
@@ -173,16 +189,20 @@ def from_delta(text: str, delta: str) -> tuple[list, str]:
                 inserted = urllib.parse.unquote(param, errors="strict")
             except UnicodeDecodeError as error:
                 raise BadDelta("An insertion is not valid %-encoded UTF-8.") from error
-            pieces.append((diff_match_patch.DIFF_INSERT, inserted.encode("utf-16-le", "surrogatepass")))
+            pieces.append(
+                (diff_match_patch.DIFF_INSERT, inserted.encode("utf-16-le", "surrogatepass"))
+            )
         elif op in "-=":
             if not param.isdigit() or len(param) > 12:
                 raise BadDelta(f"Invalid length {param[:20]!r} in a delta.")
             size = int(param) * 2
             if pointer + size > len(units):
                 raise DeltaMismatch("The delta is longer than the text it applies to.")
-            chunk = units[pointer:pointer + size]
+            chunk = units[pointer : pointer + size]
             pointer += size
-            pieces.append((diff_match_patch.DIFF_EQUAL if op == "=" else diff_match_patch.DIFF_DELETE, chunk))
+            pieces.append(
+                (diff_match_patch.DIFF_EQUAL if op == "=" else diff_match_patch.DIFF_DELETE, chunk)
+            )
         else:
             raise BadDelta(f"Invalid operation {op!r} in a delta.")
     if pointer != len(units):
@@ -246,9 +266,90 @@ def compose(first: list, second: list) -> list:
     return out
 
 
+EQUAL, INSERT, DELETE = (
+    diff_match_patch.DIFF_EQUAL,
+    diff_match_patch.DIFF_INSERT,
+    diff_match_patch.DIFF_DELETE,
+)
+
+
+def rebase(mine: list, theirs: list, *, mine_earlier: bool = False) -> list:
+    """Carry `mine` (base -> mine) over `theirs` (base -> theirs): a diff from theirs to both.
+
+    Positions map deterministically, as diff-match-patch's diff_xIndex does: an insertion of
+    mine at a point where theirs also inserted goes after theirs' when theirs is the earlier
+    change (`mine_earlier=False`, the server carrying a client's edit over stored revs) and
+    before it otherwise, so concurrent insertions never interleave. A character deleted by
+    either side is gone once. The one place where text is lost is the exception the protocol
+    allows: an insertion of the earlier side strictly inside a region the later side deletes
+    (both neighbouring base characters deleted) goes with that region; an insertion of the
+    later side inside a region the earlier side deleted survives where the region was.
+    Exact: `rebase(a, b, mine_earlier=e)` and `rebase(b, a, mine_earlier=not e)` end at the
+    same text. Raises ValueError when the two diffs do not start from the same base.
+    """
+    out: list = []
+    mi = ti = 0
+    m_op, m_data = mine[0] if mine else (None, "")
+    t_op, t_data = theirs[0] if theirs else (None, "")
+    m_prev_deleted = t_prev_deleted = False
+
+    def emit(op, data):
+        if not data:
+            return
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + data)
+        else:
+            out.append((op, data))
+
+    def next_base_op(ops, index, op):
+        """The op of the next base character of a diff (skipping insertions), or None."""
+        if op is not None and op != INSERT:
+            return op
+        for later_op, later_data in ops[index + 1 :]:
+            if later_op != INSERT and later_data:
+                return later_op
+        return None
+
+    while m_op is not None or t_op is not None:
+        if m_op is not None and not m_data:
+            mi += 1
+            m_op, m_data = mine[mi] if mi < len(mine) else (None, "")
+            continue
+        if t_op is not None and not t_data:
+            ti += 1
+            t_op, t_data = theirs[ti] if ti < len(theirs) else (None, "")
+            continue
+        if t_op == INSERT and not (m_op == INSERT and mine_earlier):
+            # theirs' insertion is in their text: kept, unless mine (later) deletes around it
+            spanned = not mine_earlier and m_prev_deleted and next_base_op(mine, mi, m_op) == DELETE
+            emit(DELETE if spanned else EQUAL, t_data)
+            t_data = ""
+            continue
+        if m_op == INSERT:
+            # mine's insertion is new text, unless theirs (later) deleted around it
+            spanned = mine_earlier and t_prev_deleted and next_base_op(theirs, ti, t_op) == DELETE
+            if not spanned:
+                emit(INSERT, m_data)
+            m_data = ""
+            continue
+        if m_op is None or t_op is None:
+            raise ValueError("the two diffs do not start from the same text")
+        size = min(len(m_data), len(t_data))
+        piece = m_data[:size]
+        if piece != t_data[:size]:
+            raise ValueError("the two diffs do not start from the same text")
+        if t_op == EQUAL:
+            emit(EQUAL if m_op == EQUAL else DELETE, piece)
+        m_prev_deleted, t_prev_deleted = m_op == DELETE, t_op == DELETE
+        m_data, t_data = m_data[size:], t_data[size:]
+    return out
+
+
 def _ends(diffs: list) -> tuple[str, str]:
-    return ("".join(d for op, d in diffs if op != diff_match_patch.DIFF_INSERT),
-            "".join(d for op, d in diffs if op != diff_match_patch.DIFF_DELETE))
+    return (
+        "".join(d for op, d in diffs if op != diff_match_patch.DIFF_INSERT),
+        "".join(d for op, d in diffs if op != diff_match_patch.DIFF_DELETE),
+    )
 
 
 # --- per-client state ----------------------------------------------------------------------
@@ -337,8 +438,16 @@ class _ChannelCache:
 class SyncEngine:
     """Joins, syncs and leaves of co-editing clients against one TextStore."""
 
-    def __init__(self, store: TextStore, *, diff_timeout: float = 0.5, max_text: int = 2 * 1024 * 1024,
-                 max_delta: int = 256 * 1024, state_ttl: float = STATE_TTL, clock=time.monotonic):
+    def __init__(
+        self,
+        store: TextStore,
+        *,
+        diff_timeout: float = 0.5,
+        max_text: int = 2 * 1024 * 1024,
+        max_delta: int = 256 * 1024,
+        state_ttl: float = STATE_TTL,
+        clock=time.monotonic,
+    ):
         self.store = store
         self.differ = Differ(diff_timeout)
         self.max_text = max_text
@@ -359,8 +468,17 @@ class SyncEngine:
                 cache = self.channels[channel] = _ChannelCache()
             return cache
 
-    def _current(self, channel, cache: _ChannelCache) -> tuple[str, int]:
-        """The stored text and rev, re-read only when another writer moved the rev."""
+    def _current(
+        self, channel, cache: _ChannelCache, rev_hint: int | None = None
+    ) -> tuple[str, int]:
+        """The stored text and rev, re-read only when another writer moved the rev.
+
+        `rev_hint`: the stored rev the caller read just before (with its permission check);
+        the cache, when it is at least that new, is current enough (a compare-and-swap
+        catches anything newer).
+        """
+        if rev_hint is not None and cache.rev >= rev_hint:
+            return cache.text, cache.rev
         rev = self.store.rev(channel)
         if rev != cache.rev:
             cache.text, cache.rev = self.store.load(channel)
@@ -370,8 +488,12 @@ class SyncEngine:
         """Forget detached clients older than the TTL; returns how many."""
         now = self.clock()
         with self._lock:
-            old = [cid for cid, s in self.states.items()
-                   if now - s.last_seen > (self.state_ttl if not s.attached else max(self.state_ttl, 3600))]
+            old = [
+                cid
+                for cid, s in self.states.items()
+                if now - s.last_seen
+                > (self.state_ttl if not s.attached else max(self.state_ttl, 3600))
+            ]
             for cid in old:
                 del self.states[cid]
         return len(old)
@@ -392,7 +514,9 @@ class SyncEngine:
 
     # -- protocol
 
-    def join(self, channel, *, user=None, mode: str = "edit", client_id: str | None = None) -> JoinResult:
+    def join(
+        self, channel, *, user=None, mode: str = "edit", client_id: str | None = None
+    ) -> JoinResult:
         """Resume a known client's state or start a fresh one from the current text."""
         self.expire()
         cache = self._cache(channel)
@@ -403,21 +527,41 @@ class SyncEngine:
                 with state.lock:
                     state.mode, state.attached, state.last_seen = mode, True, self.clock()
                     self.stats["resumes"] += 1
-                    return JoinResult(state.client_id, state.shadow, rev, state.shadow_n, state.shadow_m, True)
+                    return JoinResult(
+                        state.client_id, state.shadow, rev, state.shadow_n, state.shadow_m, True
+                    )
             state = ClientState(
-                client_id=secrets.token_urlsafe(16), channel=channel, user=user, mode=mode,
-                shadow=text, shadow_rev=rev, backup=text, backup_rev=rev, last_seen=self.clock(),
+                client_id=secrets.token_urlsafe(16),
+                channel=channel,
+                user=user,
+                mode=mode,
+                shadow=text,
+                shadow_rev=rev,
+                backup=text,
+                backup_rev=rev,
+                last_seen=self.clock(),
             )
             with self._lock:
                 self.states[state.client_id] = state
             self.stats["joins"] += 1
             return JoinResult(state.client_id, text, rev, 0, 0, False)
 
-    def sync(self, client_id: str, channel, m: int, edits: list, *, author=None) -> SyncResult:
+    def sync(
+        self,
+        client_id: str,
+        channel,
+        m: int,
+        edits: list,
+        *,
+        author=None,
+        rev_hint: int | None = None,
+    ) -> SyncResult:
         """Steps 1-7 of COEDIT.md's `sync`; client state changes only once the text is stored."""
         state = self.states.get(client_id)
         if state is None or state.channel != channel:
-            raise self._desync(None, "No state for this client here (expired or server restarted): join again.")
+            raise self._desync(
+                None, "No state for this client here (expired or server restarted): join again."
+            )
         if edits and state.mode != "edit":
             raise SyncError("forbidden", "A follower cannot send edits.")
         cache = self._cache(channel)
@@ -436,18 +580,26 @@ class SyncEngine:
             if m != shadow_m:
                 fresh = any(edit["n"] >= state.shadow_n for edit in edits)
                 if fresh and m == state.backup_m:
-                    shadow, shadow_m, shadow_rev, outbox = state.backup, state.backup_m, state.backup_rev, []
+                    shadow, shadow_m, shadow_rev, outbox = (
+                        state.backup,
+                        state.backup_m,
+                        state.backup_rev,
+                        [],
+                    )
                     self.stats["backup_restores"] += 1
                 elif not fresh and outbox and outbox[0]["m"] == m:
                     resent = True
                     self.stats["resent_outbox"] += 1
                 else:
-                    raise self._desync(state if fresh else None,
-                                       f"Server edit {m} does not match the shadow ({shadow_m}).")
+                    raise self._desync(
+                        state if fresh else None,
+                        f"Server edit {m} does not match the shadow ({shadow_m}).",
+                    )
             # 3. the client's edits, in order, exactly onto the shadow
             shadow_n = state.shadow_n
             patches = []
-            base_rev, own = shadow_rev, None  # own: the client's edits as one diff from base_rev
+            base_rev, base_text = shadow_rev, shadow
+            own = None  # the client's edits as one exact diff from the text at base_rev
             for edit in edits:
                 n, delta = edit["n"], edit["delta"]
                 if n < shadow_n:
@@ -456,26 +608,34 @@ class SyncEngine:
                 if n > shadow_n:
                     raise self._desync(state, f"Client edit {n} arrived before edit {shadow_n}.")
                 if len(delta) > self.max_delta:
-                    raise SyncError("too_large", f"A delta has at most {self.max_delta} characters.")
+                    raise SyncError(
+                        "too_large", f"A delta has at most {self.max_delta} characters."
+                    )
                 try:
                     diffs, new_shadow = from_delta(shadow, delta)
                 except BadDelta as error:
                     raise SyncError("bad_request", f"Undecodable delta: {error}") from error
                 except DeltaMismatch as error:
-                    raise self._desync(state, f"The delta does not fit the shadow: {error}") from error
+                    raise self._desync(
+                        state, f"The delta does not fit the shadow: {error}"
+                    ) from error
                 if len(new_shadow) > self.max_text:
-                    raise SyncError("too_large", f"A live text has at most {self.max_text} characters.")
+                    raise SyncError(
+                        "too_large", f"A live text has at most {self.max_text} characters."
+                    )
                 if new_shadow != shadow:
-                    patches.append(self.differ.patch_make(shadow, diffs))
+                    patches.append((shadow, diffs))  # made into patches only for the fallback
                     if base_rev is not None:
                         own = diffs if own is None else compose(own, diffs)
                     shadow, shadow_rev = new_shadow, None
                 shadow_n += 1
             # 5. patches fuzzily onto the stored text, stored (compare-and-swap) before going on
-            text, rev = self._current(channel, cache)
-            changed = False
+            text, rev = self._current(channel, cache, rev_hint)
+            changed, answer = False, None
             if patches:
-                text, rev, changed = self._apply_and_store(channel, cache, text, rev, patches, author)
+                text, rev, changed, answer = self._apply_and_store(
+                    channel, cache, text, rev, patches, author, base_rev, base_text, own
+                )
             # 4. the backup is the shadow with the client's edits in it
             if resent:
                 backup, backup_m, backup_rev = state.backup, state.backup_m, state.backup_rev
@@ -483,13 +643,22 @@ class SyncEngine:
                 backup, backup_m, backup_rev = shadow, shadow_m, shadow_rev
             # 6. what the client lacks, as one more server edit
             if shadow_rev != rev and shadow != text:
-                outbox.append({"m": shadow_m,
-                               "delta": self._delta(cache, shadow, shadow_rev, text, rev, base_rev, own)})
+                if answer is not None and _ends(answer) == (shadow, text):
+                    self.stats["rebased_answers"] += 1
+                    delta = to_delta(answer)
+                else:
+                    delta = self._delta(cache, shadow, shadow_rev, text, rev, base_rev, own)
+                outbox.append({"m": shadow_m, "delta": delta})
                 shadow, shadow_m = text, shadow_m + 1
             shadow_rev = rev
             if len(outbox) > MAX_OUTBOX:
                 raise self._desync(state, "Too many unacknowledged server edits.")
-            state.shadow, state.shadow_n, state.shadow_m, state.shadow_rev = shadow, shadow_n, shadow_m, shadow_rev
+            state.shadow, state.shadow_n, state.shadow_m, state.shadow_rev = (
+                shadow,
+                shadow_n,
+                shadow_m,
+                shadow_rev,
+            )
             state.backup, state.backup_m, state.backup_rev = backup, backup_m, backup_rev
             state.outbox = outbox
             # 7.
@@ -504,18 +673,90 @@ class SyncEngine:
         log.info("desync: %s", message)
         return SyncError("desync", message)
 
-    def _apply_and_store(self, channel, cache, text, rev, patches, author):
+    def _steps_from_store(
+        self, channel, cache: _ChannelCache, base_rev: int, base_text: str, rev: int
+    ) -> bool:
+        """Fill the diffs between stored revs base_rev..rev from the store's edit log.
+
+        Needed when another process stored some of them (or they left the cache): each logged
+        delta decodes exactly against the text before it, starting from the client's base text.
+        """
+        fetch = getattr(self.store, "deltas", None)
+        if fetch is None or rev - base_rev > STEP_CACHE_SIZE:
+            return False
+        entries = fetch(channel, base_rev, rev)
+        if [r for r, _ in entries] != list(range(base_rev + 1, rev + 1)):
+            return False
+        text = base_text
+        for r, delta in entries:
+            try:
+                diffs, text = from_delta(text, delta)
+            except ValueError:
+                return False
+            cache.remember_step(r, diffs)
+        self.stats["steps_from_log"] += len(entries)
+        return True
+
+    def _since(
+        self, channel, cache: _ChannelCache, base_rev: int, base_text: str, text: str, rev: int
+    ) -> list | None:
+        """The exact diff from the text at base_rev (base_text) to the stored text at rev."""
+        if base_rev == rev:
+            if base_text != text:
+                return None
+            return [(EQUAL, base_text)] if base_text else []
+        try:
+            diffs = cache.chain(base_rev, rev)
+            if diffs is None and self._steps_from_store(channel, cache, base_rev, base_text, rev):
+                diffs = cache.chain(base_rev, rev)
+        except ValueError:
+            diffs = None
+        if diffs is None or _ends(diffs) != (base_text, text):
+            return None
+        return diffs
+
+    def _apply_and_store(
+        self, channel, cache, text, rev, patches, author, base_rev=None, base_text="", own=None
+    ):
+        """Carry the client's edits onto the stored text and store it (compare-and-swap).
+
+        Exact when the client's base is a known stored rev: its diff is rebased through the
+        stored diffs since that rev. Otherwise (a restored backup shadow) its patches are applied
+        fuzzily, and that fallback is counted and logged. Returns (text, rev, changed, answer):
+        `answer`, when known, is the exact diff from the client's new shadow to the stored text.
+        """
         for _attempt in range(CAS_ATTEMPTS):
-            new_text, failed = text, 0
-            for patch in patches:
-                new_text, results = self.differ.patch_apply(patch, new_text)
-                failed += results.count(False)
+            answer = None
+            since = None
+            if own is not None and base_rev is not None:
+                since = self._since(channel, cache, base_rev, base_text, text, rev)
+            if since is not None:
+                diffs = rebase(own, since)
+                new_text = _ends(diffs)[1]
+                answer = rebase(since, own, mine_earlier=True)
+                self.stats["rebased_edits"] += 1
+                failed = 0
+            else:
+                new_text, failed = text, 0
+                for before, edit_diffs in patches:
+                    patch = self.differ.patch_make(before, edit_diffs)
+                    new_text, results = self.differ.patch_apply(patch, new_text)
+                    failed += results.count(False)
+                self.stats["fuzzy_fallbacks"] += 1
+                log.info(
+                    "fuzzy patch fallback on channel %s (base rev %s unknown; %d so far)",
+                    channel,
+                    base_rev,
+                    self.stats["fuzzy_fallbacks"],
+                )
+                diffs = None
             if len(new_text) > self.max_text:
                 raise SyncError("too_large", f"A live text has at most {self.max_text} characters.")
             if new_text == text:
                 self._count_failed(failed, channel)
-                return text, rev, False
-            diffs = self.differ.diff(text, new_text)
+                return text, rev, False, answer
+            if diffs is None:
+                diffs = self.differ.diff(text, new_text)
             delta = to_delta(diffs)
             if self.store.save(channel, rev, new_text, author=author, delta=delta):
                 self._count_failed(failed, channel)
@@ -523,7 +764,7 @@ class SyncEngine:
                 cache.text, cache.rev = new_text, rev + 1
                 cache.remember((rev, rev + 1), delta)
                 cache.remember_step(rev + 1, diffs)
-                return new_text, rev + 1, True
+                return new_text, rev + 1, True, answer
             self.stats["cas_retries"] += 1
             text, rev = self.store.load(channel)
             cache.text, cache.rev = text, rev
@@ -532,11 +773,23 @@ class SyncEngine:
     def _count_failed(self, failed: int, channel) -> None:
         if failed:
             self.stats["failed_hunks"] += failed
-            log.warning("%d patch hunk(s) failed to apply on channel %s (%d so far)",
-                        failed, channel, self.stats["failed_hunks"])
+            log.warning(
+                "%d patch hunk(s) failed to apply on channel %s (%d so far)",
+                failed,
+                channel,
+                self.stats["failed_hunks"],
+            )
 
-    def _delta(self, cache: _ChannelCache, shadow: str, shadow_rev, text: str, rev: int,
-               base_rev=None, own=None) -> str:
+    def _delta(
+        self,
+        cache: _ChannelCache,
+        shadow: str,
+        shadow_rev,
+        text: str,
+        rev: int,
+        base_rev=None,
+        own=None,
+    ) -> str:
         """The delta from the client's shadow to the stored text at rev.
 
         Computed once per pair of revs and shared; composed from the diffs between consecutive
@@ -554,7 +807,9 @@ class SyncEngine:
             try:
                 chained = cache.chain(start, rev)
                 if chained is not None:
-                    diffs = list(chained) if shadow_rev is not None else compose(invert(own), chained)
+                    diffs = (
+                        list(chained) if shadow_rev is not None else compose(invert(own), chained)
+                    )
                     self.differ.diff_cleanupMerge(diffs)
                     if _ends(diffs) != (shadow, text):
                         self.stats["compose_mismatches"] += 1

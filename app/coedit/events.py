@@ -58,9 +58,14 @@ class SqlStore:
     def load(self, channel: int) -> tuple[str, int]:
         return queries.live_content(channel)
 
+    def deltas(self, channel: int, after: int, upto: int) -> list[tuple[int, str]]:
+        return queries.edit_deltas(channel, after, upto)
+
     def save(self, channel: int, old_rev: int, text: str, *, author, delta: str) -> bool:
         try:
-            stored = services.store_live_text_change(channel, old_rev, text, user_id=author, delta=delta)
+            stored = services.store_live_text_change(
+                channel, old_rev, text, user_id=author, delta=delta
+            )
             if stored:
                 db.session.commit()
             else:
@@ -95,8 +100,10 @@ class Hub:
 
     def __init__(self, app):
         self.engine = SyncEngine(
-            SqlStore(), diff_timeout=app.config["COEDIT_DIFF_TIMEOUT"],
-            max_text=app.config["COEDIT_MAX_TEXT"], max_delta=app.config["COEDIT_MAX_DELTA"],
+            SqlStore(),
+            diff_timeout=app.config["COEDIT_DIFF_TIMEOUT"],
+            max_text=app.config["COEDIT_MAX_TEXT"],
+            max_delta=app.config["COEDIT_MAX_DELTA"],
         )
         self.connections: dict[str, Connection] = {}
         self.presence: dict[str, dict[str, dict]] = {}  # room -> sid -> peer
@@ -108,7 +115,9 @@ class Hub:
         with self._lock:
             self.refusals[code] += 1
             count = self.refusals[code]
-        log.info("coedit %s refused: %s (%s; %d %s refusals so far)", event, code, message, count, code)
+        log.info(
+            "coedit %s refused: %s (%s; %d %s refusals so far)", event, code, message, count, code
+        )
         return {"ok": False, "error": {"code": code, "message": message}}
 
     def schedule_changed(self, payload: dict) -> None:
@@ -147,8 +156,12 @@ class Hub:
 
     def emit_presence(self, doc: str, lang: str) -> None:
         room = room_of(doc, lang)
-        socketio.emit("presence", {"doc": doc, "lang": lang, "peers": self.peers(room)},
-                      to=room, namespace=NAMESPACE)
+        socketio.emit(
+            "presence",
+            {"doc": doc, "lang": lang, "peers": self.peers(room)},
+            to=room,
+            namespace=NAMESPACE,
+        )
 
 
 def hub() -> Hub:
@@ -163,7 +176,9 @@ def _string(data: dict, key: str, max_length: int, *, required: bool = True) -> 
     if value is None and not required:
         return None
     if not isinstance(value, str) or not value or len(value) > max_length:
-        raise Refusal("bad_request", f"`{key}` must be a non-empty string of at most {max_length} characters.")
+        raise Refusal(
+            "bad_request", f"`{key}` must be a non-empty string of at most {max_length} characters."
+        )
     return value
 
 
@@ -267,7 +282,9 @@ def _require_edit(user, document) -> None:
     if user is None:
         raise Refusal("unauthenticated", "Log in to edit the working draft; anyone may follow it.")
     if not can_edit_live(user, document):
-        raise Refusal("forbidden", "Only the owning drafting body and administrators edit this draft.")
+        raise Refusal(
+            "forbidden", "Only the owning drafting body and administrators edit this draft."
+        )
 
 
 def _peer(user, mode: str, offset: int = 0, end: int = 0) -> dict:
@@ -275,7 +292,9 @@ def _peer(user, mode: str, offset: int = 0, end: int = 0) -> dict:
         "user": user.id if user is not None else None,
         "name": user.name if user is not None else "Observer",
         "group": user.group if user is not None else None,
-        "mode": mode, "offset": offset, "end": end,
+        "mode": mode,
+        "offset": offset,
+        "end": end,
     }
 
 
@@ -288,6 +307,66 @@ def _rate_limited(conn: Connection) -> bool:
         return True
     conn.syncs.append(now)
     return False
+
+
+def _engine_sync(
+    h: Hub,
+    joined: Joined,
+    doc: str,
+    lang: str,
+    m: int,
+    edits: list,
+    user_id,
+    rev_hint: int | None = None,
+) -> dict:
+    result = h.engine.sync(
+        joined.client_id, joined.live_text_id, m, edits, author=user_id, rev_hint=rev_hint
+    )
+    if result.changed:
+        h.schedule_changed({"doc": doc, "lang": lang, "rev": result.rev, "by": user_id})
+    return {"ok": True, "n": result.n, "edits": result.edits, "rev": result.rev}
+
+
+def _sync_fast(
+    h: Hub, conn: Connection, joined: Joined, doc: str, lang: str, m: int, edits: list
+) -> dict | None:
+    """A sync of a joined channel with ONE query: credentials, permission and the stored rev.
+
+    Same rules as the slow path (which names the reason of a refusal): None whenever this
+    query cannot decide alone (credentials gone, token use to be noted, a refusal to explain).
+    """
+    from app.accounts.services import TOKEN_PREFIX, TOKEN_USE_RESOLUTION, _token_hash
+    from app.core.timeutil import utcnow
+
+    if conn.token:
+        if not conn.token.startswith(TOKEN_PREFIX) or len(conn.token) > 200:
+            return None
+        row = queries.sync_access(
+            joined.document_id, joined.live_text_id, token_hash=_token_hash(conn.token)
+        )
+        if (
+            row is None
+            or row.last_used_at is None
+            or utcnow() - row.last_used_at >= TOKEN_USE_RESOLUTION
+        ):
+            return None  # the slow path refuses, or notes the token's use
+    elif conn.user_id is not None:
+        if not current_user.is_authenticated or current_user.id != conn.user_id:
+            return None
+        row = queries.sync_access(joined.document_id, joined.live_text_id, user_id=conn.user_id)
+    else:
+        row = queries.sync_access(joined.document_id, joined.live_text_id)
+    if row is None:
+        return None
+    if joined.mode == "follow":
+        if edits:
+            return None
+    elif not ((conn.token or conn.user_id is not None) and (row.is_admin or row.member)):
+        return None
+    user_id = row.user_id if (conn.token or conn.user_id is not None) else None
+    rev = row.rev
+    db.session.rollback()  # end the read transaction before the engine's own
+    return _engine_sync(h, joined, doc, lang, m, edits, user_id, rev_hint=rev)
 
 
 # --- handlers --------------------------------------------------------------------------------
@@ -309,7 +388,11 @@ class CoeditNamespace(Namespace):
             return h.refuse(name, error.code, error.message)
         except DomainError as error:
             db.session.rollback()
-            code = error.code if error.code in ("not_found", "forbidden", "too_large") else "bad_request"
+            code = (
+                error.code
+                if error.code in ("not_found", "forbidden", "too_large")
+                else "bad_request"
+            )
             return h.refuse(name, code, error.message)
         except Exception:
             db.session.rollback()
@@ -328,11 +411,15 @@ class CoeditNamespace(Namespace):
         origin = request.headers.get("Origin")
         if not origin_allowed(origin):
             h.refuse("connect", "forbidden", f"origin {origin!r} not allowed")
-            raise ConnectionRefusedError({"code": "forbidden", "message": "This origin may not connect."})
+            raise ConnectionRefusedError(
+                {"code": "forbidden", "message": "This origin may not connect."}
+            )
         token = None
         if auth is not None:
             if not isinstance(auth, dict) or not isinstance(auth.get("token", ""), str):
-                raise ConnectionRefusedError({"code": "bad_request", "message": "auth must be {token}."})
+                raise ConnectionRefusedError(
+                    {"code": "bad_request", "message": "auth must be {token}."}
+                )
             token = auth.get("token") or None
         user_id = None
         if token:
@@ -341,7 +428,9 @@ class CoeditNamespace(Namespace):
             user = user_for_token(token)
             if user is None:
                 h.refuse("connect", "unauthenticated", "invalid token")
-                raise ConnectionRefusedError({"code": "unauthenticated", "message": "Invalid API token."})
+                raise ConnectionRefusedError(
+                    {"code": "unauthenticated", "message": "Invalid API token."}
+                )
             user_id = user.id
         elif current_user.is_authenticated:
             user_id = current_user.id
@@ -384,14 +473,23 @@ class CoeditNamespace(Namespace):
         previous = conn.channels.get((doc, lang))
         if previous is not None and previous.client_id != client_id:
             h.engine.leave(previous.client_id)
-        result = h.engine.join(live_id, user=user.id if user else None, mode=mode, client_id=client_id)
+        result = h.engine.join(
+            live_id, user=user.id if user else None, mode=mode, client_id=client_id
+        )
         conn.channels[(doc, lang)] = Joined(result.client_id, document_id, live_id, mode)
         room = room_of(doc, lang)
         join_room(room)
         h.set_presence(room, request.sid, _peer(user, mode))
         h.emit_presence(doc, lang)
-        return {"ok": True, "client_id": result.client_id, "text": result.text, "rev": result.rev,
-                "n": result.n, "m": result.m, "peers": h.peers(room)}
+        return {
+            "ok": True,
+            "client_id": result.client_id,
+            "text": result.text,
+            "rev": result.rev,
+            "n": result.n,
+            "m": result.m,
+            "peers": h.peers(room),
+        }
 
     def on_sync(self, data):
         """sync {doc, lang, m, edits} -> {ok, n, edits, rev}; `changed` goes to the room after commit."""
@@ -407,8 +505,12 @@ class CoeditNamespace(Namespace):
         doc, lang = _channel(data)
         m = _integer(data, "m")
         edits = _edits(data)
-        user = _user(conn)
         joined = conn.channels.get((doc, lang))
+        if joined is not None:
+            fast = _sync_fast(h, conn, joined, doc, lang, m, edits)
+            if fast is not None:
+                return fast
+        user = _user(conn)
         if joined is None:
             document = _document(doc)
             queries.check_language(document, lang)
@@ -426,11 +528,8 @@ class CoeditNamespace(Namespace):
         else:
             _require_edit(user, document)
         user_id = user.id if user is not None else None  # read before the rollback expires it
-        db.session.rollback()  # end the read transaction: the engine reads the newest rev
-        result = h.engine.sync(joined.client_id, joined.live_text_id, m, edits, author=user_id)
-        if result.changed:
-            h.schedule_changed({"doc": doc, "lang": lang, "rev": result.rev, "by": user_id})
-        return {"ok": True, "n": result.n, "edits": result.edits, "rev": result.rev}
+        db.session.commit()  # end the read transaction (keeping a token's use noted)
+        return _engine_sync(h, joined, doc, lang, m, edits, user_id)
 
     def on_cursor(self, data):
         """cursor {doc, lang, offset, end}: presence update broadcast to the room; no answer."""
@@ -483,8 +582,12 @@ def _emit_after_commit(session):
             if h is not None:
                 h.schedule_changed(payload)
             else:
-                socketio.emit("changed", payload, to=room_of(payload["doc"], payload["lang"]),
-                              namespace=NAMESPACE)
+                socketio.emit(
+                    "changed",
+                    payload,
+                    to=room_of(payload["doc"], payload["lang"]),
+                    namespace=NAMESPACE,
+                )
     except Exception:  # an emit must never undo or break a committed change
         log.exception("could not emit coedit changes")
 

@@ -1,11 +1,13 @@
 """Reads of live texts and their edit logs."""
 
-from sqlalchemy import select
+from sqlalchemy import exists, literal, select
 
-from app.accounts.models import User
+from app.accounts.models import ApiToken, User
+from app.bodies.models import ACTIVE, Membership
 from app.coedit.engine import diff_main, to_delta
 from app.coedit.models import EditLog, LiveText
 from app.core.errors import NotFound
+from app.documents.models import Document
 from app.extensions import db
 
 
@@ -31,7 +33,9 @@ def initial_text(document) -> str:
 def live_state(document, lang: str) -> tuple[str, int]:
     """The working draft's text and rev (rev 0, the current version, before anyone edits)."""
     row = db.session.execute(
-        select(LiveText.text, LiveText.rev).where(LiveText.document_id == document.id, LiveText.lang == lang)
+        select(LiveText.text, LiveText.rev).where(
+            LiveText.document_id == document.id, LiveText.lang == lang
+        )
     ).first()
     return (row.text, row.rev) if row else (initial_text(document), 0)
 
@@ -45,10 +49,75 @@ def live_rev(live_text_id: int) -> int:
 
 
 def live_content(live_text_id: int) -> tuple[str, int]:
-    row = db.session.execute(select(LiveText.text, LiveText.rev).where(LiveText.id == live_text_id)).first()
+    row = db.session.execute(
+        select(LiveText.text, LiveText.rev).where(LiveText.id == live_text_id)
+    ).first()
     if row is None:
         raise NotFound("This live draft no longer exists.")
     return row.text, row.rev
+
+
+def sync_access(
+    document_id: int,
+    live_text_id: int,
+    *,
+    token_hash: str | None = None,
+    user_id: int | None = None,
+):
+    """Everything a sync needs from the database, in ONE query, read now.
+
+    Row (user_id, is_admin, last_used_at, member, rev) for the token's owner (token_hash, an
+    active token), a known user (user_id) or nobody; `member`: an active member of the body
+    owning the document (the rule of app.documents.permissions.can_edit_live, with is_admin);
+    `rev`: the live text's stored rev. None when the token, the document or the live text is
+    gone (the caller then takes the slow path, which names the reason).
+    """
+    if token_hash is not None:
+        who = (User.id, User.is_admin, ApiToken.last_used_at)
+    elif user_id is not None:
+        who = (User.id, User.is_admin, literal(None))
+    else:
+        who = (literal(None), literal(False), literal(None))
+    member = (
+        exists().where(
+            Membership.body_id == Document.owner_body_id,
+            Membership.user_id == who[0],
+            Membership.status == ACTIVE,
+        )
+        if token_hash is not None or user_id is not None
+        else literal(False)
+    )
+    query = (
+        select(
+            who[0].label("user_id"),
+            who[1].label("is_admin"),
+            who[2].label("last_used_at"),
+            member.label("member"),
+            LiveText.rev,
+        )
+        .select_from(LiveText)
+        .join(Document, Document.id == LiveText.document_id)
+        .where(LiveText.id == live_text_id, Document.id == document_id)
+    )
+    if token_hash is not None:
+        query = (
+            query.join(ApiToken, ApiToken.token_hash == token_hash)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.revoked_at.is_(None))
+        )
+    elif user_id is not None:
+        query = query.join(User, User.id == user_id)
+    return db.session.execute(query).first()
+
+
+def edit_deltas(live_text_id: int, after: int, upto: int) -> list[tuple[int, str]]:
+    """The logged deltas of revs after < rev <= upto, oldest first (for rebasing late edits)."""
+    rows = db.session.execute(
+        select(EditLog.rev, EditLog.delta)
+        .where(EditLog.live_text_id == live_text_id, EditLog.rev > after, EditLog.rev <= upto)
+        .order_by(EditLog.rev)
+    ).all()
+    return [(row.rev, row.delta) for row in rows]
 
 
 def edit_log(document, lang: str, *, after: int = -1, limit: int = 500) -> list[dict]:
@@ -58,7 +127,9 @@ def edit_log(document, lang: str, *, after: int = -1, limit: int = 500) -> list[
         text = initial_text(document)
         if after >= 0:
             return []
-        return [{"rev": 0, "delta": to_delta(diff_main("", text)), "created_at": None, "user": None}]
+        return [
+            {"rev": 0, "delta": to_delta(diff_main("", text)), "created_at": None, "user": None}
+        ]
     rows = db.session.execute(
         select(EditLog.rev, EditLog.delta, EditLog.created_at, User.id, User.name, User.group)
         .outerjoin(User, User.id == EditLog.user_id)
@@ -71,7 +142,9 @@ def edit_log(document, lang: str, *, after: int = -1, limit: int = 500) -> list[
             "rev": row.rev,
             "delta": row.delta,
             "created_at": row.created_at.isoformat() if row.created_at else None,
-            "user": {"id": row.id, "name": row.name, "group": row[5]} if row.id is not None else None,
+            "user": {"id": row.id, "name": row.name, "group": row[5]}
+            if row.id is not None
+            else None,
         }
         for row in rows
     ]

@@ -31,8 +31,14 @@ def _page(document, lang, *, message: str = "", status: int = 200):
     db.session.commit()  # the live text is created on first visit
     editing = can_edit_live(current_user, document)
     return render_template(
-        "coedit/live.html", document=document, lang=lang, live_text=live_text, editing=editing,
-        paragraphs=split_paragraphs(live_text.text), message=message, document_tabs=hooks.TABS,
+        "coedit/live.html",
+        document=document,
+        lang=lang,
+        live_text=live_text,
+        editing=editing,
+        paragraphs=split_paragraphs(live_text.text),
+        message=message,
+        document_tabs=hooks.TABS,
     ), status
 
 
@@ -50,7 +56,7 @@ def preview(slug):
     data = request.get_json(silent=True)
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str):
-        raise ValidationError("Send {\"text\": \"...\"}.")
+        raise ValidationError('Send {"text": "..."}.')
     if len(text) > current_app.config["COEDIT_MAX_TEXT"]:
         raise TooLarge("The text is too long to preview.")
     # Per paragraph: rendered paragraphs are cached, and whole texts would fill the cache.
@@ -98,5 +104,9 @@ def replay(slug):
     lang = _language(document)
     log_url = f"{request.script_root}/api/documents/{document.slug}/live/log"
     return render_template(
-        "coedit/replay.html", document=document, lang=lang, log_url=log_url, document_tabs=hooks.TABS,
+        "coedit/replay.html",
+        document=document,
+        lang=lang,
+        log_url=log_url,
+        document_tabs=hooks.TABS,
     )

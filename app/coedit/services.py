@@ -30,11 +30,16 @@ def get_or_create_live_text(document, lang: str | None = None) -> LiveText:
     text = queries.initial_text(document)
     try:
         with db.session.begin_nested():
-            live = LiveText(document_id=document.id, lang=lang, text=text, rev=0, updated_at=utcnow())
+            live = LiveText(
+                document_id=document.id, lang=lang, text=text, rev=0, updated_at=utcnow()
+            )
             db.session.add(live)
             db.session.flush()
-            db.session.add(EditLog(live_text_id=live.id, rev=0, user_id=None,
-                                   delta=to_delta(diff_main("", text))))
+            db.session.add(
+                EditLog(
+                    live_text_id=live.id, rev=0, user_id=None, delta=to_delta(diff_main("", text))
+                )
+            )
             db.session.flush()
     except IntegrityError:  # another worker created it first
         live = queries.live_text_for(document, lang)
@@ -43,8 +48,9 @@ def get_or_create_live_text(document, lang: str | None = None) -> LiveText:
     return live
 
 
-def store_live_text_change(live_text_id: int, old_rev: int, text: str, *, user_id: int | None,
-                           delta: str) -> bool:
+def store_live_text_change(
+    live_text_id: int, old_rev: int, text: str, *, user_id: int | None, delta: str
+) -> bool:
     """Compare-and-swap: write `text` as rev old_rev + 1 with its log row, if rev is still old_rev."""
     result = db.session.execute(
         update(LiveText)
@@ -54,7 +60,9 @@ def store_live_text_change(live_text_id: int, old_rev: int, text: str, *, user_i
     )
     if result.rowcount != 1:
         return False
-    db.session.add(EditLog(live_text_id=live_text_id, rev=old_rev + 1, user_id=user_id, delta=delta))
+    db.session.add(
+        EditLog(live_text_id=live_text_id, rev=old_rev + 1, user_id=user_id, delta=delta)
+    )
     db.session.flush()
     return True
 
@@ -73,8 +81,13 @@ def publish_live_text(document, lang: str | None, user, message: str):
     paragraphs = split_paragraphs(text)
     if not paragraphs:
         raise ValidationError("The working draft is empty: there is nothing to publish.")
-    version = append_version(document, paragraphs, cause="publish", author=user,
-                             message=message or "Published the working draft")
+    version = append_version(
+        document,
+        paragraphs,
+        cause="publish",
+        author=user,
+        message=message or "Published the working draft",
+    )
     if version is None:
         raise ValidationError("The working draft is the same as the current version.")
     return version
@@ -98,8 +111,13 @@ def apply_version_change(document, previous, version) -> int | None:
         new_text, results = dmp.patch_apply(patches, text)
         failed = results.count(False)
         if failed:
-            log.warning("live draft of %s: %d of %d hunk(s) of version %s did not apply",
-                        document.slug, failed, len(results), version.number)
+            log.warning(
+                "live draft of %s: %d of %d hunk(s) of version %s did not apply",
+                document.slug,
+                failed,
+                len(results),
+                version.number,
+            )
         if new_text == text:
             return None
         delta = to_delta(diff_main(text, new_text))
@@ -119,6 +137,9 @@ def _carry_amendment_into_live_text(document, version=None, previous=None, **_):
 
 
 def has_live_text(document_id: int, lang: str) -> bool:
-    return db.session.scalar(
-        select(LiveText.id).where(LiveText.document_id == document_id, LiveText.lang == lang)
-    ) is not None
+    return (
+        db.session.scalar(
+            select(LiveText.id).where(LiveText.document_id == document_id, LiveText.lang == lang)
+        )
+        is not None
+    )

@@ -17,8 +17,15 @@ def team(make_user, make_body, make_document):
     other_body = make_body("Other team", slug="other-team", members=[outsider])
     document = make_document(owner=body, slug="declaration")
     other = make_document(owner=other_body, slug="other-doc", title="Other document")
-    return {"member": member, "other_member": other_member, "outsider": outsider, "admin": admin,
-            "body": body, "document": document, "other": other}
+    return {
+        "member": member,
+        "other_member": other_member,
+        "outsider": outsider,
+        "admin": admin,
+        "body": body,
+        "document": document,
+        "other": other,
+    }
 
 
 class Socket:
@@ -26,8 +33,11 @@ class Socket:
 
     def __init__(self, app, flask_client=None, token=None, headers=None):
         self.raw = socketio.test_client(
-            app, namespace=NAMESPACE, flask_test_client=flask_client,
-            auth={"token": token} if token else None, headers=headers,
+            app,
+            namespace=NAMESPACE,
+            flask_test_client=flask_client,
+            auth={"token": token} if token else None,
+            headers=headers,
         )
 
     @property

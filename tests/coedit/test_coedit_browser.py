@@ -23,8 +23,15 @@ def _logged_in_page(browser, app, base_url, user):
     else:
         serializer = app.session_interface.get_signing_serializer(app)
         cookie = serializer.dumps({"_user_id": user.get_id(), "_fresh": True})
-        context.add_cookies([{"name": app.config.get("SESSION_COOKIE_NAME", "session"),
-                              "value": cookie, "url": base_url}])
+        context.add_cookies(
+            [
+                {
+                    "name": app.config.get("SESSION_COOKIE_NAME", "session"),
+                    "value": cookie,
+                    "url": base_url,
+                }
+            ]
+        )
     return context, page
 
 
@@ -49,14 +56,21 @@ def _put_cursor_in_paragraph(page, where: str):
 
 @pytest.mark.browser
 def test_two_editors_type_into_one_paragraph_and_publish(
-    app, live_server, browser, make_user, make_body, make_document,
+    app,
+    live_server,
+    browser,
+    make_user,
+    make_body,
+    make_document,
 ):
     if "coedit.live" not in app.view_functions:
         pytest.fail("app.coedit.routes is not imported by app/coedit/__init__.py")
-    amina = make_user(group="civil_society", name="Amina Writer", email="amina-b@example.org",
-                      password=PASSWORD)
-    lucas = make_user(group="government", name="Lucas Writer", email="lucas-b@example.org",
-                      password=PASSWORD)
+    amina = make_user(
+        group="civil_society", name="Amina Writer", email="amina-b@example.org", password=PASSWORD
+    )
+    lucas = make_user(
+        group="government", name="Lucas Writer", email="lucas-b@example.org", password=PASSWORD
+    )
     body = make_body("Drafting team", members=[amina, lucas])
     document = make_document(owner=body)
     url = f"{live_server}/documents/{document.slug}/live"
@@ -113,10 +127,16 @@ def test_two_editors_type_into_one_paragraph_and_publish(
 
 @pytest.mark.browser
 def test_observer_follows_read_only_and_replays_the_edits(
-    app, live_server, browser, make_user, make_body, make_document,
+    app,
+    live_server,
+    browser,
+    make_user,
+    make_body,
+    make_document,
 ):
-    writer = make_user(group="private_sector", name="Mei Writer", email="mei-b@example.org",
-                       password=PASSWORD)
+    writer = make_user(
+        group="private_sector", name="Mei Writer", email="mei-b@example.org", password=PASSWORD
+    )
     document = make_document(owner=make_body("Drafting team", members=[writer]))
     url = f"{live_server}/documents/{document.slug}/live"
     contexts = []
@@ -168,7 +188,12 @@ def test_observer_follows_read_only_and_replays_the_edits(
 
 @pytest.mark.browser
 def test_typing_offline_is_synced_after_reconnecting(
-    app, live_server, browser, make_user, make_body, make_document,
+    app,
+    live_server,
+    browser,
+    make_user,
+    make_body,
+    make_document,
 ):
     writer = make_user(name="Offline Writer", email="offline-b@example.org", password=PASSWORD)
     other = make_user(name="Online Writer", email="online-b@example.org", password=PASSWORD)
@@ -195,10 +220,12 @@ def test_typing_offline_is_synced_after_reconnecting(
 
         page_a.evaluate("window.coedit.socket.connect()")
         expected = f"Meanwhile online. {PARAGRAPH} Written offline."
-        page_b.wait_for_function(f"window.coedit.view.state.doc.toString().includes({expected!r})",
-                                 timeout=5000)
-        page_a.wait_for_function(f"window.coedit.view.state.doc.toString().includes({expected!r})",
-                                 timeout=5000)
+        page_b.wait_for_function(
+            f"window.coedit.view.state.doc.toString().includes({expected!r})", timeout=5000
+        )
+        page_a.wait_for_function(
+            f"window.coedit.view.state.doc.toString().includes({expected!r})", timeout=5000
+        )
         page_a.wait_for_selector("[data-status-text]:has-text('all changes saved')")
     finally:
         for context in contexts:

@@ -45,7 +45,14 @@ class Net:
         payload = c.join_payload()
         try:
             r = self.engine.join(CHANNEL, user=i, mode="edit", client_id=payload.get("client_id"))
-            ack = {"ok": True, "client_id": r.client_id, "text": r.text, "rev": r.rev, "n": r.n, "m": r.m}
+            ack = {
+                "ok": True,
+                "client_id": r.client_id,
+                "text": r.text,
+                "rev": r.rev,
+                "n": r.n,
+                "m": r.m,
+            }
         except SyncError as error:  # pragma: no cover - join never fails here
             raise AssertionError(error.message) from error
         fresh = ack["client_id"] != c.client_id or c.needs_rejoin
@@ -55,10 +62,12 @@ class Net:
                 self.pending[i].extend(markers)
             self.in_edit[i] = {}
 
-    def serve(self, i, payload):
+    def serve(self, i, payload, client_id=None):
         c = self.clients[i]
         try:
-            r = self.engine.sync(c.client_id, CHANNEL, payload["m"], payload["edits"], author=i)
+            r = self.engine.sync(
+                client_id or c.client_id, CHANNEL, payload["m"], payload["edits"], author=i
+            )
             return {"ok": True, "n": r.n, "edits": r.edits, "rev": r.rev}
         except SyncError as error:
             return {"ok": False, "error": {"code": error.code, "message": error.message}}
@@ -86,7 +95,9 @@ class Net:
         if fault == "drop_request":
             return
         if fault == "late":
-            self.late.append((i, json.loads(json.dumps(payload))))
+            # a late request is bound to the client state of the connection it was sent on
+            # (events.py takes the client_id from the connection's join, not from the request)
+            self.late.append((i, self.clients[i].client_id, json.loads(json.dumps(payload))))
             return
         ack = self.serve(i, payload)
         if fault == "drop_answer":
@@ -98,8 +109,10 @@ class Net:
 
     def deliver_late(self):
         if self.late:
-            i, payload = self.late.pop(0)
-            self.serve(i, payload)  # its answer arrives after the client gave up: ignored
+            i, client_id, payload = self.late.pop(0)
+            self.serve(
+                i, payload, client_id
+            )  # its answer arrives after the client gave up: ignored
 
     def restart(self):
         self.engine = SyncEngine(self.store, diff_timeout=0.2)
@@ -135,8 +148,13 @@ def check_converged(net: Net) -> str:
 ACTIONS = st.one_of(
     st.tuples(st.just("type"), st.integers(0, 2), st.floats(0, 1), st.sampled_from(SAMPLES)),
     st.tuples(st.just("delete"), st.integers(0, 2), st.floats(0, 1), st.integers(1, 6)),
-    st.tuples(st.just("sync"), st.integers(0, 2), st.sampled_from(
-        ["ok", "ok", "ok", "drop_request", "drop_answer", "dup_first", "dup_second", "late"])),
+    st.tuples(
+        st.just("sync"),
+        st.integers(0, 2),
+        st.sampled_from(
+            ["ok", "ok", "ok", "drop_request", "drop_answer", "dup_first", "dup_second", "late"]
+        ),
+    ),
     st.tuples(st.just("deliver_late")),
     st.tuples(st.just("restart")),
     st.tuples(st.just("reconnect"), st.integers(0, 2)),
@@ -157,7 +175,7 @@ def run(net: Net, actions, deletes: bool):
             _, i, where, size = action
             c = net.clients[i]
             pos = int(where * len(c.text))
-            c.edit(c.text[:pos] + c.text[pos + size:])
+            c.edit(c.text[:pos] + c.text[pos + size :])
         elif kind == "sync":
             net.sync(action[1], action[2])
         elif kind == "deliver_late":
@@ -168,7 +186,7 @@ def run(net: Net, actions, deletes: bool):
             net.join(action[1])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ACTIONS, max_size=60))
 def test_inserts_converge_and_acknowledged_edits_survive(actions):
     net = Net()
@@ -183,7 +201,7 @@ def test_inserts_converge_and_acknowledged_edits_survive(actions):
             assert marker in text
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ACTIONS, max_size=60))
 def test_edits_with_deletions_converge(actions):
     net = Net()
@@ -244,13 +262,16 @@ def test_follower_cannot_send_edits():
     assert store.load(CHANNEL) == ("abc", 0)
 
 
-@pytest.mark.parametrize("delta, code", [
-    ("=3\t+%E0%A4", "bad_request"),  # truncated UTF-8
-    ("=x", "bad_request"),
-    ("*3", "bad_request"),
-    ("=2", "desync"),  # well-formed, but against another shadow
-    ("=9", "desync"),
-])
+@pytest.mark.parametrize(
+    "delta, code",
+    [
+        ("=3\t+%E0%A4", "bad_request"),  # truncated UTF-8
+        ("=x", "bad_request"),
+        ("*3", "bad_request"),
+        ("=2", "desync"),  # well-formed, but against another shadow
+        ("=9", "desync"),
+    ],
+)
 def test_bad_deltas_leave_text_intact(delta, code):
     store = MemoryStore({CHANNEL: "abc"})
     engine = SyncEngine(store)
@@ -298,7 +319,9 @@ def test_compare_and_swap_retries_a_lost_race():
         if not raced["done"]:  # another process stores first
             raced["done"] = True
             original_save(channel, old_rev, "zero one two", author=2, delta="+zero \t=7")
-        return original_save(channel, old_rev, text, **kw) if old_rev == store.rev(channel) else False
+        return (
+            original_save(channel, old_rev, text, **kw) if old_rev == store.rev(channel) else False
+        )
 
     store.save = racing_save
     result = engine.sync(joined.client_id, CHANNEL, 0, [{"n": 0, "delta": "=7\t+ three"}])
@@ -325,7 +348,10 @@ def test_delta_round_trip(a, b):
 def test_javascript_delta_splitting_a_surrogate_pair_decodes():
     # npm diff-match-patch 1.0.5 diffs "a😀b" -> "a😁b" as =2 (half the pair) -1 +...
     units = "a😁b".encode("utf-16-le")
-    high, low = units[2:4].decode("utf-16-le", "surrogatepass"), units[4:6].decode("utf-16-le", "surrogatepass")
+    high, low = (
+        units[2:4].decode("utf-16-le", "surrogatepass"),
+        units[4:6].decode("utf-16-le", "surrogatepass"),
+    )
     assert high
     delta = "=2\t-1\t+" + "%ED%B8%81"  # a lone low surrogate is not valid UTF-8
     with pytest.raises(BadDelta):
@@ -354,8 +380,15 @@ def test_python_and_javascript_deltas_interoperate():
         "const jd=d.diff_toDelta(d.diff_main(a,b));"
         "process.stdout.write(JSON.stringify([t,jd]));"
     )
-    out = subprocess.run([NODE, "-e", script], input=json.dumps([a, b, py_delta]), capture_output=True,
-                         text=True, cwd=NODE_MODULES.parent, timeout=30, check=True)
+    out = subprocess.run(
+        [NODE, "-e", script],
+        input=json.dumps([a, b, py_delta]),
+        capture_output=True,
+        text=True,
+        cwd=NODE_MODULES.parent,
+        timeout=30,
+        check=True,
+    )
     js_text, js_delta = json.loads(out.stdout)
     assert js_text == b
     assert from_delta(a, js_delta)[1] == b

@@ -49,7 +49,9 @@ def test_live_page_for_drafting_member_offers_editing_and_publishing(client, log
 def test_admin_may_edit(client, login, make_user, drafting):
     document, _, _ = drafting
     login(client, make_user(admin=True))
-    assert 'data-mode="edit"' in client.get(f"/documents/{document.slug}/live").get_data(as_text=True)
+    assert 'data-mode="edit"' in client.get(f"/documents/{document.slug}/live").get_data(
+        as_text=True
+    )
 
 
 def test_live_page_of_unknown_document_or_language_is_404(client, drafting):
@@ -69,7 +71,9 @@ def test_preview_renders_sanitised_markdown(client, drafting):
     document, _, _ = drafting
     response = client.post(
         f"/documents/{document.slug}/live/preview",
-        json={"text": "# Title\n\nSome *emphasis* <script>alert(1)</script>\n\n[x](javascript:alert(1))"},
+        json={
+            "text": "# Title\n\nSome *emphasis* <script>alert(1)</script>\n\n[x](javascript:alert(1))"
+        },
     )
     assert response.status_code == 200
     html = response.get_json()["html"]
@@ -111,7 +115,10 @@ def test_publish_requires_login_and_membership(client, login, drafting):
     login(client, outsider)
     response = client.post(f"/documents/{document.slug}/live/publish", data={"message": "x"})
     assert response.status_code == 403
-    assert len(db.session.scalars(select(Version).where(Version.document_id == document.id)).all()) == 1
+    assert (
+        len(db.session.scalars(select(Version).where(Version.document_id == document.id)).all())
+        == 1
+    )
 
 
 def test_publish_creates_the_next_version(client, login, drafting):
@@ -121,7 +128,8 @@ def test_publish_creates_the_next_version(client, login, drafting):
     text = document.current_version.markdown + "\n\nA paragraph written live."
     _set_live_text(document, text)
     response = client.post(
-        f"/documents/{document.slug}/live/publish", data={"message": "Added a live paragraph"},
+        f"/documents/{document.slug}/live/publish",
+        data={"message": "Added a live paragraph"},
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -131,7 +139,9 @@ def test_publish_creates_the_next_version(client, login, drafting):
     assert version.author_id == member.id
     assert version.paragraphs[-1].text == "A paragraph written live."
     # The first paragraphs kept their keys.
-    first = db.session.scalar(select(Version).where(Version.document_id == document.id, Version.number == 1))
+    first = db.session.scalar(
+        select(Version).where(Version.document_id == document.id, Version.number == 1)
+    )
     assert [p.key for p in version.paragraphs[:4]] == [p.key for p in first.paragraphs]
     # The new version is the current one: the publisher lands on the document page.
     assert response.headers["Location"].endswith(f"/documents/{document.slug}")

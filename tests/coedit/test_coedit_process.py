@@ -47,13 +47,18 @@ class Server:
         if self.queue:
             env["SOCKETIO_MESSAGE_QUEUE"] = self.queue
         self.process = subprocess.Popen(
-            [sys.executable, "-c", RUNNER, self.uri, str(self.port)], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [sys.executable, "-c", RUNNER, self.uri, str(self.port)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.url}/api/documents/declaration/live", timeout=1):
+                with urllib.request.urlopen(
+                    f"{self.url}/api/documents/declaration/live", timeout=1
+                ):
                     return self
             except OSError:
                 assert self.process.poll() is None, "the server process died at start"
@@ -78,7 +83,9 @@ class Server:
 def stored_text(server: Server) -> str:
     import json
 
-    with urllib.request.urlopen(f"{server.url}/api/documents/declaration/live", timeout=5) as response:
+    with urllib.request.urlopen(
+        f"{server.url}/api/documents/declaration/live", timeout=5
+    ) as response:
         return json.loads(response.read())["text"]
 
 
@@ -91,7 +98,9 @@ def converge(clients, server, timeout=30.0) -> str:
         if all(c.text == text and c.core.shadow == text and not c.core.outbox for c in clients):
             return text
         time.sleep(0.2)
-    raise AssertionError(f"no convergence: {[c.text for c in clients]!r} vs {stored_text(server)!r}")
+    raise AssertionError(
+        f"no convergence: {[c.text for c in clients]!r} vs {stored_text(server)!r}"
+    )
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ def test_merged_amendment_reaches_live_text_and_keeps_live_edits(app, team, sock
     sock.events()
     texts = [p.text for p in document.current_version.paragraphs]
     texts[2] = "Every version of the text is public, searchable and kept forever."
-    append_version(document, texts, author=team["other_member"], cause="amendment", message="Amendment 1")
+    append_version(
+        document, texts, author=team["other_member"], cause="amendment", message="Amendment 1"
+    )
     db.session.commit()
     text, rev = db.session.execute(select(LiveText.text, LiveText.rev)).one()
     assert rev == 2
@@ -68,9 +70,15 @@ def test_publish_does_not_touch_live_text_and_aligns_keys(team):
 def test_api_live_and_log(client, team, sockets):
     response = client.get("/api/documents/declaration/live")
     assert response.status_code == 200
-    assert response.json == {"text": team["document"].current_version.markdown, "rev": 0, "lang": "en"}
-    assert replay(client.get("/api/documents/declaration/live/log?lang=en").json["entries"]) \
+    assert response.json == {
+        "text": team["document"].current_version.markdown,
+        "rev": 0,
+        "lang": "en",
+    }
+    assert (
+        replay(client.get("/api/documents/declaration/live/log?lang=en").json["entries"])
         == response.json["text"]
+    )
     sock = sockets(team["member"])
     core = sock.core()
     for word in ("one", "two", "three"):
@@ -80,7 +88,10 @@ def test_api_live_and_log(client, team, sockets):
     assert live["rev"] == 3 and live["text"] == core.text
     entries = client.get("/api/documents/declaration/live/log").json["entries"]
     assert [e["rev"] for e in entries] == [0, 1, 2, 3]
-    assert entries[1]["user"]["name"] == "Member Person" and entries[1]["user"]["group"] == "government"
+    assert (
+        entries[1]["user"]["name"] == "Member Person"
+        and entries[1]["user"]["group"] == "government"
+    )
     assert replay(entries) == core.text
     later = client.get("/api/documents/declaration/live/log?after=1&limit=1").json["entries"]
     assert [e["rev"] for e in later] == [2]
@@ -118,5 +129,8 @@ def test_api_publish_permissions(client, team, make_token):
 
 def test_openapi_documents_live_routes(client):
     paths = client.get("/api/openapi.json").json["paths"]
-    assert {"/api/documents/{slug}/live", "/api/documents/{slug}/live/log",
-            "/api/documents/{slug}/publish"} <= set(paths)
+    assert {
+        "/api/documents/{slug}/live",
+        "/api/documents/{slug}/live/log",
+        "/api/documents/{slug}/publish",
+    } <= set(paths)

@@ -93,16 +93,19 @@ def test_someone_elses_client_id_is_not_resumed(team, sockets):
     member = sockets(team["member"])
     core = member.core()
     intruder = sockets(team["other_member"])
-    ack = intruder.call("join", {"doc": "declaration", "lang": "en", "mode": "edit",
-                                 "client_id": core.client_id})
+    ack = intruder.call(
+        "join", {"doc": "declaration", "lang": "en", "mode": "edit", "client_id": core.client_id}
+    )
     assert ack["ok"] and ack["client_id"] != core.client_id and ack["n"] == 0
 
 
 def test_anonymous_may_only_follow(team, sockets):
     anonymous = sockets(None)
     assert anonymous.connected
-    assert error_code(anonymous.call("join", {"doc": "declaration", "lang": "en", "mode": "edit"})) \
+    assert (
+        error_code(anonymous.call("join", {"doc": "declaration", "lang": "en", "mode": "edit"}))
         == "unauthenticated"
+    )
     core = anonymous.core(mode="follow")
     editor = sockets(team["member"])
     ce = editor.core()
@@ -118,8 +121,10 @@ def test_anonymous_may_only_follow(team, sockets):
 
 def test_outsider_cannot_edit_but_may_follow(team, sockets):
     outsider = sockets(team["outsider"])
-    assert error_code(outsider.call("join", {"doc": "declaration", "lang": "en", "mode": "edit"})) \
+    assert (
+        error_code(outsider.call("join", {"doc": "declaration", "lang": "en", "mode": "edit"}))
         == "forbidden"
+    )
     assert outsider.call("join", {"doc": "declaration", "lang": "en", "mode": "follow"})["ok"]
 
 
@@ -148,9 +153,7 @@ def test_removed_member_is_refused_at_next_sync(team, sockets):
     core = member.core()
     core.edit(core.text + " before")
     assert member.sync(core)["ok"]
-    db.session.execute(
-        Membership.__table__.delete().where(Membership.user_id == team["member"].id)
-    )
+    db.session.execute(Membership.__table__.delete().where(Membership.user_id == team["member"].id))
     db.session.commit()
     core.edit(core.text + " after")
     assert error_code(member.call("sync", core.sync_payload())) == "forbidden"
@@ -186,31 +189,37 @@ def test_invalid_token_and_foreign_origin_are_refused(team, sockets):
     assert sockets(team["member"], headers={"Origin": "http://127.0.0.1"}).connected
 
 
-@pytest.mark.parametrize("payload, code", [
-    ({"doc": "nope", "lang": "en", "mode": "follow"}, "not_found"),
-    ({"doc": "declaration", "lang": "xx", "mode": "follow"}, "not_found"),
-    ({"doc": "declaration", "lang": "en", "mode": "write"}, "bad_request"),
-    ({"doc": 5, "lang": "en"}, "bad_request"),
-    ("join me", "bad_request"),
-    ({"doc": "declaration", "lang": "en", "client_id": ["x"]}, "bad_request"),
-])
+@pytest.mark.parametrize(
+    "payload, code",
+    [
+        ({"doc": "nope", "lang": "en", "mode": "follow"}, "not_found"),
+        ({"doc": "declaration", "lang": "xx", "mode": "follow"}, "not_found"),
+        ({"doc": "declaration", "lang": "en", "mode": "write"}, "bad_request"),
+        ({"doc": 5, "lang": "en"}, "bad_request"),
+        ("join me", "bad_request"),
+        ({"doc": "declaration", "lang": "en", "client_id": ["x"]}, "bad_request"),
+    ],
+)
 def test_join_errors(team, sockets, payload, code):
     assert error_code(sockets(team["member"]).call("join", payload)) == code
 
 
-@pytest.mark.parametrize("mutate, code", [
-    (lambda p: p.update(m="0"), "bad_request"),
-    (lambda p: p.update(m=-1), "bad_request"),
-    (lambda p: p.update(edits="=5"), "bad_request"),
-    (lambda p: p.update(edits=[{"n": 0}]), "bad_request"),
-    (lambda p: p.update(edits=[{"n": True, "delta": ""}]), "bad_request"),
-    (lambda p: p.update(edits=[{"n": 0, "delta": "=3\t*x"}]), "bad_request"),
-    (lambda p: p.update(edits=[{"n": 0, "delta": "=3"}]), "desync"),  # against a stale shadow
-    (lambda p: p.update(edits=[{"n": 5, "delta": "=1"}]), "desync"),
-    (lambda p: p.update(m=7), "desync"),
-    (lambda p: p.update(lang="fr"), "not_found"),
-    (lambda p: p.update(doc="missing"), "not_found"),
-])
+@pytest.mark.parametrize(
+    "mutate, code",
+    [
+        (lambda p: p.update(m="0"), "bad_request"),
+        (lambda p: p.update(m=-1), "bad_request"),
+        (lambda p: p.update(edits="=5"), "bad_request"),
+        (lambda p: p.update(edits=[{"n": 0}]), "bad_request"),
+        (lambda p: p.update(edits=[{"n": True, "delta": ""}]), "bad_request"),
+        (lambda p: p.update(edits=[{"n": 0, "delta": "=3\t*x"}]), "bad_request"),
+        (lambda p: p.update(edits=[{"n": 0, "delta": "=3"}]), "desync"),  # against a stale shadow
+        (lambda p: p.update(edits=[{"n": 5, "delta": "=1"}]), "desync"),
+        (lambda p: p.update(m=7), "desync"),
+        (lambda p: p.update(lang="fr"), "not_found"),
+        (lambda p: p.update(doc="missing"), "not_found"),
+    ],
+)
 def test_sync_errors_leave_text_intact(team, sockets, mutate, code):
     sock = sockets(team["member"])
     core = sock.core()
@@ -227,8 +236,10 @@ def test_sync_errors_leave_text_intact(team, sockets, mutate, code):
 
 def test_sync_without_join_is_desync(team, sockets):
     sock = sockets(team["member"])
-    assert error_code(sock.call("sync", {"doc": "declaration", "lang": "en", "m": 0, "edits": []})) \
+    assert (
+        error_code(sock.call("sync", {"doc": "declaration", "lang": "en", "m": 0, "edits": []}))
         == "desync"
+    )
 
 
 def test_too_large(app, team, sockets):
@@ -263,7 +274,9 @@ def test_presence_and_cursor(team, sockets):
     peers = a.events("presence")[-1]["args"][0]["peers"]
     assert {p["name"] for p in peers} == {"Member Person", "Second Member"}
     assert {p["group"] for p in peers} == {"government", "civil_society"}
-    b.raw.emit("cursor", {"doc": "declaration", "lang": "en", "offset": 4, "end": 9}, namespace="/coedit")
+    b.raw.emit(
+        "cursor", {"doc": "declaration", "lang": "en", "offset": 4, "end": 9}, namespace="/coedit"
+    )
     peers = a.events("presence")[-1]["args"][0]["peers"]
     mine = next(p for p in peers if p["user"] == team["other_member"].id)
     assert (mine["mode"], mine["offset"], mine["end"]) == ("edit", 4, 9)
