@@ -56,7 +56,18 @@ function start(root) {
           if (update.docChanged) {
             const remote = update.transactions.some((tr) => tr.annotation(remoteChange));
             const local = update.transactions.some((tr) => tr.docChanged && !tr.annotation(remoteChange));
-            if (local && client) client.localChange();
+            if (local && client) {
+              // The exact changes of each of the user's transactions, in order, so that the
+              // outgoing delta is what was typed (UTF-16 code units, as diff-match-patch counts).
+              for (const tr of update.transactions) {
+                if (!tr.docChanged || tr.annotation(remoteChange)) continue;
+                const changes = [];
+                tr.changes.iterChanges((fromA, toA, _fromB, _toB, inserted) => {
+                  changes.push({ from: fromA, to: toA, insert: inserted.toString() });
+                });
+                client.localChange(changes);
+              }
+            }
             if (remote || local) schedulePreview();
             // Not from inside an update: renderPeers dispatches the remote cursors.
             if (remote) queueMicrotask(renderPeers);
@@ -69,7 +80,7 @@ function start(root) {
 
   const host = {
     getText: () => view.state.doc.toString(),
-    setText: (text) => replaceText(view, text),
+    setText: (text, changes) => replaceText(view, text, changes),
   };
 
   // --- transport -----------------------------------------------------------------------------

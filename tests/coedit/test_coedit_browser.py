@@ -111,6 +111,10 @@ def test_two_editors_type_into_one_paragraph_and_publish(
         assert "Amina Writer" in page_b.locator(".cm-remote-caret-label").all_inner_texts()
         assert page_a.locator("[data-peers] .peer", has_text="Lucas Writer").count() == 1
 
+        # Real CodeMirror typing takes the exact path: no edit needed fuzzy patching.
+        for page in (page_a, page_b):
+            assert page.evaluate("window.coedit.client.fuzzyFallbacks") == 0
+
         page_a.fill("#coedit-message", "Both writers at once")
         page_a.get_by_role("button", name="Publish as next version").click()
         page_a.wait_for_url(f"**/documents/{document.slug}")

@@ -3,7 +3,7 @@
 import { Annotation, StateEffect, StateField, Transaction } from "@codemirror/state";
 import { Decoration, EditorView, WidgetType } from "@codemirror/view";
 
-import { changesBetween } from "./textsync.js";
+import { applyChanges, changesBetween } from "./textsync.js";
 
 /** Marks transactions that come from the server, not from the user's hand. */
 export const remoteChange = Annotation.define();
@@ -74,12 +74,18 @@ export const remotePeers = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-/** Turn `view`'s text into `text` with minimal changes; the selection is mapped through them. */
-export function replaceText(view, text) {
+/**
+ * Turn `view`'s text into `text` with minimal changes; the selection is mapped through them.
+ * `changes` ({from, to, insert} in the current text), when given and fitting, are used as they
+ * are: they place a remote insertion exactly where the server put it, never split around a
+ * character it merely repeats.
+ */
+export function replaceText(view, text, changes) {
   const current = view.state.doc.toString();
   if (current === text) return;
+  if (!changes || applyChanges(current, changes) !== text) changes = changesBetween(current, text);
   view.dispatch({
-    changes: changesBetween(current, text),
+    changes,
     annotations: [remoteChange.of(true), Transaction.addToHistory.of(false)],
   });
 }

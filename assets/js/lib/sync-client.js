@@ -1,6 +1,9 @@
 // The client side of COEDIT.md (differential synchronization with shadows), independent of the
 // editor and of Socket.IO so that it runs under node's test runner against a fake server.
-import { decodeDelta, distance, makeDelta, patchText, rebase } from "./textsync.js";
+import {
+  applyChanges, carry, changesFromDiff, compose, decodeDelta, diffDelta, diffEnds, diffFromChanges,
+  diffTexts, distance, fuzzyRebase, patchText, sameDiff,
+} from "./textsync.js";
 
 const ACK_TIMEOUT_MS = 10_000;
 const MAX_BACKOFF_MS = 8_000;
@@ -10,7 +13,14 @@ const MAX_BACKOFF_MS = 8_000;
  *
  * transport: { emit(event, payload, timeoutMs) -> Promise<ack>, send(event, payload),
  *              isConnected() -> bool }
- * host:      { getText() -> string, setText(text) } — setText keeps the user's selection.
+ * host:      { getText() -> string, setText(text, changes?) } — setText keeps the user's
+ *            selection; `changes` ({from, to, insert} in the current text's positions), when
+ *            given, are the exact changes to make (the editor maps its selection through them).
+ *
+ * The client keeps the exact diff from its shadow to the editor's text (`local`), composed
+ * from the editor's own changes (`localChange(changes)`), so that a keystroke travels as the
+ * insertion it was and a server edit is carried over unsynced typing by exact rebase (concurrent
+ * insertions at one place never nest). Fuzzy patching is only the fallback, and counted.
  * listeners: onStatus(status), onMessage({level, text}), onReadOnly(reason), onJoined(ack),
  *            onPeers(peers)
  */
@@ -48,6 +58,12 @@ export class SyncClient {
     this.badRequests = 0;
     this.stopped = false;
     this.failedHunks = 0;
+    this.fuzzyFallbacks = 0; // server edits (or rejoins) carried by fuzzy patching, not exactly
+    // Exact diffs: shadow -> the editor's text as last seen (`known`), and confirmed -> shadow
+    // (our edits still in the outbox); null when not known (then diffed when needed).
+    this.local = null;
+    this.known = null;
+    this.sent = null;
   }
 
   /** Begin from text the page already shows (it was the server's at `rev`): typing may start
@@ -56,6 +72,14 @@ export class SyncClient {
     this.shadow = text;
     this.confirmed = text;
     this.rev = rev;
+    this.resetLocal(text);
+  }
+
+  /** Local state is now `shadow == confirmed == text`. */
+  resetLocal(text) {
+    this.local = sameDiff(text);
+    this.known = text;
+    this.sent = sameDiff(text);
   }
 
   get readOnly() {
@@ -114,12 +138,10 @@ export class SyncClient {
   /** Begin from the server's text; local typing not yet on the server is carried over. */
   start(ack) {
     const fresh = ack.text;
-    if (this.shadow === null) {
-      this.host.setText(fresh);
-    } else if (this.readOnly) {
+    if (this.shadow === null || this.readOnly) {
       this.host.setText(fresh);
     } else {
-      const local = this.host.getText();
+      const text = this.host.getText();
       // Edits still in the outbox may or may not have reached the server before it lost our
       // state: start from whichever base the server's text is closer to, so that they are
       // neither lost nor doubled.
@@ -128,29 +150,96 @@ export class SyncClient {
           && distance(this.confirmed, fresh) < distance(this.shadow, fresh)) {
         base = this.confirmed;
       }
-      const merged = rebase(base, local, fresh);
-      this.failedHunks += merged.failed;
-      if (merged.failed) {
-        this.message("warning", "Some of your unsynced typing could not be placed in the "
-          + "current text; please check the paragraph you were editing.");
-      }
-      this.host.setText(merged.text);
+      if (base !== fresh || text !== base) this.carryOnto(base, text, fresh);
     }
     this.shadow = fresh;
     this.confirmed = fresh;
     this.n = ack.n;
     this.m = ack.m;
     this.outbox = [];
+    const text = this.host.getText();
+    this.sent = sameDiff(fresh);
+    this.known = text;
+    const exact = this.local && diffEnds(this.local);
+    if (!exact || exact[0] !== fresh || exact[1] !== text) this.local = diffTexts(fresh, text);
+  }
+
+  /** Re-apply the unacknowledged local changes (base -> text) to the fresh text. */
+  carryOnto(base, text, fresh) {
+    let mine = this.localDiff(text);
+    if (mine && base !== this.shadow) {
+      // confirmed -> shadow (the outbox) then shadow -> text
+      try {
+        mine = this.sent ? compose(this.sent, mine) : null;
+      } catch {
+        mine = null;
+      }
+    }
+    if (!mine || diffEnds(mine)[0] !== base) mine = diffTexts(base, text);
+    try {
+      const carried = carry(mine, diffTexts(base, fresh));
+      this.host.setText(diffEnds(carried.changes)[1], changesFromDiff(carried.changes));
+      this.local = carried.local;
+      return;
+    } catch {
+      // fall through to fuzzy patching
+    }
+    this.fuzzyFallbacks += 1;
+    const merged = fuzzyRebase(base, text, fresh);
+    this.failedHunks += merged.failed;
+    if (merged.failed) {
+      this.message("warning", "Some of your unsynced typing could not be placed in the "
+        + "current text; please check the paragraph you were editing.");
+    }
+    this.host.setText(merged.text);
+    this.local = null;
+  }
+
+  /**
+   * The exact diff from the shadow to `text` (the editor's text), when known: the composed
+   * editor changes, plus a diff of whatever changed since the editor last told us.
+   */
+  localDiff(text) {
+    if (this.local === null || this.known === null) return null;
+    if (this.known === text) return this.local;
+    try {
+      this.local = compose(this.local, diffTexts(this.known, text));
+      this.known = text;
+      return this.local;
+    } catch {
+      this.local = null;
+      return null;
+    }
   }
 
   // --- syncing -------------------------------------------------------------------------------
 
-  /** The editor's text changed by the user's hand. */
-  localChange() {
+  /**
+   * The editor's text changed by the user's hand. `changes` ({from, to, insert}, positions in
+   * the text before them, sorted), when given, are exactly what changed; otherwise the change
+   * is found by diffing the text before and after it.
+   */
+  localChange(changes) {
     if (this.readOnly || this.stopped) return;
+    if (this.shadow !== null) this.noteChanges(changes);
     this.unsynced += 1;
     this.status();
     this.schedule(this.debounceMs);
+  }
+
+  noteChanges(changes) {
+    if (this.local === null || this.known === null) return;
+    try {
+      if (!changes) {
+        this.localDiff(this.host.getText());
+        return;
+      }
+      const step = diffFromChanges(this.known, changes);
+      this.local = compose(this.local, step);
+      this.known = applyChanges(this.known, changes);
+    } catch {
+      this.local = null;
+    }
   }
 
   /** The server says the channel changed. */
@@ -188,10 +277,35 @@ export class SyncClient {
     if (!this.readOnly) {
       const text = this.host.getText();
       if (text !== this.shadow) {
-        if (this.outbox.length === 0) this.confirmed = this.shadow;
-        this.outbox.push({ n: this.n, delta: makeDelta(this.shadow, text) });
+        if (this.outbox.length === 0) {
+          this.confirmed = this.shadow;
+          this.sent = sameDiff(this.shadow);
+        }
+        let diffs = this.localDiff(text);
+        if (diffs) {
+          const [from, to] = diffEnds(diffs);
+          if (from !== this.shadow || to !== text) diffs = null;
+        }
+        let delta = null;
+        try {
+          if (diffs) delta = diffDelta(diffs);
+        } catch {
+          delta = null;
+        }
+        if (delta === null) {
+          diffs = diffTexts(this.shadow, text);
+          delta = diffDelta(diffs);
+        }
+        this.outbox.push({ n: this.n, delta });
         this.n += 1;
+        try {
+          this.sent = this.sent ? compose(this.sent, diffs) : null;
+        } catch {
+          this.sent = null;
+        }
         this.shadow = text;
+        this.local = sameDiff(text);
+        this.known = text;
       }
     }
     const payload = { doc: this.doc, lang: this.lang, m: this.m, edits: this.outbox.slice() };
@@ -205,7 +319,10 @@ export class SyncClient {
     this.backoff = 0;
     this.badRequests = 0;
     this.outbox = this.outbox.filter((edit) => edit.n >= ack.n);
-    if (this.outbox.length === 0) this.confirmed = this.shadow;
+    if (this.outbox.length === 0) {
+      this.confirmed = this.shadow;
+      this.sent = sameDiff(this.shadow);
+    }
     const edits = (ack.edits || []).slice().sort((a, b) => a.m - b.m);
     for (const edit of edits) {
       if (edit.m < this.m) continue;
@@ -228,12 +345,45 @@ export class SyncClient {
       return false;
     }
     const text = this.host.getText();
-    const patched = patchText(this.shadow, decoded.diffs, text);
-    this.failedHunks += patched.failed;
+    if (this.outbox.length) this.sent = null; // confirmed -> shadow is no longer only ours
+    if (text === this.shadow) {
+      if (decoded.text !== text) this.host.setText(decoded.text, changesFromDiff(decoded.diffs));
+      this.local = sameDiff(decoded.text);
+      this.known = decoded.text;
+    } else {
+      const mine = this.localDiff(text);
+      let carried = null;
+      if (mine && diffEnds(mine)[0] === this.shadow) {
+        try {
+          carried = carry(mine, decoded.diffs);
+        } catch {
+          carried = null;
+        }
+      }
+      if (carried) {
+        const next = diffEnds(carried.changes)[1];
+        if (next !== text) this.host.setText(next, changesFromDiff(carried.changes));
+        this.local = carried.local;
+        this.known = next;
+      } else {
+        this.fuzzyFallbacks += 1;
+        const patched = patchText(this.shadow, decoded.diffs, text);
+        this.failedHunks += patched.failed;
+        if (patched.text !== text) this.host.setText(patched.text);
+        this.local = null;
+      }
+    }
     this.shadow = decoded.text;
-    if (this.outbox.length === 0) this.confirmed = this.shadow;
+    if (this.outbox.length === 0) {
+      this.confirmed = this.shadow;
+      this.sent = sameDiff(this.shadow);
+    }
     this.m += 1;
-    if (patched.text !== text) this.host.setText(patched.text);
+    if (this.local === null) {
+      // Found again by one diff from the new shadow, then kept exact from the next change on.
+      this.known = this.host.getText();
+      this.local = diffTexts(this.shadow, this.known);
+    }
     return true;
   }
 
