@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.amendments import bp, proceedings, queries, services
 from app.amendments.forms import ProposeForm, RebaseForm, speaking_choices
 from app.amendments.models import KINDS, PARAGRAPH_STATUSES, STANCES, STATUSES
+from app.amendments.rebase import rebase_text
 from app.core.errors import DomainError, Forbidden
 from app.documents import hooks, permissions
 from app.documents.services import get_document
@@ -150,7 +151,7 @@ def show(amendment_id):
     today = next((p for p in current.paragraphs if p.key == amendment.paragraph_key), None)
     rebase_form = RebaseForm()
     if amendment.kind != "delete":
-        rebase_form.text.data = amendment.text
+        rebase_form.text.data = _rebase_proposal(amendment, today)
     merged = amendment.merged_version
     return render_template(
         "amendments/show.html",
@@ -170,6 +171,16 @@ def show(amendment_id):
         merged=merged,
         **_nav(document, "amendments.index"),
     )
+
+
+def _rebase_proposal(amendment, today) -> str:
+    """What the rebase form offers: the change carried over to today's paragraph where it
+    applies cleanly, so that rebasing never quietly undoes what others merged since."""
+    if amendment.kind == "modify" and today is not None:
+        carried = rebase_text(amendment.base_text, amendment.text, today.text)
+        if carried is not None:
+            return carried
+    return amendment.text
 
 
 def _back(amendment_id: int) -> str:

@@ -173,3 +173,26 @@ def test_rebase_without_text_carries_clean_change(world, propose):
 )
 def test_rebase_text(base, proposed, current, expected):
     assert rebase_text(base, proposed, current) == expected
+
+
+def test_rebase_page_carries_others_merged_change_and_never_reverts_it(
+    world, propose, client, login
+):
+    amendment = propose()  # "ensure" -> "guarantee" in paragraph 2
+    texts = _texts(world.document)
+    texts[1] = "Meanwhile: " + texts[1]  # someone else's change, merged since
+    _publish(world, texts)
+    login(client, world.proposer)
+
+    page = client.get(f"/amendments/{amendment.id}").get_data(as_text=True)
+    # The form offers the change carried over to today's text, not the stale text.
+    assert "Meanwhile: " in page
+
+    client.post(
+        f"/amendments/{amendment.id}/rebase",
+        data={"text": texts[1].replace("ensure", "guarantee")},
+    )
+    db.session.refresh(amendment)
+    assert amendment.status == "proposed"
+    assert amendment.base_text == texts[1]
+    assert amendment.text.startswith("Meanwhile: ") and "guarantee" in amendment.text
