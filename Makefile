@@ -38,6 +38,7 @@ run: db
 # The suite on SQLite (browser tests included); then on PostgreSQL when TEST_DATABASE_URL is set.
 test: db
 	$(VENV)/bin/ruff check app tests bench wsgi.py
+	$(VENV)/bin/ruff format --check --quiet app tests bench wsgi.py
 	npm test --silent
 	env -u TEST_DATABASE_URL $(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; fi

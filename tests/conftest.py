@@ -45,6 +45,15 @@ def _ensure_postgres_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _drop_postgres_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1].split("?")[0]
+    admin = url.replace("postgresql+psycopg://", "postgresql://").rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 POSTGRES_URL = _postgres_url()
 
 
@@ -63,6 +72,7 @@ def _postgres_schema():
         db.create_all()
         db.engine.dispose()
     yield POSTGRES_URL
+    _drop_postgres_database(POSTGRES_URL)
 
 
 @pytest.fixture

@@ -106,7 +106,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def renew_session_epoch(user: User) -> None:
-    """Invalidate every session cookie issued before: used at login and logout."""
+    """Invalidate every session cookie issued before: logging out ends every session of the account."""
     user.session_epoch = (user.session_epoch or 0) + 1
 
 

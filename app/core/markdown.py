@@ -4,6 +4,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
 # Raw HTML in Markdown is disabled at the parser and stripped again by nh3.
 _md = (
@@ -11,6 +12,21 @@ _md = (
     .enable("table")
     .enable("strikethrough")
 )
+
+
+def _image_as_link(renderer, tokens, idx, options, env):
+    """Images become links to the image, named by their alt text.
+
+    Embedding images from anywhere would let any participant track readers; a link keeps
+    the reference and its description without loading anything.
+    """
+    token = tokens[idx]
+    alt = renderer.renderInlineAsText(token.children or [], options, env) or "image"
+    src = escapeHtml(token.attrGet("src") or "")
+    return f'<a href="{src}">[image: {escapeHtml(alt)}]</a>'
+
+
+_md.add_render_rule("image", _image_as_link)
 
 ALLOWED_TAGS = {
     "p",
