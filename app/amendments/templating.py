@@ -1,6 +1,8 @@
 """Jinja helpers of the amendment templates (also used by the panels on document pages)."""
 
+from flask import url_for
 from markupsafe import Markup, escape
+from werkzeug.routing import BuildError
 
 from app.amendments.chart import chart
 from app.amendments.models import attribution
@@ -17,9 +19,39 @@ def tracked_changes(amendment) -> Markup:
     return diff_html(amendment.base_text, amendment.text)
 
 
+def _body_link(body) -> Markup:
+    try:
+        href = url_for("bodies.show", slug=body.slug)
+    except (BuildError, RuntimeError):
+        return Markup("{}").format(body.name)
+    return Markup('<a class="amend-body" href="{}">{}</a>').format(href, body.name)
+
+
+def attribution_html(amendment_or_comment, author=None) -> Markup:
+    """How pages name a contribution.
+
+    On behalf of a body it reads as that body's position, the body linked to its page:
+    "Digital rights caucus (position; proposed by Mei Tan, Private sector)". Personal
+    contributions keep the compilation style "Government (Lucas Pereira)".
+    """
+    from app.accounts.models import STAKEHOLDER_GROUPS
+
+    body = amendment_or_comment.on_behalf_body
+    if body is None:
+        return Markup("{}").format(attribution(amendment_or_comment, author))
+    person = (
+        author or getattr(amendment_or_comment, "proposer", None) or amendment_or_comment.author
+    )
+    group = getattr(amendment_or_comment, "proposer_group", None) or person.group
+    verb = "proposed" if hasattr(amendment_or_comment, "proposer_id") else "posted"
+    return Markup("{} (position; {} by {}, {})").format(
+        _body_link(body), verb, person.name, STAKEHOLDER_GROUPS.get(group, group)
+    )
+
+
 def register(app) -> None:
     app.add_template_filter(tracked_changes, "tracked_changes")
-    app.add_template_filter(attribution, "attribution")
+    app.add_template_filter(attribution_html, "attribution")
     app.add_template_filter(percent, "percent")
     app.add_template_filter(chart, "tally_chart")
     app.add_template_filter(diff_html, "word_diff_html")

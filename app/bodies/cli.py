@@ -1,4 +1,4 @@
-"""`flask bodies seed` and `flask bodies add-member`."""
+"""`flask bodies seed`, `flask bodies create` and `flask bodies add-member`."""
 
 import click
 from flask.cli import AppGroup
@@ -19,6 +19,43 @@ def seed():
     click.echo(
         f"{len(created)} bodies created." if created else "Every default body exists already."
     )
+
+
+@bodies.command("create")
+@click.argument("name")
+@click.option(
+    "--kind",
+    required=True,
+    help="bureau, plenary, team, regional_caucus, thematic_caucus or working_group.",
+)
+@click.option(
+    "--team-role",
+    default=None,
+    help="For a team: general, coordination, drafting, speaker_nomination or translation.",
+)
+@click.option("--purpose", default="", help="What the body is for (shown on its page).")
+@click.option("--slug", default=None, help="The slug (default: made from the name).")
+@click.option("--closed", is_flag=True, help="Joined by request only (default: open).")
+def create(name, kind, team_role, purpose, slug, closed):
+    """Create a body named NAME (for example a working group)."""
+    from app.bodies.services import create_body, slug_for
+
+    try:
+        body = create_body(
+            name,
+            kind,
+            team_role=team_role,
+            purpose=purpose,
+            is_open=not closed,
+            # On the command line a taken slug is an error, not a silent "-2".
+            slug=slug if slug is not None else (slug_for(name) or None),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    how = "joined by request" if closed else "open"
+    click.echo(f"Created the {body.name} ({body.kind_label.lower()}, {how}): /bodies/{body.slug}")
 
 
 @bodies.command("add-member")

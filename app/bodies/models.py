@@ -93,7 +93,13 @@ SELECTION_ROLES = {COORDINATOR: "Coordinators", MEMBER: "Members"}
 NOMINATION = "nomination"
 VOTING = "voting"
 CLOSED = "closed"
-SELECTION_STATUSES = {NOMINATION: "Nominations open", VOTING: "Voting", CLOSED: "Closed"}
+CANCELLED = "cancelled"
+SELECTION_STATUSES = {
+    NOMINATION: "Nominations open",
+    VOTING: "Voting",
+    CLOSED: "Closed",
+    CANCELLED: "Cancelled",
+}
 # The phase a selection is in at a given time (status is the stored part of it).
 PHASES = {
     "nomination": "Nominations open",
@@ -101,6 +107,7 @@ PHASES = {
     "voting": "Voting open",
     "counting": "Voting ended, waiting for the count",
     "closed": "Closed, result published",
+    "cancelled": "Cancelled, no seat assigned",
 }
 
 
@@ -131,7 +138,8 @@ class Selection(db.Model):
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # The published count: method, rule, votes per candidate, ties and who was elected.
+    # The published count: method, rule, votes per candidate, ties and who was elected; for a
+    # cancelled selection {"cancelled": true, "reason", "by"} instead.
     result: Mapped[dict | None] = mapped_column(JSON)
 
     body: Mapped[Body] = relationship()
@@ -141,8 +149,8 @@ class Selection(db.Model):
     )
 
     def phase(self, now: datetime | None = None) -> str:
-        if self.status == CLOSED:
-            return "closed"
+        if self.status in (CLOSED, CANCELLED):
+            return self.status
         now = now or utcnow()
         if now < self.nomination_ends_at:
             return "nomination"
@@ -155,6 +163,20 @@ class Selection(db.Model):
     @property
     def phase_label(self) -> str:
         return PHASES[self.phase()]
+
+    @property
+    def cancellation(self) -> dict | None:
+        """{"reason", "by"} of a cancelled selection, else None."""
+        if self.status == CANCELLED and isinstance(self.result, dict):
+            return self.result
+        return None
+
+    @property
+    def count(self) -> dict | None:
+        """The published count of a closed selection, else None."""
+        if self.status == CLOSED and isinstance(self.result, dict):
+            return self.result
+        return None
 
     @property
     def role_label(self) -> str:

@@ -18,6 +18,11 @@ def admin_only(body: Body) -> bool:
     return body.kind == "bureau"
 
 
+def can_create_body(user) -> bool:
+    """Administrators create bodies (working groups, new caucuses...)."""
+    return is_admin(user)
+
+
 def can_manage_members(user, body: Body) -> bool:
     """Add, remove, promote and demote members, approve and decline requests."""
     if is_admin(user):
@@ -56,4 +61,26 @@ def electorate(body: Body) -> Body:
 
 
 def can_vote(user, selection: Selection) -> bool:
-    return is_member(user, electorate(selection.body).id)
+    """Active members of the electorate whose membership existed before voting opened.
+
+    The electorate is fixed in time: joining (or being admitted) once voting has opened gives
+    no vote in that selection.
+    """
+    return voter_refusal(user, selection) is None
+
+
+def voter_refusal(user, selection: Selection) -> str | None:
+    """Why `user` may not vote in `selection` (a sentence), or None when they may."""
+    from app.bodies.queries import active_since
+
+    body = electorate(selection.body)
+    if not is_member(user, body.id):
+        return f"Only members of the {body.name} vote in this selection."
+    since = active_since(user, body.id)
+    if since is None or since >= selection.voting_starts_at:
+        return (
+            f"Only people who were members of the {body.name} before voting opened on "
+            f"{selection.voting_starts_at:%Y-%m-%d %H:%M} UTC vote in this selection; "
+            "you joined later."
+        )
+    return None

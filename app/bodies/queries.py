@@ -61,6 +61,32 @@ def is_team_member(user, team_role: str) -> bool:
     )
 
 
+def active_since(user, body_id: int):
+    """When the user's active membership of the body began (its created_at), or None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(
+        select(Membership.created_at).where(
+            Membership.body_id == body_id,
+            Membership.user_id == user.id,
+            Membership.status == ACTIVE,
+        )
+    )
+
+
+def valid_id(value) -> int | None:
+    """A database id from a form, a URL or JSON: 0 < n < 2**31, else None (never an error)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        number = int(value.strip())
+    else:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
 def body_by_slug(slug: str) -> Body | None:
     return db.session.scalar(select(Body).where(Body.slug == slug))
 

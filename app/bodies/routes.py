@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.bodies import bp, permissions, services
 from app.bodies.balance import body_balance, document_balance, site_balance
 from app.bodies.charts import stacked_rows
-from app.bodies.models import COORDINATOR, REQUESTED
+from app.bodies.models import BODY_KINDS, COORDINATOR, REQUESTED, TEAM_ROLES
 from app.bodies.queries import (
     bodies_by_kind,
     get_body,
@@ -43,9 +43,47 @@ def balance_context(balance) -> dict:
     }
 
 
+def _index(*, status: int = 200, error: str | None = None, typed: dict | None = None):
+    return render_template(
+        "bodies/index.html",
+        kinds=bodies_by_kind(),
+        can_create=permissions.can_create_body(current_user),
+        body_kinds=BODY_KINDS,
+        team_roles=TEAM_ROLES,
+        create_error=error,
+        typed=typed or {"kind": "working_group", "open": "1"},
+    ), status
+
+
 @bp.route("/bodies")
 def index():
-    return render_template("bodies/index.html", kinds=bodies_by_kind())
+    return _index()
+
+
+@bp.route("/bodies", methods=["POST"])
+@login_required_page
+def create():
+    if not permissions.can_create_body(current_user):
+        raise Forbidden("Only administrators create bodies.")
+    typed = {
+        "name": request.form.get("name", ""),
+        "kind": request.form.get("kind", ""),
+        "team_role": request.form.get("team_role", ""),
+        "purpose": request.form.get("purpose", ""),
+        "open": request.form.get("open", ""),
+    }
+    try:
+        body = services.create_body(
+            typed["name"],
+            typed["kind"],
+            team_role=typed["team_role"] or None,
+            purpose=typed["purpose"],
+            is_open=typed["open"] == "1",
+        )
+    except (ValidationError, Conflict) as error:
+        db.session.rollback()
+        return _index(status=error.status, error=error.message, typed=typed)
+    return _done(body, f"The {body.name} was created.")
 
 
 def _show(body, *, status: int = 200, error: str | None = None, typed_email: str = ""):

@@ -72,8 +72,13 @@ def _page(selection, *, status: int = 200, error: str | None = None, typed_email
         ballots=service.ballot_count(selection),
         can_nominate=permissions.can_nominate(user) and phase == "nomination",
         can_vote=phase == "voting" and permissions.can_vote(user, selection),
+        voter_refusal=permissions.voter_refusal(user, selection)
+        if phase == "voting" and user.is_authenticated
+        else None,
         has_voted=service.has_voted(selection, user),
-        can_close=phase in ("voting", "counting")
+        can_manage=permissions.can_close_selection(user, selection),
+        can_close=phase == "counting" and permissions.can_close_selection(user, selection),
+        can_cancel=phase not in ("closed", "cancelled")
         and permissions.can_close_selection(user, selection),
         error=error,
         typed_email=typed_email,
@@ -139,12 +144,32 @@ def vote(selection_id):
     return _back(selection, "Your ballot was recorded.")
 
 
+def _managed_selection(selection_id, what: str):
+    selection = service.get_selection(selection_id)
+    if not permissions.can_close_selection(current_user, selection):
+        if permissions.admin_only(selection.body):
+            raise Forbidden(
+                f"Only administrators {what} a selection for the {selection.body.name}."
+            )
+        raise Forbidden(f"Only the body's coordinators and administrators {what} a selection.")
+    return selection
+
+
+@bp.route("/selections/<int:selection_id>/cancel", methods=["POST"])
+@login_required_page
+def cancel(selection_id):
+    selection = _managed_selection(selection_id, "cancel")
+    try:
+        service.cancel_selection(selection, current_user, request.form.get("reason", ""))
+    except (ValidationError, Conflict) as error:
+        return _refused(selection, error)
+    return _back(selection, "The selection was cancelled; no seat was assigned.")
+
+
 @bp.route("/selections/<int:selection_id>/close", methods=["POST"])
 @login_required_page
 def close(selection_id):
-    selection = service.get_selection(selection_id)
-    if not permissions.can_close_selection(current_user, selection):
-        raise Forbidden("Only the body's coordinators and administrators close a selection.")
+    selection = _managed_selection(selection_id, "close")
     try:
         service.close_selection(selection, current_user)
     except (ValidationError, Conflict) as error:

@@ -14,6 +14,7 @@ from app.bodies.allocation import (
     rule_problem,
 )
 from app.bodies.models import (
+    CANCELLED,
     CLOSED,
     COORDINATOR,
     MEMBER,
@@ -25,16 +26,17 @@ from app.bodies.models import (
     Nomination,
     Selection,
 )
-from app.bodies.permissions import can_vote, electorate
-from app.bodies.queries import membership_of
+from app.bodies.permissions import voter_refusal
+from app.bodies.queries import membership_of, valid_id
 from app.bodies.services import add_member, find_user_by_email
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.timeutil import utcnow
 from app.extensions import db
 
 
-def get_selection(selection_id: int) -> Selection:
-    selection = db.session.get(Selection, selection_id)
+def get_selection(selection_id) -> Selection:
+    number = valid_id(selection_id)
+    selection = db.session.get(Selection, number) if number is not None else None
     if selection is None:
         raise NotFound(f"No selection number {selection_id}.")
     return selection
@@ -115,6 +117,7 @@ def open_selection(
 
 def nominate(selection: Selection, user, email: str | None = None) -> Nomination:
     """Nominate someone by e-mail (or oneself when no address is given) during nominations."""
+    _not_over(selection)
     if selection.phase() != "nomination":
         raise ValidationError("Nominations for this selection are closed.")
     nominee = user if not (email or "").strip() else find_user_by_email(email)
@@ -143,12 +146,21 @@ def nominate(selection: Selection, user, email: str | None = None) -> Nomination
     return nomination
 
 
-def _own_nomination(selection: Selection, user, nomination_id: int) -> Nomination:
-    nomination = db.session.get(Nomination, nomination_id)
+def _not_over(selection: Selection) -> None:
+    if selection.status == CANCELLED:
+        raise ValidationError("This selection was cancelled.")
+    if selection.status == CLOSED:
+        raise ValidationError("This selection is closed.")
+
+
+def _own_nomination(selection: Selection, user, nomination_id) -> Nomination:
+    number = valid_id(nomination_id)
+    nomination = db.session.get(Nomination, number) if number is not None else None
     if nomination is None or nomination.selection_id != selection.id:
         raise NotFound("No such nomination in this selection.")
     if nomination.nominee_id != user.id:
         raise Forbidden("Only the nominee can answer a nomination.")
+    _not_over(selection)
     if selection.phase() != "nomination":
         raise ValidationError("Nominations for this selection are closed.")
     return nomination
@@ -169,7 +181,11 @@ def withdraw_nomination(selection: Selection, user, nomination_id: int) -> None:
 
 
 def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
-    """Record one approval ballot; a second ballot by the same voter is refused by the database."""
+    """Record one approval ballot; a second ballot by the same voter is refused by the database.
+
+    Only members of the electorate whose membership existed before voting opened may vote.
+    """
+    _not_over(selection)
     phase = selection.phase()
     if phase != "voting":
         if phase in ("nomination", "waiting"):
@@ -177,14 +193,14 @@ def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
                 f"Voting opens on {selection.voting_starts_at:%Y-%m-%d %H:%M} UTC; no vote before."
             )
         raise ValidationError("The voting period of this selection is over.")
-    if not can_vote(user, selection):
-        raise Forbidden(
-            f"Only members of the {electorate(selection.body).name} vote in this selection."
-        )
-    try:
-        chosen = {int(n) for n in nomination_ids or ()}
-    except (TypeError, ValueError):
-        raise ValidationError("Choose candidates from the ballot.") from None
+    refusal = voter_refusal(user, selection)
+    if refusal:
+        raise Forbidden(refusal)
+    if isinstance(nomination_ids, str | int):
+        nomination_ids = [nomination_ids]
+    chosen = {valid_id(n) for n in nomination_ids or ()}
+    if None in chosen:
+        raise ValidationError("Choose candidates from the ballot.")
     if not chosen:
         raise ValidationError("Approve at least one candidate.")
     valid = set(
@@ -261,9 +277,15 @@ def close_selection(selection: Selection, user) -> dict:
     """
     if selection.status == CLOSED:
         raise Conflict("This selection is already closed.")
+    if selection.status == CANCELLED:
+        raise Conflict("This selection was cancelled; it cannot be counted.")
     now = utcnow()
-    if now < selection.voting_starts_at:
-        raise ValidationError("A selection can be closed once its voting period has started.")
+    if now < selection.voting_ends_at:
+        raise ValidationError(
+            "A selection can be closed only once its voting period has ended "
+            f"({selection.voting_ends_at:%Y-%m-%d %H:%M} UTC); every member keeps the whole "
+            "period to vote."
+        )
     counted = vote_counts(selection)
     candidates = [
         Candidate(
@@ -330,6 +352,34 @@ def close_selection(selection: Selection, user) -> dict:
     selection.voting_ends_at = min(selection.voting_ends_at, now)
     db.session.flush()
     return selection.result
+
+
+def cancel_selection(selection: Selection, user, reason: str) -> Selection:
+    """Cancel a selection that is not closed: no seat is assigned and the reason is published.
+
+    This is the way out for a selection that cannot be counted (no accepted candidates, a rule
+    that the candidates cannot meet) or that should not go on.
+    """
+    if selection.status == CLOSED:
+        raise Conflict("This selection is closed; its result stands.")
+    if selection.status == CANCELLED:
+        raise Conflict("This selection was already cancelled.")
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Give the reason for cancelling; it is shown on the selection.")
+    if len(reason) > 1000:
+        raise ValidationError("A reason has at most 1000 characters.")
+    now = utcnow()
+    selection.status = CANCELLED
+    selection.closed_at = now
+    selection.result = {
+        "cancelled": True,
+        "reason": reason,
+        "by": user.name if user is not None else None,
+        "at": now.isoformat(),
+    }
+    db.session.flush()
+    return selection
 
 
 def selections_of(body: Body) -> list[Selection]:

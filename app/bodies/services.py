@@ -1,14 +1,27 @@
 """Creating the default bodies and changing who belongs to them."""
 
 import logging
+import re
+import unicodedata
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.bodies.defaults import default_bodies
-from app.bodies.models import ACTIVE, COORDINATOR, MEMBER, REQUESTED, Body, Membership
+from app.bodies.models import (
+    ACTIVE,
+    BODY_KINDS,
+    COORDINATOR,
+    MEMBER,
+    REQUESTED,
+    TEAM_ROLES,
+    Body,
+    Membership,
+)
 from app.bodies.permissions import admin_only
 from app.bodies.queries import membership_of
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.timeutil import utcnow
 from app.extensions import db
 
 log = logging.getLogger(__name__)
@@ -28,6 +41,84 @@ def seed_bodies() -> list[Body]:
     if created:
         log.info("seeded %d bodies", len(created))
     return created
+
+
+def slug_for(name: str) -> str:
+    """The slug of a body's name: lower-case ASCII words joined by hyphens."""
+    normalized = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", normalized.lower()).strip("-")[:80].strip("-")
+
+
+def unique_slug(name: str) -> str:
+    """A slug for a new body: the name's, with -2, -3... when that one is taken."""
+    base = slug_for(name) or "body"
+    slug, n = base, 2
+    while db.session.scalar(select(Body.id).where(Body.slug == slug)) is not None:
+        suffix = f"-{n}"
+        slug, n = base[: 80 - len(suffix)].rstrip("-") + suffix, n + 1
+    return slug
+
+
+def create_body(
+    name: str,
+    kind: str,
+    *,
+    team_role: str | None = None,
+    purpose: str = "",
+    is_open: bool = True,
+    slug: str | None = None,
+) -> Body:
+    """Create a body (administrators only, checked by the caller).
+
+    Without `slug` the slug is made from the name and made unique; an explicit slug that is
+    taken is a Conflict.
+    """
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError("A body needs a name.")
+    if len(name) > 160:
+        raise ValidationError("A body's name has at most 160 characters.")
+    if kind not in BODY_KINDS:
+        raise ValidationError(
+            f"Unknown kind {kind!r}: choose one of {', '.join(sorted(BODY_KINDS))}."
+        )
+    if kind == "team":
+        if team_role not in TEAM_ROLES:
+            raise ValidationError(
+                "A content and themes team needs a team role: "
+                f"one of {', '.join(sorted(TEAM_ROLES))}."
+            )
+    elif team_role:
+        raise ValidationError("Only content and themes teams have a team role.")
+    purpose = (purpose or "").strip()
+    if len(purpose) > 2000:
+        raise ValidationError("A purpose has at most 2000 characters.")
+    if slug is None:
+        slug = unique_slug(name)
+    else:
+        slug = slug.strip()
+        if not slug or slug != slug_for(slug):
+            raise ValidationError(
+                f"{slug!r} is not a valid slug: use lower-case letters, digits and hyphens."
+            )
+        if db.session.scalar(select(Body.id).where(Body.slug == slug)) is not None:
+            raise Conflict(f"A body with the slug {slug!r} exists already.")
+    body = Body(
+        slug=slug,
+        name=name,
+        kind=kind,
+        team_role=team_role if kind == "team" else None,
+        purpose=purpose,
+        is_open=bool(is_open),
+    )
+    db.session.add(body)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(f"A body with the slug {slug!r} exists already.") from None
+    log.info("body %s created", slug)
+    return body
 
 
 def find_user_by_email(email: str):
@@ -60,9 +151,20 @@ def join_body(user, body: Body) -> Membership:
     if membership is None:
         membership = Membership(body_id=body.id, user_id=user.id, role=MEMBER)
         db.session.add(membership)
-    membership.status = ACTIVE
+    _activate(membership)
     db.session.flush()
     return membership
+
+
+def _activate(membership: Membership) -> None:
+    """Make a membership active; its created_at then says since when it is active.
+
+    Selections count created_at to fix their electorate, so a request made before a vote and
+    approved during it does not give a vote in it.
+    """
+    if membership.status != ACTIVE:
+        membership.status = ACTIVE
+        membership.created_at = utcnow()
 
 
 def request_membership(user, body: Body) -> Membership:
@@ -108,7 +210,7 @@ def _pending(body: Body, user_id: int) -> Membership:
 
 def approve_request(body: Body, user_id: int) -> Membership:
     membership = _pending(body, user_id)
-    membership.status = ACTIVE
+    _activate(membership)
     db.session.flush()
     return membership
 
@@ -128,7 +230,7 @@ def add_member(body: Body, user, *, coordinator: bool = False) -> Membership:
         raise Conflict(f"{user.name} is already a member of the {body.name}.")
     elif membership.status == ACTIVE and membership.role == COORDINATOR:
         raise Conflict(f"{user.name} is already a coordinator of the {body.name}.")
-    membership.status = ACTIVE
+    _activate(membership)
     if coordinator:
         membership.role = COORDINATOR
     db.session.flush()

@@ -104,6 +104,78 @@ THREADS = [
             ("tomas@example.org", "The second paragraph has a sixty-word sentence.", 0),
         ],
     ),
+    (
+        "body:digital-rights-caucus",
+        "Our position on encryption in the best practice draft",
+        "digital-rights-caucus",
+        [
+            (
+                "mei@example.org",
+                "Proposed caucus position: the draft should name **end-to-end encryption** "
+                "as a safeguard for participants who work remotely. Comments by Friday, "
+                "then I file it as an amendment on behalf of the caucus.",
+                None,
+            ),
+            (
+                "karim@example.org",
+                "Support. Please add that no participant should be asked to install "
+                "software that weakens it.",
+                0,
+            ),
+            (
+                "olga@example.org",
+                "International organizations can live with this wording; keep it short.",
+                0,
+            ),
+        ],
+    ),
+    (
+        "body:digital-rights-caucus",
+        "Accessibility of the online sessions",
+        None,
+        [
+            (
+                "karim@example.org",
+                "Several members asked for captions in the online sessions. Does anyone "
+                "know a service that handles Arabic and French?",
+                None,
+            ),
+            ("mei@example.org", "I will ask the secretariat what it used last year.", 0),
+        ],
+    ),
+    (
+        "body:gender-caucus",
+        "Gender balance of the speakers' list",
+        "gender-caucus",
+        [
+            (
+                "sophie@example.org",
+                "The caucus asks the speaker nomination team for a list that alternates "
+                "women and men, with at least half of the slots for women from the South.",
+                None,
+            ),
+            (
+                "amina@example.org",
+                "Agreed. We should also ask for the figures of the last two summits so "
+                "that the request rests on numbers.",
+                0,
+            ),
+        ],
+    ),
+    (
+        "body:gender-caucus",
+        "Reading group on the revised draft",
+        None,
+        [
+            (
+                "amina@example.org",
+                "Who would like to read Rev.2 together on Tuesday and mark the paragraphs "
+                "where gender is missing?",
+                None,
+            ),
+            ("sophie@example.org", "Count me in; I can host the call.", 0),
+        ],
+    ),
 ]
 
 
@@ -116,16 +188,26 @@ def _place(spec: str):
     return {"document": document} if document else None
 
 
+def _exists(place: dict, title: str) -> bool:
+    where = [Topic.title == title]
+    if "body" in place:
+        where.append(Topic.body_id == place["body"].id)
+    else:
+        where.append(Topic.document_id == place["document"].id)
+    return db.session.scalar(select(Topic.id).where(*where).limit(1)) is not None
+
+
 def load_demo(drafts_dir: pathlib.Path) -> None:
-    """Post the demo threads whose place and people exist; skip the others quietly."""
-    if db.session.scalar(select(Topic.id).limit(1)) is not None:
-        return
+    """Post the demo threads whose place and people exist; skip the others quietly.
+
+    Idempotent: a thread whose title already exists in its place is not posted again.
+    """
     people = {u.email: u for u in db.session.scalars(select(User))}
     start = utcnow() - timedelta(days=len(THREADS) + 1)
     for n, (place_spec, title, behalf_slug, messages) in enumerate(THREADS):
         place = _place(place_spec)
         authors = [people.get(email) for email, _, _ in messages]
-        if place is None or None in authors:
+        if place is None or None in authors or _exists(place, title):
             continue
         behalf = body_by_slug(behalf_slug) if behalf_slug else None
         if behalf is not None and not is_member(authors[0], behalf.id):

@@ -51,7 +51,12 @@ def test_propose_page_prefills_previews_and_keeps_input_on_error(world, as_user)
     assert amendment.on_behalf_body_id == world.caucus.id
     shown = client.get(done.headers["Location"]).get_data(as_text=True)
     assert '<ins class="diff-ins">guarantee</ins>' in shown
-    assert "Civil society (Gender caucus)" in shown
+    # On behalf of a body it reads as the body's position, the body linked to its page.
+    assert (
+        '<a class="amend-body" href="/bodies/gender-caucus">Gender caucus</a> '
+        "(position; proposed by Pia Proposer, Civil society)"
+    ) in shown
+    assert "Civil society (Gender caucus)" not in shown
     assert "<svg" in shown and "Equal weight" in shown and '<table class="tally-table">' in shown
 
 
@@ -139,7 +144,11 @@ def test_compilation_text_attributes_every_pending_amendment(world, propose, as_
     propose(kind="insert", index=None, text="A preamble.", user=world.participant)
     propose(kind="delete", index=3, user=world.participant)
     page = as_user(None).get(f"/documents/{world.document.slug}/compilation").get_data(as_text=True)
-    assert "Civil society (Gender caucus)" in page
+    assert (
+        '<a class="amend-body" href="/bodies/gender-caucus">Gender caucus</a> '
+        "(position; proposed by Pia Proposer, Civil society)"
+    ) in page
+    # Personal proposals keep the compilation style "Group (Person)".
     assert page.count("Government (Gus Government)") == 2
     assert page.index("A preamble.") < page.index("Declaration on participation</h1>")
     from pathlib import Path

@@ -136,6 +136,24 @@ def make_selection(app):
 
 
 @pytest.fixture
+def backdate_memberships(app):
+    """backdate_memberships(days=30): every membership so far began `days` ago.
+
+    Selections count only memberships that existed before voting opened; tests that open a
+    vote "yesterday" make their electorate older than that.
+    """
+    from sqlalchemy import update
+
+    from app.bodies.models import Membership
+
+    def move(days=30):
+        db.session.execute(update(Membership).values(created_at=utcnow() - timedelta(days=days)))
+        db.session.commit()
+
+    return move
+
+
+@pytest.fixture
 def set_phase(app):
     """set_phase(selection, phase): move a selection's periods so that it is in `phase` now."""
 

@@ -37,7 +37,7 @@ def _form(**overrides):
 
 
 @pytest.fixture
-def cast(client, login, seeded, make_user, body_of):
+def cast(client, login, seeded, make_user, body_of, backdate_memberships):
     people = {
         "participant": make_user("private_sector", country="SG"),
         "member": make_user("government", country="FR"),
@@ -50,6 +50,7 @@ def cast(client, login, seeded, make_user, body_of):
     add_member(caucus, people["coordinator"], coordinator=True)
     add_member(body_of("youth-caucus"), people["other_coordinator"], coordinator=True)
     db.session.commit()
+    backdate_memberships()  # members well before any vote the tests open
 
     def act_as(role):
         if role != "anonymous":
@@ -312,6 +313,7 @@ def test_full_selection_respects_the_rule_and_seats_the_elected(
         f"/selections/{selection.id}/vote",
         data={"nomination": [ids[north_gov.id], ids[north_gov2.id], ids[south_cs.id]]},
     )
+    set_phase(selection, "counting")
     response = act_as("coordinator").post(f"/selections/{selection.id}/close")
     assert response.status_code == 302
     db.session.expire_all()
@@ -356,11 +358,14 @@ def test_closing_with_an_impossible_rule_changes_nothing(cast, make_selection, m
     assert not is_member(south, caucus.id) and not is_member(north, caucus.id)
 
 
-def test_the_plenary_elects_the_bureau(client, login, seeded, make_user, body_of, make_selection):
+def test_the_plenary_elects_the_bureau(
+    client, login, seeded, make_user, body_of, make_selection, backdate_memberships
+):
     bureau, plenary = body_of("bureau"), body_of("plenary")
     voter, outsider, candidate = make_user(), make_user(), make_user()
     add_member(plenary, voter)
     db.session.commit()
+    backdate_memberships()
     selection = make_selection(bureau, phase="voting", seats=1, role="member")
     ids = _nominate(selection, candidate)
     login(client, outsider)
