@@ -9,3 +9,10 @@ def test_unknown_api_path_is_json_404(client):
     response = client.get("/api/nope")
     assert response.status_code == 404
     assert response.json["error"]["code"] == "not_found"
+
+
+def test_documents_path_lists_documents_too(client, make_document):
+    make_document(title="Listed at /documents")
+    response = client.get("/documents")
+    assert response.status_code == 200
+    assert b"Listed at /documents" in response.data

@@ -4,6 +4,8 @@ from flask import url_for
 
 from app.core.atom import AtomFeed
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
 
 def _summary(entry: dict) -> str:
     version = entry["version"]
@@ -22,17 +24,30 @@ def _summary(entry: dict) -> str:
     return " ".join(parts)
 
 
-def atom_feed(document, entries: list[dict], *, self_url: str, page_url: str) -> bytes:
-    """Serialise the feed; `entries` (newest first) hold version, counts, link, paragraphs."""
+def atom_feed(
+    document, entries: list[dict], *, self_url: str, page_url: str, lang: str | None = None
+) -> bytes:
+    """Serialise the feed; `entries` (newest first) hold version, counts, link, paragraphs.
+
+    `lang` is the language the feed's links read the document in; the feed carries it as
+    xml:lang. A feed in a translation links every entry to that version's text in it.
+    """
+    translated = bool(lang) and lang != document.language
+    suffix = f" ({lang})" if translated else ""
     feed = AtomFeed(
         feed_id=self_url,
-        title=f"{document.title}: versions",
-        subtitle=f"Every version of {document.title}, with links to what changed.",
+        title=f"{document.title}: versions{suffix}",
+        subtitle=(
+            f"Every version of {document.title}, to read in {lang}."
+            if translated
+            else f"Every version of {document.title}, with links to what changed."
+        ),
         updated=entries[0]["version"].created_at if entries else document.created_at,
         self_url=self_url,
         page_url=page_url,
         author=document.owner.name if document.owner else "Agora drafting platform",
     )
+    feed.root.set(XML_LANG, lang or document.language)
     for item in entries:
         version = item["version"]
         title = f"{document.title} {version.label}"
@@ -40,7 +55,11 @@ def atom_feed(document, entries: list[dict], *, self_url: str, page_url: str) ->
             title += f": {version.message[:120]}"
         feed.add_entry(
             entry_id=url_for(
-                "documents.version", slug=document.slug, number=version.number, _external=True
+                "documents.version",
+                slug=document.slug,
+                number=version.number,
+                lang=lang if translated else None,
+                _external=True,
             ),
             title=title,
             link=item["link"],
@@ -49,4 +68,8 @@ def atom_feed(document, entries: list[dict], *, self_url: str, page_url: str) ->
             author=version.author.name if version.author is not None else None,
             summary=_summary(item),
         )
+    if translated:
+        # Titles and summaries are the source's and the platform's words, not translations.
+        for element in feed.root.iter("{http://www.w3.org/2005/Atom}entry"):
+            element.set(XML_LANG, document.language)
     return feed.to_bytes()

@@ -79,10 +79,13 @@ def localizer(func):
 def localize(document, version, lang, paragraphs: list[dict]) -> list[dict]:
     """Paragraphs in `lang`; the source language (or no lang) returns them unchanged."""
     from app.core.errors import NotFound
+    from app.core.languages import direction_of
 
     if not lang or lang == document.language:
+        source_dir = direction_of(document.language)
         return [
-            {**p, "state": "source", "lang": document.language, "dir": "ltr"} for p in paragraphs
+            {**p, "state": "source", "lang": document.language, "dir": source_dir}
+            for p in paragraphs
         ]
     if not LOCALIZERS:
         raise NotFound(f"This document has no {lang!r} version.")

@@ -5,6 +5,7 @@ import re
 from flask import Response, redirect, render_template, request, url_for
 
 from app.core.errors import NotFound, ValidationError
+from app.core.languages import direction_of, standard_tag
 from app.core.markdown import render_markdown
 from app.core.textdiff import diff_html, diff_html_sides
 from app.documents import bp, hooks, queries
@@ -36,7 +37,27 @@ def parse_lang(value: str | None) -> str | None:
         raise ValidationError(
             f"`lang` must be a language tag such as fr or pt-BR, not {value[:40]!r}."
         )
-    return value
+    return standard_tag(value)
+
+
+def check_lang(document, lang: str | None) -> str | None:
+    """`lang` if the document has it (None for its source language), else a 404."""
+    if not lang or lang == document.language:
+        return None
+    if lang not in hooks.languages(document):
+        raise NotFound(f"{document.title!r} has no {lang!r} version.")
+    return lang
+
+
+@bp.app_template_global("document_languages")
+def _document_languages(document) -> list[str]:
+    """The document's languages, source first, for the language switcher partial."""
+    return hooks.languages(document)
+
+
+@bp.app_template_global("direction_of")
+def _direction_of(tag) -> str:
+    return direction_of(tag)
 
 
 def render_paragraphs(document, version, lang):
@@ -67,12 +88,15 @@ def _render_text(document, version, *, is_current: bool):
     paragraphs = render_paragraphs(document, version, lang)
     extra = hooks.page_context(document, version, lang)
     title_in_text = bool(paragraphs) and paragraphs[0][0].text.lstrip().startswith("#")
+    text_lang = lang or document.language
     return render_template(
         "documents/show.html",
         **_shell(document, **extra),
         version=version,
         paragraphs=paragraphs,
         lang=lang,
+        text_lang=text_lang,
+        text_dir=direction_of(text_lang),
         is_current=is_current,
         title_in_text=title_in_text,
         paragraph_panels=hooks.PARAGRAPH_PANELS if is_current else [],
@@ -89,8 +113,12 @@ def show(slug):
 @bp.route("/documents/<slug>/versions")
 def versions(slug):
     document = get_document(slug)
+    lang = check_lang(document, parse_lang(request.args.get("lang")))
     return render_template(
-        "documents/versions.html", **_shell(document), versions=queries.list_versions(document)
+        "documents/versions.html",
+        **_shell(document),
+        versions=queries.list_versions(document),
+        lang=lang,
     )
 
 
@@ -146,6 +174,7 @@ def paragraph_history(slug, key):
 @bp.route("/documents/<slug>/feed.atom")
 def feed(slug):
     document = get_document(slug)
+    lang = check_lang(document, parse_lang(request.args.get("lang")))
     versions = queries.list_versions(document)[:FEED_SIZE]
     ids = [v.id for v in versions]
     previous = {}
@@ -166,8 +195,9 @@ def feed(slug):
             url_for(
                 "documents.diff", slug=slug, to=v.number, _external=True, **{"from": before.number}
             )
-            if before
-            else url_for("documents.version", slug=slug, number=v.number, _external=True)
+            if before and not lang
+            # In a language, the entry opens that version's text in the language.
+            else url_for("documents.version", slug=slug, number=v.number, lang=lang, _external=True)
         )
         entries.append(
             {"version": v, "counts": counts, "link": link, "paragraphs": len(texts[v.id])}
@@ -175,7 +205,8 @@ def feed(slug):
     body = atom_feed(
         document,
         entries,
-        self_url=url_for("documents.feed", slug=slug, _external=True),
-        page_url=url_for("documents.show", slug=slug, _external=True),
+        self_url=url_for("documents.feed", slug=slug, lang=lang, _external=True),
+        page_url=url_for("documents.show", slug=slug, lang=lang, _external=True),
+        lang=lang or document.language,
     )
     return Response(body, mimetype="application/atom+xml")

@@ -11,6 +11,7 @@ from app.main import bp
 
 
 @bp.route("/")
+@bp.route("/documents")
 def index():
     documents = [(document, languages(document)) for document in list_documents()]
     return render_template("main/index.html", documents=documents)

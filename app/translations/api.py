@@ -108,6 +108,7 @@ def put_translation(slug, lang, key):
         data["text"],
         user,
         expected_version=version,
+        require_version=True,
     )
     db.session.commit()
     return jsonify(
@@ -286,7 +287,10 @@ document_paths(
                                     "text": {"type": "string"},
                                     "version": {
                                         "type": "integer",
-                                        "description": "version edited; 0 for new",
+                                        "description": (
+                                            "version edited; 0 for new. Required when the "
+                                            "paragraph is already translated (else 409)"
+                                        ),
                                     },
                                 },
                             }

@@ -4,26 +4,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import langcodes
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 
 from app.core.errors import ValidationError
+from app.core.languages import babel_locale, direction_of
 
 # The six official languages of the United Nations, offered by default.
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
-# Scripts written right to left, for tags babel has no locale data for.
-RTL_SCRIPTS = {
-    "Arab",
-    "Hebr",
-    "Thaa",
-    "Syrc",
-    "Nkoo",
-    "Adlm",
-    "Mand",
-    "Samr",
-    "Rohg",
-    "Yezi",
-    "Mend",
-}
 MAX_TAG_LENGTH = 35
 
 
@@ -72,40 +59,21 @@ def same_language(a: str | None, b: str | None) -> bool:
         return False
 
 
-def _babel_locale(tag: str) -> Locale | None:
-    try:
-        return Locale.parse(tag.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return None
-
-
-def _script_of(tag: str) -> str | None:
-    language = langcodes.Language.get(tag)
-    if language.script:
-        return language.script
-    try:
-        return language.maximize().script
-    except Exception:  # noqa: BLE001  (likely-subtag data missing: the direction falls back to ltr)
-        return None
-
-
 @lru_cache(maxsize=512)
 def language(tag: str) -> Language:
     """Names and direction of a (normalised) tag; babel first, then its name tables, then the tag."""
-    locale = _babel_locale(tag)
+    locale = babel_locale(tag)
     if locale is not None:
         name = locale.get_display_name("en") or tag
         native = locale.get_display_name() or name
-        direction = "rtl" if locale.character_order == "right-to-left" else "ltr"
-        return Language(tag, name, native, direction)
+        return Language(tag, name, native, direction_of(tag))
     base = tag.split("-")[0]
     name = Locale("en").languages.get(tag) or Locale("en").languages.get(base) or tag
-    direction = "rtl" if _script_of(tag) in RTL_SCRIPTS else "ltr"
-    return Language(tag, name, name, direction)
+    return Language(tag, name, name, direction_of(tag))
 
 
 def direction(tag: str) -> str:
-    return language(tag).dir
+    return direction_of(tag)
 
 
 def default_languages(exclude: str | None = None) -> list[Language]:

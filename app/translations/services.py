@@ -2,7 +2,7 @@
 
 import logging
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.core import signals
@@ -113,11 +113,14 @@ def save_translation(
     expected_version=None,
     origin: str = "edit",
     check_permission: bool = True,
+    require_version: bool = False,
 ) -> tuple[Translation, bool]:
     """Save the translation of paragraph `key`; returns (translation, changed).
 
     `expected_version` is the version the editor started from (0 for a new translation); a
-    mismatch means someone else saved meanwhile and is refused with both texts. Saving the same
+    mismatch means someone else saved meanwhile and is refused with both texts. With
+    `require_version`, overwriting an existing translation without saying which version one
+    edited is refused too (API clients). Saving the same
     text against a changed source confirms it: it translates today's source from then on.
     """
     if check_permission:
@@ -158,17 +161,37 @@ def save_translation(
         _record(translation, user, origin)
         db.session.flush()
         return translation, True
+    if expected is None and require_version:
+        raise Conflict(
+            f"This paragraph is already translated (version {translation.version}). Send the "
+            '"version" you edited, so that a change made meanwhile is not overwritten.',
+            code="version_required",
+            details={"current": {"text": translation.text, "version": translation.version}},
+        )
     if expected is not None and expected != translation.version:
         raise _conflict(translation, text)
     if translation.text == text and translation.source_text == source:
         return translation, False
-    translation.text = text
-    translation.source_text = source
-    translation.translator_id = user.id
-    translation.reviewer_id = None
-    translation.reviewed_at = None
-    translation.version += 1
-    translation.updated_at = utcnow()
+    # The write itself is conditional on the version read above, so that two workers that both
+    # read it (SQLite has no row locks) cannot both win: the second changes no row and gets 409.
+    read_version = translation.version
+    result = db.session.execute(
+        update(Translation)
+        .where(Translation.id == translation.id, Translation.version == read_version)
+        .values(
+            text=text,
+            source_text=source,
+            translator_id=user.id,
+            reviewer_id=None,
+            reviewed_at=None,
+            version=read_version + 1,
+            updated_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(translation)
+    if result.rowcount != 1:
+        raise _conflict(translation, text)
     _record(translation, user, origin)
     db.session.flush()
     return translation, True

@@ -221,7 +221,8 @@ def test_translation_view_marks_language_direction_and_state(client, doc, extra_
     response = client.get("/documents/equal-footing?lang=ar")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.count('lang="ar" dir="rtl"') == 4
+    assert len(re.findall(r'data-key="[^"]+" lang="ar" dir="rtl"', html)) == 4
+    assert re.search(r'<article class="doc-text"[^>]* lang="ar" dir="rtl"', html)
     assert "نص 0" in html
     assert "Outdated translation" in html
     assert "Not translated yet" in html

@@ -88,3 +88,31 @@ def client(app):
 
     app.test_client_class = FreshUserClient
     return app.test_client()
+
+
+@pytest.fixture
+def accept(doc, team):
+    """accept(key, text): propose a modification through the amendments services and accept it.
+
+    Mei (a participant) proposes, the administrator accepts: the real path by which an accepted
+    amendment becomes a new version (and the version_created signal fires).
+    """
+    from app.amendments.services import accept_amendment, propose_amendment
+
+    def do(key, text):
+        db.session.refresh(doc)
+        amendment = propose_amendment(
+            doc,
+            team["outsider"],
+            kind="modify",
+            paragraph=key,
+            text=text,
+            rationale="Clearer wording.",
+        )
+        db.session.commit()
+        result = accept_amendment(amendment, team["admin"])
+        db.session.commit()
+        assert result.conflict is None and result.version is not None
+        return result.version
+
+    return do

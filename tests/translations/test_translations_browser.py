@@ -16,7 +16,7 @@ def log_in(page, base, user, next_path):
 
 @pytest.mark.browser
 def test_translator_sees_amended_source_as_outdated_with_diff(
-    live_server, page, doc, team, french, keys, amend
+    live_server, page, doc, team, french, keys, accept
 ):
     path = f"/documents/{doc.slug}/translations/fr"
     log_in(page, live_server, team["sophie"], path)
@@ -32,7 +32,8 @@ def test_translator_sees_amended_source_as_outdated_with_diff(
         expect(page.locator(f"#p-{key}")).to_have_attribute("data-state", "translated")
         expect(page.locator(f"#p-{key} .tr-current")).to_contain_text(text)
 
-    amend(keys[1], "All stakeholder groups take part in drafting as full equals.")
+    # The source paragraph changes by a real amendment, proposed and accepted.
+    accept(keys[1], "All stakeholder groups take part in drafting as full equals.")
     page.goto(live_server + path)
     row = page.locator(f"#p-{keys[1]}")
     expect(row).to_have_attribute("data-state", "outdated")

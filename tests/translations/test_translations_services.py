@@ -87,27 +87,69 @@ def test_save_records_source_text_and_history(doc, team, french, keys):
     assert translation.translator_id == team["karim"].id
 
 
-def test_outdated_after_accepted_amendment(doc, team, french, keys, amend):
+def test_outdated_after_accepted_amendment(doc, team, french, keys, accept):
     services.save_translation(doc, "fr", keys[1], "Tous les groupes.", team["sophie"])
     services.save_translation(doc, "fr", keys[2], "Chaque version est publique.", team["sophie"])
     db.session.commit()
     assert states(doc)[1:3] == ["translated", "translated"]
-    amend(keys[1], "All stakeholder groups take part in drafting as full equals.")
+    version = accept(keys[1], "All stakeholder groups take part in drafting as full equals.")
+    assert version.cause == "amendment"
+    db.session.expire_all()
     assert states(doc)[1:3] == ["outdated", "translated"]
 
 
-def test_outdated_after_new_version_by_import(doc, team, french, keys, amend):
+def test_outdated_after_new_version_by_import(doc, team, french, keys, runner, tmp_path):
     services.save_translation(doc, "fr", keys[4], "Les traducteurs suivent.", team["sophie"])
+    services.save_translation(doc, "fr", keys[1], "Tous les groupes.", team["sophie"])
     services.review_translation(doc, "fr", keys[4], team["karim"])
     db.session.commit()
     assert states(doc)[4] == "reviewed"
-    amend(
-        keys[4], "Translators keep every language in step with the changing source.", cause="import"
-    )
+    # The charter's next draft, imported by `flask drafts import` as the directory "charter".
+    texts = [p.text for p in doc.current_version.paragraphs]
+    texts[4] = "Translators keep every language in step with the changing source."
+    drafts = tmp_path / "charter"
+    drafts.mkdir()
+    (drafts / "02-revised.md").write_text("\n\n".join(texts) + "\n", encoding="utf-8")
+    result = runner.invoke(args=["drafts", "import", str(drafts)])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert doc.current_version.number == 2 and doc.current_version.cause == "import"
     assert states(doc)[4] == "outdated"
+    assert states(doc)[1] == "translated"  # an unchanged source paragraph stays translated
     # Saving the same text again confirms it against today's source, and the review is gone.
     services.save_translation(doc, "fr", keys[4], "Les traducteurs suivent.", team["sophie"])
     assert states(doc)[4] == "translated"
+
+
+def test_outdated_after_a_published_live_draft(doc, team, french, keys):
+    from diff_match_patch import diff_match_patch
+
+    from app.coedit.services import (
+        get_or_create_live_text,
+        publish_live_text,
+        store_live_text_change,
+    )
+
+    services.save_translation(doc, "fr", keys[2], "Chaque version est publique.", team["sophie"])
+    services.save_translation(doc, "fr", keys[3], "- Poids égal par groupe.", team["sophie"])
+    db.session.commit()
+    live = get_or_create_live_text(doc, None)
+    old = live.text
+    new = old.replace("public and kept forever", "public, dated and kept forever")
+    assert new != old
+    dmp = diff_match_patch()
+    assert store_live_text_change(
+        live.id,
+        live.rev,
+        new,
+        user_id=team["admin"].id,
+        delta=dmp.diff_toDelta(dmp.diff_main(old, new)),
+    )
+    version = publish_live_text(doc, None, team["admin"], "Dated versions")
+    db.session.commit()
+    assert version.cause == "publish"
+    db.session.expire_all()
+    assert states(doc)[2:4] == ["outdated", "translated"]
 
 
 def test_optimistic_save_conflict_carries_both_texts(doc, team, french, keys):
