@@ -437,8 +437,20 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[index]
 
 
+def engine_stats(log_path: Path) -> dict | None:
+    """The counters the started server printed when it stopped (bench/serve.py), if any."""
+    if not log_path.exists():
+        return None
+    prefix = "coedit engine stats: "
+    for line in reversed(log_path.read_text(errors="replace").splitlines()):
+        if line.startswith(prefix):
+            return json.loads(line[len(prefix) :])
+    return None
+
+
 def run(args) -> dict:
     server = None
+    summary = None
     tmp = tempfile.TemporaryDirectory(prefix="coedit-bench-")
     url, tokens, server_pid = args.url, [], args.server_pid
     try:
@@ -541,7 +553,7 @@ def run(args) -> dict:
             process.join(timeout=15)
             if process.is_alive():
                 process.kill()
-        return summarize(
+        summary = summarize(
             args,
             reports,
             stored,
@@ -551,6 +563,7 @@ def run(args) -> dict:
             rev1 - rev0,
             meter.peak_rss if server_pid else None,
         )
+        return summary
     finally:
         if server is not None and server.poll() is None:
             server.terminate()
@@ -559,6 +572,8 @@ def run(args) -> dict:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait(5)
+        if summary is not None and server is not None:
+            summary["engine_stats"] = engine_stats(Path(tmp.name) / "server.log")
         if args.keep_log and server is not None:
             log = Path(tmp.name) / "server.log"
             if log.exists():

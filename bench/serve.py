@@ -5,18 +5,21 @@
 Servers (all Flask-SocketIO `threading` mode, websockets through simple-websocket):
   werkzeug  `socketio.run(app)`: Werkzeug's threaded development server, what `python wsgi.py` runs.
   gunicorn  gunicorn with one `gthread` worker and many threads (one per open websocket).
-Only loopback addresses are accepted. Profile it from outside with
+Only loopback addresses are accepted. When the gunicorn worker exits it prints the sync
+engine's counters as one line `coedit engine stats: {json}` (stored revs, group commits...). Profile it from outside with
 `py-spy record --pid <pid>` (py-spy is in the dev extras).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+STATS_PREFIX = "coedit engine stats: "
 sys.path.insert(0, str(ROOT))
 
 
@@ -53,6 +56,10 @@ def main() -> None:
 
     from gunicorn.app.base import BaseApplication
 
+    def print_engine_stats(_server, _worker):
+        stats = dict(app.extensions["coedit"].engine.stats)
+        print(f"{STATS_PREFIX}{json.dumps(stats, sort_keys=True)}", flush=True)
+
     class Standalone(BaseApplication):
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
@@ -64,6 +71,7 @@ def main() -> None:
             self.cfg.set("accesslog", None)
             self.cfg.set("loglevel", "warning")
             self.cfg.set("worker_connections", args.threads)
+            self.cfg.set("worker_exit", print_engine_stats)
 
         def load(self):
             return app

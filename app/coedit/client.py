@@ -19,7 +19,7 @@ import time
 
 from diff_match_patch import diff_match_patch
 
-from app.coedit.engine import DeltaMismatch, _ends, compose, from_delta, rebase, to_delta
+from app.coedit.engine import DeltaMismatch, compose, ends, from_delta, rebase, to_delta
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class SyncClient:
         """Move local changes into the outbox and return the `sync` event to send."""
         if self.text != self.shadow and self.mode == "edit":
             diffs = self.local
-            if diffs is None or _ends(diffs) != (self.shadow, self.text):
+            if diffs is None or ends(diffs) != (self.shadow, self.text):
                 diffs = self.dmp.diff_main(self.shadow, self.text, True)
             self.outbox.append({"n": self.n, "delta": to_delta(diffs)})
             self.n += 1
@@ -175,7 +175,7 @@ class SyncClient:
 
     def _unacknowledged(self) -> list | None:
         """The exact diff from base to text (edits sent and unsent), when known."""
-        if self.sent is None or _ends(self.sent)[1] != self.shadow:
+        if self.sent is None or ends(self.sent)[1] != self.shadow:
             return None
         local = self.local if self.local is not None else _same(self.text)
         if self.text != self.shadow and self.local is None:
@@ -192,7 +192,7 @@ class SyncClient:
         interleave); returns the diff from the new text to the local text. Fuzzy patching
         is the fallback when the local diff does not fit.
         """
-        if local is None or _ends(local)[0] != old:
+        if local is None or ends(local)[0] != old:
             local = self.dmp.diff_main(old, self.text, True)
         try:
             return rebase(local, diffs)

@@ -52,16 +52,27 @@ def store_live_text_change(
     live_text_id: int, old_rev: int, text: str, *, user_id: int | None, delta: str
 ) -> bool:
     """Compare-and-swap: write `text` as rev old_rev + 1 with its log row, if rev is still old_rev."""
+    return store_live_text_changes(live_text_id, old_rev, [(text, user_id, delta)])
+
+
+def store_live_text_changes(
+    live_text_id: int, old_rev: int, changes: list[tuple[str, int | None, str]]
+) -> bool:
+    """Compare-and-swap several (text, user_id, delta) changes as revs old_rev + 1, ... at once.
+
+    One UPDATE to the last text and rev (if rev is still old_rev) and one log row per change.
+    """
     result = db.session.execute(
         update(LiveText)
         .where(LiveText.id == live_text_id, LiveText.rev == old_rev)
-        .values(text=text, rev=old_rev + 1, updated_at=utcnow())
+        .values(text=changes[-1][0], rev=old_rev + len(changes), updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return False
-    db.session.add(
-        EditLog(live_text_id=live_text_id, rev=old_rev + 1, user_id=user_id, delta=delta)
+    db.session.add_all(
+        EditLog(live_text_id=live_text_id, rev=rev, user_id=user_id, delta=delta)
+        for rev, (_text, user_id, delta) in enumerate(changes, start=old_rev + 1)
     )
     db.session.flush()
     return True

@@ -1,0 +1,229 @@
+"""One channel's authoritative text as the engine sees it: read, edited exactly, stored, diffed."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import Counter
+
+from app.coedit.engine.deltas import Differ, from_delta, to_delta
+from app.coedit.engine.errors import SyncError
+from app.coedit.engine.group_commit import GROUP_WINDOW, GroupCommit
+from app.coedit.engine.history import STEP_CACHE_SIZE, RevHistory
+from app.coedit.engine.rebase import EQUAL, compose, ends, invert, rebase
+from app.coedit.engine.state import ReceivedEdits
+from app.coedit.engine.store import TextStore
+
+log = logging.getLogger(__name__)
+
+
+class Channel:
+    """The last stored text read for a channel, its rev history, and storing changes to it."""
+
+    def __init__(
+        self,
+        key,
+        store: TextStore,
+        differ: Differ,
+        stats: Counter,
+        *,
+        group_window: float = GROUP_WINDOW,
+    ):
+        self.key = key
+        self.store = store
+        self.differ = differ
+        self.stats = stats
+        self.rev = -1
+        self.text = ""
+        self.history = RevHistory()
+        self.lock = threading.RLock()
+        self.group = GroupCommit(self.lock, group_window)
+
+    def current(self, rev_hint: int | None = None) -> tuple[str, int]:
+        """The stored text and rev, re-read only when another writer moved the rev.
+
+        `rev_hint`: the stored rev the caller read just before (with its permission check);
+        the cache, when it is at least that new, is current enough (a compare-and-swap
+        catches anything newer).
+        """
+        if rev_hint is not None and self.rev >= rev_hint:
+            return self.text, self.rev
+        rev = self.store.rev(self.key)
+        if rev != self.rev:
+            self.text, self.rev = self.store.load(self.key)
+        return self.text, self.rev
+
+    def _steps_from_store(self, base_rev: int, base_text: str, rev: int) -> bool:
+        """Fill the diffs between stored revs base_rev..rev from the store's edit log.
+
+        Needed when another process stored some of them (or they left the cache): each logged
+        delta decodes exactly against the text before it, starting from the client's base text.
+        """
+        fetch = getattr(self.store, "deltas", None)
+        if fetch is None or rev - base_rev > STEP_CACHE_SIZE:
+            return False
+        entries = fetch(self.key, base_rev, rev)
+        if [r for r, _ in entries] != list(range(base_rev + 1, rev + 1)):
+            return False
+        text = base_text
+        for r, delta in entries:
+            try:
+                diffs, text = from_delta(text, delta)
+            except ValueError:
+                return False
+            self.history.remember_step(r, diffs)
+        self.stats["steps_from_log"] += len(entries)
+        return True
+
+    def since(self, base_rev: int, base_text: str, text: str, rev: int) -> list | None:
+        """The exact diff from the text at base_rev (base_text) to the stored text at rev."""
+        if base_rev == rev:
+            if base_text != text:
+                return None
+            return [(EQUAL, base_text)] if base_text else []
+        try:
+            diffs = self.history.chain(base_rev, rev)
+            if diffs is None and self._steps_from_store(base_rev, base_text, rev):
+                diffs = self.history.chain(base_rev, rev)
+        except ValueError:
+            diffs = None
+        if diffs is None or ends(diffs) != (base_text, text):
+            return None
+        return diffs
+
+    def carry(
+        self, text: str, rev: int, received: ReceivedEdits, *, max_text: int
+    ) -> tuple[str, list | None, list | None, int]:
+        """The stored text (at rev) with the client's edits in it; nothing is stored.
+
+        Exact when the client's base is a known stored rev: its diff is rebased through the
+        stored diffs since that rev. Otherwise (a restored backup shadow) its patches are applied
+        fuzzily, and that fallback is counted and logged. Returns (new text, diff from `text`,
+        answer, failed hunks): `answer`, when known, is the exact diff from the client's new
+        shadow to the new text.
+        """
+        since = None
+        if received.own is not None and received.base_rev is not None:
+            since = self.since(received.base_rev, received.base_text, text, rev)
+        if since is not None:
+            diffs = rebase(received.own, since)
+            new_text = ends(diffs)[1]
+            answer = rebase(since, received.own, mine_earlier=True)
+            self.stats["rebased_edits"] += 1
+            failed = 0
+        else:
+            new_text, failed = self._apply_fuzzily(text, received.patches, received.base_rev)
+            diffs = answer = None
+        if len(new_text) > max_text:
+            raise SyncError("too_large", f"A live text has at most {max_text} characters.")
+        if new_text != text and diffs is None:
+            diffs = self.differ.diff(text, new_text)
+        return new_text, diffs, answer, failed
+
+    def remember_change(self, rev: int, delta: str, diffs: list) -> None:
+        """Note the change that makes rev from rev - 1 (forgotten again if it is not stored)."""
+        self.history.remember((rev - 1, rev), delta)
+        self.history.remember_step(rev, diffs)
+
+    def save_changes(self, old_rev: int, changes: list[tuple[str, object, str]]) -> bool:
+        """Store (text, author, delta) changes as revs old_rev + 1... in one transaction (CAS).
+
+        On failure the changes remembered for those revs are forgotten.
+        """
+        try:
+            if len(changes) == 1:
+                text, author, delta = changes[0]
+                saved = self.store.save(self.key, old_rev, text, author=author, delta=delta)
+            else:
+                saved = self.store.save_many(self.key, old_rev, changes)
+        except BaseException:
+            self.history.forget_after(old_rev)
+            raise
+        if not saved:
+            self.history.forget_after(old_rev)
+        return saved
+
+    def reload(self) -> tuple[str, int]:
+        """Read the stored text and rev again (after losing a compare-and-swap)."""
+        self.text, self.rev = self.store.load(self.key)
+        return self.text, self.rev
+
+    def _apply_fuzzily(self, text: str, patches: list, base_rev) -> tuple[str, int]:
+        """The fallback: the client's patches applied with fuzzy matching; (text, failed hunks)."""
+        failed = 0
+        for before, edit_diffs in patches:
+            patch = self.differ.patch_make(before, edit_diffs)
+            text, results = self.differ.patch_apply(patch, text)
+            failed += results.count(False)
+        self.stats["fuzzy_fallbacks"] += 1
+        log.info(
+            "fuzzy patch fallback on channel %s (base rev %s unknown; %d so far)",
+            self.key,
+            base_rev,
+            self.stats["fuzzy_fallbacks"],
+        )
+        return text, failed
+
+    def count_failed(self, failed: int) -> None:
+        if failed:
+            self.stats["failed_hunks"] += failed
+            log.warning(
+                "%d patch hunk(s) failed to apply on channel %s (%d so far)",
+                failed,
+                self.key,
+                self.stats["failed_hunks"],
+            )
+
+    def extend(self, answer: list, answer_rev: int, rev: int) -> list | None:
+        """`answer` (a diff to the text at answer_rev) carried on to the text at rev, if known."""
+        if answer_rev == rev:
+            return answer
+        try:
+            chained = self.history.chain(answer_rev, rev)
+            if chained is None:
+                return None
+            diffs = compose(answer, chained)
+        except ValueError:
+            return None
+        self.differ.diff_cleanupMerge(diffs)
+        return diffs
+
+    def answer_delta(
+        self, shadow: str, shadow_rev, text: str, rev: int, base_rev=None, own=None
+    ) -> str:
+        """The delta from the client's shadow to the stored text at rev.
+
+        Computed once per pair of revs and shared; composed from the diffs between consecutive
+        stored revs when they are known (a client whose shadow holds its own new edits gets them
+        undone and the stored changes since its base rev redone, merged), diffed otherwise.
+        """
+        key = (shadow_rev, rev) if shadow_rev is not None else None
+        if key is not None and key in self.history.deltas:
+            self.stats["delta_cache_hits"] += 1
+            return self.history.deltas[key]
+        self.stats["delta_cache_misses"] += 1
+        diffs = None
+        start = shadow_rev if shadow_rev is not None else base_rev
+        if start is not None and (shadow_rev is not None or own is not None):
+            try:
+                chained = self.history.chain(start, rev)
+                if chained is not None:
+                    diffs = (
+                        list(chained) if shadow_rev is not None else compose(invert(own), chained)
+                    )
+                    self.differ.diff_cleanupMerge(diffs)
+                    if ends(diffs) != (shadow, text):
+                        self.stats["compose_mismatches"] += 1
+                        diffs = None
+                    else:
+                        self.stats["composed_deltas"] += 1
+            except ValueError:
+                self.stats["compose_mismatches"] += 1
+                diffs = None
+        if diffs is None:
+            self.stats["diffed_deltas"] += 1
+            diffs = self.differ.diff(shadow, text)
+        delta = to_delta(diffs)
+        if key is not None:
+            self.history.remember(key, delta)
+        return delta

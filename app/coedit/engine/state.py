@@ -1,0 +1,96 @@
+"""Per-client sync state (shadow, backup shadow, outbox) and the results of join and sync."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+STATE_TTL = 600.0  # seconds a detached client's state is kept for a resume
+
+
+@dataclass
+class ClientState:
+    client_id: str
+    channel: object
+    user: object
+    mode: str
+    shadow: str
+    shadow_rev: int | None  # the stored rev whose text the shadow equals, when known
+    shadow_n: int = 0
+    shadow_m: int = 0
+    backup: str = ""
+    backup_m: int = 0
+    backup_rev: int | None = None
+    outbox: list = field(default_factory=list)
+    attached: bool = True
+    last_seen: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+@dataclass
+class JoinResult:
+    client_id: str
+    text: str
+    rev: int
+    n: int
+    m: int
+    resumed: bool
+
+
+@dataclass
+class ReceivedEdits:
+    """A sync's request read against the client's state (steps 1-3), before anything is stored."""
+
+    outbox: list
+    shadow: str  # the client's shadow with its new edits in it
+    shadow_m: int
+    shadow_rev: int | None
+    shadow_n: int
+    resent: bool  # a duplicate of an answered request: the backup stays as it was
+    patches: list  # (text before, diffs) per edit that changed the shadow
+    base_rev: int | None  # the stored rev the edits start from, when known
+    base_text: str
+    own: list | None  # the client's edits as one exact diff from the text at base_rev
+
+
+@dataclass
+class SyncResult:
+    n: int
+    edits: list
+    rev: int
+    changed: bool
+
+
+class ClientStates(dict):
+    """The states of joined clients by client_id; detached ones expire after a TTL."""
+
+    def __init__(self):
+        super().__init__()
+        self.lock = threading.Lock()
+
+    def add(self, state: ClientState) -> None:
+        with self.lock:
+            self[state.client_id] = state
+
+    def remove(self, client_id: str) -> None:
+        with self.lock:
+            self.pop(client_id, None)
+
+    def detach(self, client_id: str, now: float) -> None:
+        """The client's connection closed: keep its state for a resume until the TTL passes."""
+        state = self.get(client_id)
+        if state is not None:
+            state.attached = False
+            state.last_seen = now
+
+    def expire(self, now: float, ttl: float) -> int:
+        """Forget detached clients older than the TTL (attached ones after an hour at least)."""
+        with self.lock:
+            old = [
+                cid
+                for cid, s in self.items()
+                if now - s.last_seen > (ttl if not s.attached else max(ttl, 3600))
+            ]
+            for cid in old:
+                del self[cid]
+        return len(old)
