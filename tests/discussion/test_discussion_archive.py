@@ -39,7 +39,10 @@ def archive(make_user, make_body, make_document, post_topic, post_reply):
         text="Interpretation matters here too.",
         document=document,
     )
-    base = budget.created_at - timedelta(days=3)
+    # Anchored at 09:00 so that the hours added below never cross an extra midnight.
+    base = (budget.created_at - timedelta(days=3)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
     for n, message in enumerate([budget.messages[0], reply, youth.messages[0], scope.messages[0]]):
         message.created_at = base + timedelta(days=n // 2, hours=n)
     for topic in (budget, youth, scope):
