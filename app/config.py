@@ -66,6 +66,8 @@ class Config:
     COEDIT_MAX_SYNCS_PER_SECOND = _int("COEDIT_MAX_SYNCS_PER_SECOND", 20)
     COEDIT_DIFF_TIMEOUT = float(os.environ.get("COEDIT_DIFF_TIMEOUT", "0.5"))
     COEDIT_CHANGED_COALESCE = float(os.environ.get("COEDIT_CHANGED_COALESCE", "0.03"))
+    # Seconds the first sync of a group commit waits for others to share its transaction.
+    COEDIT_GROUP_WINDOW = float(os.environ.get("COEDIT_GROUP_WINDOW", "0.002"))
     # Translations
     XLIFF_MAX_BYTES = _int("XLIFF_MAX_BYTES", 4 * 1024 * 1024)
     # Discussions

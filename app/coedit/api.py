@@ -52,7 +52,8 @@ def publish(slug):
     lang = queries.check_language(document, lang)
     if not can_edit_live(user, document):
         raise Forbidden(
-            "Only the owning drafting body and administrators publish the working draft."
+            "Only the drafting team, the owning body's coordinators and administrators "
+            "publish the working draft."
         )
     version = publish_live_text(document, lang, user, message)
     db.session.commit()
@@ -176,7 +177,7 @@ document_paths(
                     "400": {"description": "Nothing to publish, or a bad body", "content": _ERROR},
                     "401": {"description": "No valid token", "content": _ERROR},
                     "403": {
-                        "description": "Not a member of the owning drafting body",
+                        "description": "Not a co-editor of this document",
                         "content": _ERROR,
                     },
                     "404": {"description": "Unknown document or language", "content": _ERROR},

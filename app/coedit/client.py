@@ -240,7 +240,9 @@ class SocketClient:
         self._connected_once = False
         self._resume = False
         self._worker = threading.Thread(target=self._run, daemon=True)
+        self.refusal: SyncRefused | None = None  # why the server refused the last connection
         self.sio.on("connect", self._on_connect, namespace=NAMESPACE)
+        self.sio.on("connect_error", self._on_connect_error, namespace=NAMESPACE)
         self.sio.on("changed", self._on_changed, namespace=NAMESPACE)
         self.sio.on("presence", self._on_presence, namespace=NAMESPACE)
 
@@ -249,15 +251,24 @@ class SocketClient:
         return self.core.text
 
     def connect(self) -> None:
+        """Connect and join; a refused connection raises SyncRefused with the server's code."""
+        import socketio
+
         auth = {"token": self.token} if self.token else None
-        self.sio.connect(
-            self.url,
-            namespaces=[NAMESPACE],
-            auth=auth,
-            transports=["websocket"],
-            headers=self.headers,
-            wait_timeout=self.timeout,
-        )
+        self.refusal = None
+        try:
+            self.sio.connect(
+                self.url,
+                namespaces=[NAMESPACE],
+                auth=auth,
+                transports=["websocket"],
+                headers=self.headers,
+                wait_timeout=self.timeout,
+            )
+        except socketio.exceptions.ConnectionError:
+            if self.refusal is not None:
+                raise self.refusal from None
+            raise
         self.join()
         self._connected_once = True
         self._worker.start()
@@ -343,6 +354,13 @@ class SocketClient:
         self.sio.disconnect()
 
     # -- socket callbacks (run in python-socketio's reader thread: never block there)
+
+    def _on_connect_error(self, data=None) -> None:
+        """CONNECT_ERROR {message, data: {code, message}}: remember the protocol's refusal."""
+        detail = data.get("data") if isinstance(data, dict) else None
+        if isinstance(detail, dict) and isinstance(detail.get("code"), str):
+            self.refusal = SyncRefused(detail["code"], str(detail.get("message", "")))
+            log.warning("connection refused: %s", self.refusal)
 
     def _on_connect(self) -> None:
         if self._connected_once:  # a reconnect: resume (or rejoin) from the worker thread

@@ -1,9 +1,12 @@
 """Reads of live texts and their edit logs."""
 
-from sqlalchemy import exists, literal, select
+import functools
+
+from sqlalchemy import and_, bindparam, exists, func, literal, not_, or_, select
+from sqlalchemy.orm import aliased
 
 from app.accounts.models import ApiToken, User
-from app.bodies.models import ACTIVE, Membership
+from app.bodies.models import ACTIVE, COORDINATOR, Body, Membership
 from app.coedit.engine import diff_main, to_delta
 from app.coedit.models import EditLog, LiveText
 from app.core.errors import NotFound
@@ -66,25 +69,54 @@ def sync_access(
 ):
     """Everything a sync needs from the database, in ONE query, read now.
 
-    Row (user_id, is_admin, last_used_at, member, rev) for the token's owner (token_hash, an
-    active token), a known user (user_id) or nobody; `member`: an active member of the body
-    owning the document (the rule of app.documents.permissions.can_edit_live, with is_admin);
-    `rev`: the live text's stored rev. None when the token, the document or the live text is
-    gone (the caller then takes the slow path, which names the reason).
+    Row (user_id, is_admin, last_used_at, editor, rev) for the token's owner (token_hash, an
+    active token), a known user (user_id) or nobody; `editor`: the rule of
+    app.documents.permissions.can_edit_live apart from is_admin (coordinator of the owning body;
+    active member of the owning drafting team; or, when no drafting team owns the document,
+    active member of any drafting team); `rev`: the live text's stored rev. None when the token,
+    the document or the live text is gone (the caller then takes the slow path, which names the
+    reason).
     """
+    params = {"document_id": document_id, "live_text_id": live_text_id}
     if token_hash is not None:
-        who = (User.id, User.is_admin, ApiToken.last_used_at)
+        kind, params["token_hash"] = "token", token_hash
     elif user_id is not None:
+        kind, params["user_id"] = "user", user_id
+    else:
+        kind = "anonymous"
+    return db.session.execute(_sync_access_statement(kind), params).first()
+
+
+@functools.cache
+def _sync_access_statement(kind: str):
+    """The statement of sync_access for "token", "user" or "anonymous", built once (it runs on
+    every sync: building and keying this expression anew cost more than running it)."""
+    if kind == "token":
+        who = (User.id, User.is_admin, ApiToken.last_used_at)
+    elif kind == "user":
         who = (User.id, User.is_admin, literal(None))
     else:
         who = (literal(None), literal(False), literal(None))
-    member = (
+    owner = aliased(Body, name="owner_body")
+    # coalesce: NOT over a NULL (no owner, a team without a role) must still be true
+    owner_drafts = and_(
+        func.coalesce(owner.kind, "") == "team", func.coalesce(owner.team_role, "") == "drafting"
+    )
+    member_drafts = and_(Body.kind == "team", Body.team_role == "drafting")
+    editor = (
         exists().where(
-            Membership.body_id == Document.owner_body_id,
             Membership.user_id == who[0],
             Membership.status == ACTIVE,
+            Body.id == Membership.body_id,
+            or_(
+                and_(
+                    Membership.body_id == Document.owner_body_id,
+                    or_(Membership.role == COORDINATOR, member_drafts),
+                ),
+                and_(member_drafts, not_(owner_drafts)),
+            ),
         )
-        if token_hash is not None or user_id is not None
+        if kind != "anonymous"
         else literal(False)
     )
     query = (
@@ -92,22 +124,23 @@ def sync_access(
             who[0].label("user_id"),
             who[1].label("is_admin"),
             who[2].label("last_used_at"),
-            member.label("member"),
+            editor.label("editor"),
             LiveText.rev,
         )
         .select_from(LiveText)
         .join(Document, Document.id == LiveText.document_id)
-        .where(LiveText.id == live_text_id, Document.id == document_id)
+        .outerjoin(owner, owner.id == Document.owner_body_id)
+        .where(LiveText.id == bindparam("live_text_id"), Document.id == bindparam("document_id"))
     )
-    if token_hash is not None:
+    if kind == "token":
         query = (
-            query.join(ApiToken, ApiToken.token_hash == token_hash)
+            query.join(ApiToken, ApiToken.token_hash == bindparam("token_hash"))
             .join(User, User.id == ApiToken.user_id)
             .where(ApiToken.revoked_at.is_(None))
         )
-    elif user_id is not None:
-        query = query.join(User, User.id == user_id)
-    return db.session.execute(query).first()
+    elif kind == "user":
+        query = query.join(User, User.id == bindparam("user_id"))
+    return query
 
 
 def edit_deltas(live_text_id: int, after: int, upto: int) -> list[tuple[int, str]]:

@@ -83,7 +83,10 @@ def publish_live_text(document, lang: str | None, user, message: str):
     from app.documents.services import append_version
 
     if not can_edit_live(user, document):
-        raise Forbidden("Only the drafting body and administrators publish the working draft.")
+        raise Forbidden(
+            "Only the drafting team, the owning body's coordinators and administrators "
+            "publish the working draft."
+        )
     message = (message or "").strip()
     if len(message) > 2000:
         raise ValidationError("A version message has at most 2000 characters.")
@@ -120,24 +123,45 @@ def apply_version_change(document, previous, version) -> int | None:
     for _attempt in range(20):
         text, rev = queries.live_content(live.id)
         new_text, results = dmp.patch_apply(patches, text)
-        failed = results.count(False)
-        if failed:
-            log.warning(
-                "live draft of %s: %d of %d hunk(s) of version %s did not apply",
-                document.slug,
-                failed,
-                len(results),
-                version.number,
-            )
         if new_text == text:
+            _report_failed_hunks(document, version, results)
             return None
         delta = to_delta(diff_main(text, new_text))
         if store_live_text_change(live.id, rev, new_text, user_id=version.author_id, delta=delta):
+            _report_failed_hunks(document, version, results)
             db.session.info.setdefault(PENDING_CHANGES, []).append(
                 {"doc": document.slug, "lang": live.lang, "rev": rev + 1, "by": version.author_id}
             )
             return rev + 1
     raise ValidationError("The live draft is changing too fast; try again.")
+
+
+def _report_failed_hunks(document, version, results: list[bool]) -> None:
+    """Hunks of a version's change that missed the live text: a warning and the engine's stats."""
+    failed = results.count(False)
+    if not failed:
+        return
+    stats = _engine_stats()
+    if stats is not None:
+        stats["version_hunks_failed"] += failed
+        stats["version_changes_partial"] += 1
+    log.warning(
+        "live draft of %r (%s): %d of %d hunk(s) of version %s did not apply; "
+        "the working draft lacks that part of the version's change",
+        document.slug,
+        document.language,
+        failed,
+        len(results),
+        version.number,
+    )
+
+
+def _engine_stats():
+    """This process's sync engine counters (the socket hub's), if the app has one."""
+    from flask import current_app
+
+    hub = current_app.extensions.get("coedit") if current_app else None
+    return hub.engine.stats if hub is not None else None
 
 
 @signals.version_created.connect

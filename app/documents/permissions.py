@@ -16,9 +16,26 @@ def can_participate(user) -> bool:
     return _authenticated(user)
 
 
+def is_drafting_team(body) -> bool:
+    return body is not None and body.kind == "team" and body.team_role == "drafting"
+
+
 def can_edit_live(user, document) -> bool:
-    """Co-edit the working draft: members of the owning (drafting) body and administrators."""
-    return is_admin(user) or is_member(user, document.owner_body_id)
+    """Co-edit the working draft: the drafting team co-edits, the owning body's coordinators decide.
+
+    Administrators; coordinators of the owning body; when a drafting team owns the document, its
+    active members; otherwise (another kind of body, or no owner) active members of any drafting
+    team. Joining an open caucus that owns a document never grants editing by itself.
+    app.coedit.queries.sync_access computes the same rule in SQL: change both together.
+    """
+    if not _authenticated(user):
+        return False
+    if is_admin(user) or is_coordinator(user, document.owner_body_id):
+        return True
+    owner = document.owner
+    if is_drafting_team(owner):
+        return is_member(user, owner.id)
+    return is_team_member(user, "drafting")
 
 
 def can_decide(user, document) -> bool:

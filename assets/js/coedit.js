@@ -129,8 +129,15 @@ function start(root) {
     client.connected();
   });
   socket.on("disconnect", () => client.disconnected());
-  socket.on("connect_error", () => {
+  socket.on("connect_error", (error) => {
     attempts += 1;
+    // A refusal by the server carries the protocol's {code, message}; a network failure does not.
+    const refusal = error && error.data && typeof error.data.code === "string" ? error.data : null;
+    if (refusal) {
+      showMessage({ level: "error", text: refusal.message || `Connection refused (${refusal.code})` });
+      renderStatus({ state: "stopped", unsynced: client.unsynced || 0 });
+      return;
+    }
     renderStatus(lastStatus || { state: "disconnected", unsynced: 0 });
   });
   socket.on("changed", (event) => {

@@ -234,3 +234,28 @@ def test_typing_offline_is_synced_after_reconnecting(
     finally:
         for context in contexts:
             context.close()
+
+
+@pytest.mark.browser
+def test_a_refused_connection_shows_the_servers_message(
+    app, live_server, browser, make_document, monkeypatch
+):
+    """The server refuses the socket with a code; the page shows the server's message.
+
+    A same-origin page sends no Origin header with the polling handshake, so the refusal is
+    provoked by making the origin check refuse every connection.
+    """
+    from app.coedit.events import connection
+
+    document = make_document()
+    monkeypatch.setattr(connection, "origin_allowed", lambda origin: False)
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(f"{live_server}/documents/{document.slug}/live")
+        messages = page.locator("[data-messages]")
+        messages.get_by_text("This site may not connect here.").wait_for()
+        assert page.locator("[data-status]").get_attribute("data-state") == "stopped"
+    finally:
+        context.close()

@@ -1,6 +1,7 @@
 """The sync engine and the Python client core, driven directly through a simulated network."""
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -24,6 +25,7 @@ from app.coedit.engine import (
 SAMPLES = ["😀", "é", "e\u0301", "שלום עולם", "مرحبا", "👩‍👩‍👧", "x", " word ", "\n\n", "漢字"]
 INITIAL = "# Title 😀\n\nFirst paragraph with é and שלום.\n\nSecond paragraph 👩‍👩‍👧 end."
 CHANNEL = "doc/en"
+MARKER = re.compile(r"<\d\.\d+[^<>]*>")
 
 
 class Net:
@@ -37,6 +39,14 @@ class Net:
         self.acked: list[set] = [set() for _ in range(clients)]
         self.pending: list[list] = [[] for _ in range(clients)]  # markers typed, not yet in an edit
         self.in_edit: list[dict] = [{} for _ in range(clients)]  # n -> markers
+        # Causality, for deletions: the operations (markers, deletion ids) each text reflects.
+        self.ops_by: dict = {}  # (client_id, n) -> the operations that edit carries
+        self.server_known: set = set()
+        self.known: list[set] = [set() for _ in range(clients)]
+        self.deletions: list[tuple] = []  # (deleter, its knowledge, markers it cut into)
+        self.typed: list[tuple] = []  # (typist, its knowledge, marker)
+        self.unsent: list[set] = [set() for _ in range(clients)]  # not yet in an edit
+        self.authored: list[set] = [set() for _ in range(clients)]
         for i in range(clients):
             self.join(i)
 
@@ -57,18 +67,24 @@ class Net:
             raise AssertionError(error.message) from error
         fresh = ack["client_id"] != c.client_id or c.needs_rejoin
         c.on_join(ack)
+        self.known[i] |= self.server_known  # the joined text (its own typing is kept on top)
         if fresh:  # the unacknowledged markers will travel in new edits
             for markers in self.in_edit[i].values():
                 self.pending[i].extend(markers)
             self.in_edit[i] = {}
+            # its text's unacknowledged changes are re-sent as a new edit
+            self.unsent[i] |= self.authored[i] - self.server_known
 
     def serve(self, i, payload, client_id=None):
         c = self.clients[i]
+        client_id = client_id or c.client_id
         try:
-            r = self.engine.sync(
-                client_id or c.client_id, CHANNEL, payload["m"], payload["edits"], author=i
-            )
-            return {"ok": True, "n": r.n, "edits": r.edits, "rev": r.rev}
+            r = self.engine.sync(client_id, CHANNEL, payload["m"], payload["edits"], author=i)
+            for edit in payload["edits"]:
+                if edit["n"] < r.n:  # applied, now or by an earlier copy of this request
+                    self.server_known |= self.ops_by.get((client_id, edit["n"]), set())
+            known = frozenset(self.server_known)
+            return {"ok": True, "n": r.n, "edits": r.edits, "rev": r.rev, "known": known}
         except SyncError as error:
             return {"ok": False, "error": {"code": error.code, "message": error.message}}
 
@@ -79,12 +95,15 @@ class Net:
         if c.n > before:
             self.in_edit[i][before] = self.pending[i]
             self.pending[i] = []
+            self.ops_by[(c.client_id, before)] = set(self.unsent[i])
+            self.unsent[i] = set()
         return payload
 
     def receive(self, i, ack):
         c = self.clients[i]
         assert ack["ok"] or ack["error"]["code"] == "desync", ack
         if c.on_sync(ack):
+            self.known[i] |= ack["known"]
             for n in [n for n in self.in_edit[i] if n < ack["n"]]:
                 self.acked[i].update(self.in_edit[i].pop(n))
         else:
@@ -113,6 +132,27 @@ class Net:
             self.serve(
                 i, payload, client_id
             )  # its answer arrives after the client gave up: ignored
+
+    def note(self, i, op):
+        """Client i made `op` (a marker typed, a deletion): its text reflects it from now on."""
+        self.known[i].add(op)
+        self.authored[i].add(op)
+        self.unsent[i].add(op)
+
+    def deleted_by_someone(self, typist, knew, marker) -> bool:
+        """Was the marker inside a region someone deleted?
+
+        Yes when a deletion cut into it in the deleter's text, or when a deletion by another
+        client was concurrent with its typing (neither had seen the other), which may place it
+        inside the deleted region. A marker that the deleter saw and did not cut into, or one
+        typed after its typist saw the deletion, must survive it.
+        """
+        for deleter, saw, cut, deletion in self.deletions:
+            if marker in cut:
+                return True
+            if deleter != typist and marker not in saw and deletion not in knew:
+                return True
+        return False
 
     def restart(self):
         self.engine = SyncEngine(self.store, diff_timeout=0.2)
@@ -171,11 +211,22 @@ def run(net: Net, actions, deletes: bool):
             marker = f"<{i}.{counter}{sample}>"
             type_at(net.clients[i], where, marker)
             net.pending[i].append(marker)
+            net.typed.append((i, frozenset(net.known[i]), marker))
+            net.note(i, marker)
         elif kind == "delete" and deletes:
             _, i, where, size = action
             c = net.clients[i]
             pos = int(where * len(c.text))
+            cut = {
+                found.group()
+                for found in MARKER.finditer(c.text)
+                if found.start() < pos + size and pos < found.end()
+            }
             c.edit(c.text[:pos] + c.text[pos + size :])
+            counter += 1
+            deletion = f"delete-{counter}"
+            net.deletions.append((i, frozenset(net.known[i]), frozenset(cut), deletion))
+            net.note(i, deletion)
         elif kind == "sync":
             net.sync(action[1], action[2])
         elif kind == "deliver_late":
@@ -207,6 +258,11 @@ def test_edits_with_deletions_converge(actions):
     net = Net()
     run(net, actions, deletes=True)
     text = check_converged(net)
+    # every acknowledged marker survives unless it was inside a region someone else deleted
+    acked = set().union(*net.acked)
+    for typist, knew, marker in net.typed:
+        if marker in acked and not net.deleted_by_someone(typist, knew, marker):
+            assert marker in text, (marker, text)
     # the stored text replays exactly from the edit log
     replay = ""
     for rev, (logged_rev, _author, delta) in enumerate(net.store.log[CHANNEL]):

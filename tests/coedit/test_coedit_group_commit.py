@@ -189,3 +189,32 @@ def test_a_lone_sync_is_stored_alone(window):
     result = engine.sync(joined[0].client_id, CHANNEL, 0, [edits[0]], author=0)
     assert result.rev == 1 and result.changed and store.transactions == [1]
     assert engine.stats["group_commits"] == 0
+
+
+def test_group_window_comes_from_the_environment_and_reaches_the_engine(app, team, sockets):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app.coedit.events.hub import Hub
+
+    root = Path(__file__).resolve().parents[2]
+    read = "from app.config import Config; print(repr(Config.COEDIT_GROUP_WINDOW))"
+    env = dict(os.environ, PYTHONPATH=str(root), COEDIT_GROUP_WINDOW="0.05")
+    out = subprocess.run([sys.executable, "-c", read], env=env, cwd=root, capture_output=True)
+    assert out.stdout.decode().strip() == "0.05", out.stderr.decode()
+    env.pop("COEDIT_GROUP_WINDOW")
+    out = subprocess.run([sys.executable, "-c", read], env=env, cwd=root, capture_output=True)
+    assert out.stdout.decode().strip() == "0.002", out.stderr.decode()
+    assert app.config["COEDIT_GROUP_WINDOW"] == 0.002
+    app.config["COEDIT_GROUP_WINDOW"] = 0.05
+    hub = Hub(app)
+    assert hub.engine.group_window == 0.05
+    app.extensions["coedit"] = hub  # the socket handlers use this hub from now on
+    sock = sockets(team["member"])
+    core = sock.core()
+    core.edit(core.text + " grouped")
+    assert sock.sync(core)["ok"]
+    channel = next(iter(hub.engine.channels.values()))
+    assert channel.group.window == 0.05

@@ -108,28 +108,90 @@ def tokens(team, make_token):
     return make_token(team["member"]), make_token(team["other_member"])
 
 
-def test_sigkill_and_restart_loses_no_acknowledged_edit(database_uri, tokens):
+def burst(client: SocketClient, markers: list[str], acked: set, lock) -> None:
+    """Type and send one sync per marker at once, without waiting for any answer.
+
+    Each sync carries the whole outbox (the protocol's one-in-flight rule is broken on purpose,
+    as a client whose answers are slow would resend); an answer {ok, n} acknowledges every edit
+    n' < n of the client state it was sent for.
+    """
+    for marker in markers:
+        with client.lock:
+            core = client.core
+            at = core.text.index(" drafting as equals")  # never inside another marker
+            core.edit(core.text[:at] + marker + core.text[at:])
+            n, client_id = core.n, core.client_id
+            payload = core.sync_payload()
+            assert core.n == n + 1 and payload["edits"][-1]["n"] == n
+        client.burst_sent[n] = marker
+
+        def answered(ack, client_id=client_id, sent=client.burst_sent):
+            if isinstance(ack, dict) and ack.get("ok") and client.core.client_id == client_id:
+                with lock:
+                    acked.update(m for k, m in list(sent.items()) if k < ack["n"])
+
+        client.sio.emit("sync", payload, namespace="/coedit", callback=answered)
+
+
+def stored_in_database(app) -> tuple[str, int]:
+    from sqlalchemy import select
+
+    from app.coedit.models import LiveText
+    from app.extensions import db
+
+    db.session.rollback()
+    return db.session.execute(select(LiveText.text, LiveText.rev)).one()
+
+
+def test_sigkill_during_a_burst_of_syncs_loses_no_acknowledged_edit(app, database_uri, tokens):
+    import threading
+
     server = Server(database_uri, free_port()).start()
     clients = []
+    lock = threading.Lock()
     try:
         clients = [SocketClient(server.url, "declaration", "en", token=t) for t in tokens]
         for c in clients:
             c.connect()
-        acknowledged = []
-        for k in range(6):
+            c.burst_sent = {}
+        acknowledged = set()
+        for k in range(4):  # a calm start: one sync at a time
             for i, c in enumerate(clients):
                 marker = f"<{i}.{k}😀>"
                 c.insert(len(c.text) if i else 0, marker)
                 if c.sync() and marker in c.core.base:
-                    acknowledged.append(marker)
-        server.kill()
+                    acknowledged.add(marker)
+        time.sleep(1.1)  # out of the rate limiter's window
+        typed = []
+        for i, c in enumerate(clients):
+            markers = [f"<burst {i}.{k}>" for k in range(6)]
+            typed += markers
+            burst(c, markers, acknowledged, lock)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:  # until the first answer to the burst arrives...
+            with lock:
+                if acknowledged & set(typed):
+                    break
+            time.sleep(0.001)
+        server.kill()  # ...then the server dies while the rest is in flight
+        time.sleep(0.3)  # answers that left before the kill arrive (none can arrive after)
+        with lock:
+            acked_now = set(acknowledged)
+        text, rev = stored_in_database(app)
+        missing = [marker for marker in acked_now if marker not in text]
+        assert not missing, (missing, text)  # what was acknowledged was stored before
+        assert acked_now & set(typed), "the burst got no answer before the kill"
+        assert rev >= 9
         for i, c in enumerate(clients):  # typing goes on while the server is down
             c.insert(len(c.text) // 2, f"<offline {i}>")
             c.sync()
         server.start()
         text = converge(clients, server)
-        assert acknowledged and all(marker in text for marker in acknowledged)
+        assert all(marker in text for marker in acked_now)
+        # the clients kept what they typed, acknowledged or not: it reaches the restarted server
+        assert all(marker in text for marker in typed), text
         assert "<offline 0>" in text and "<offline 1>" in text
+        assert clients[0].text == clients[1].text == text
     finally:
         for c in clients:
             c.close()

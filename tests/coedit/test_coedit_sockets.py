@@ -182,11 +182,40 @@ def test_revoked_token_takes_effect(team, sockets, make_token):
     assert error_code(sock.call("sync", core.sync_payload())) == "unauthenticated"
 
 
-def test_invalid_token_and_foreign_origin_are_refused(team, sockets):
+@pytest.fixture
+def connect_errors(monkeypatch):
+    """The data of every CONNECT_ERROR packet the server sends (the test client drops it)."""
+    from socketio import packet
+
+    from app.extensions import socketio
+
+    seen = []
+
+    class Recording(packet.Packet):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.packet_type == packet.CONNECT_ERROR:
+                seen.append(self.data)
+
+    monkeypatch.setattr(socketio.server, "packet_class", Recording)
+    return seen
+
+
+def test_invalid_token_and_foreign_origin_are_refused_with_a_code(
+    app, team, sockets, connect_errors
+):
     assert not sockets(token="agora_not-a-token").connected
     assert not sockets(team["member"], headers={"Origin": "http://evil.example"}).connected
+    codes = [error["data"]["code"] for error in connect_errors]
+    assert codes == ["unauthenticated", "forbidden"]
+    for error in connect_errors:
+        assert set(error["data"]) == {"code", "message"}
+        assert error["message"] == error["data"]["message"] and "{" not in error["message"]
+    refusals = app.extensions["coedit"].refusals
+    assert refusals["unauthenticated"] >= 1 and refusals["forbidden"] >= 1
     assert sockets(team["member"], headers={"Origin": "http://localhost"}).connected
     assert sockets(team["member"], headers={"Origin": "http://127.0.0.1"}).connected
+    assert len(connect_errors) == 2
 
 
 @pytest.mark.parametrize(
@@ -299,3 +328,22 @@ def test_handler_crash_answers_desync_and_keeps_worker(app, team, sockets, monke
     monkeypatch.undo()
     assert sock.sync(core)["ok"]  # rejoins and re-applies the typed text
     assert stored(team["document"])[0].endswith(" lost?")
+
+
+def test_python_client_raises_the_refusal_code(team, live_server):
+    """The project's own client turns a refused connection into SyncRefused(code, message)."""
+    from app.coedit.client import SocketClient, SyncRefused
+
+    client = SocketClient(live_server, "declaration", "en", token="agora_not-a-token", timeout=5)
+    with pytest.raises(SyncRefused) as refused:
+        client.connect()
+    assert refused.value.code == "unauthenticated"
+    assert "token" in refused.value.message
+    client.sio.disconnect()
+    foreign = SocketClient(
+        live_server, "declaration", "en", mode="follow", headers={"Origin": "http://evil.example"}
+    )
+    with pytest.raises(SyncRefused) as refused:
+        foreign.connect()
+    assert refused.value.code == "forbidden"
+    foreign.sio.disconnect()

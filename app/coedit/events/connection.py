@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, g, request
 from flask_login import current_user
+from socketio.exceptions import ConnectionRefusedError as Refused
 
 from app.coedit.events.hub import Connection, Hub, room_of
 from app.coedit.events.payloads import Refusal
@@ -72,24 +73,34 @@ def require_edit(user, document) -> None:
         raise Refusal("unauthenticated", "Log in to edit the working draft; anyone may follow it.")
     if not can_edit_live(user, document):
         raise Refusal(
-            "forbidden", "Only the owning drafting body and administrators edit this draft."
+            "forbidden",
+            "Only the drafting team, the owning body's coordinators and administrators "
+            "edit this draft.",
         )
 
 
+def refuse_connection(h: Hub, code: str, message: str, detail: str) -> Refused:
+    """The refusal of a connection, counted and logged, that carries the protocol's code.
+
+    python-socketio's ConnectionRefusedError(message, data) (not the builtin of that name, which
+    it answers with a bare "Connection refused by server") becomes a CONNECT_ERROR packet
+    `{message, data}`: clients read `data.code` (socket.io-client: `error.data.code`).
+    """
+    h.refuse("connect", code, detail)
+    return Refused(message, {"code": code, "message": message})
+
+
 def connect(h: Hub, auth) -> None:
-    """Check the origin and the credentials of a new connection; raise ConnectionRefusedError."""
+    """Check the origin and the credentials of a new connection, or refuse it with a code."""
     origin = request.headers.get("Origin")
     if not origin_allowed(origin):
-        h.refuse("connect", "forbidden", f"origin {origin!r} not allowed")
-        raise ConnectionRefusedError(
-            {"code": "forbidden", "message": "This origin may not connect."}
+        raise refuse_connection(
+            h, "forbidden", "This site may not connect here.", f"origin {origin!r} not allowed"
         )
     token = None
     if auth is not None:
         if not isinstance(auth, dict) or not isinstance(auth.get("token", ""), str):
-            raise ConnectionRefusedError(
-                {"code": "bad_request", "message": "auth must be {token}."}
-            )
+            raise refuse_connection(h, "bad_request", "auth must be {token}.", "malformed auth")
         token = auth.get("token") or None
     user_id = None
     if token:
@@ -97,9 +108,12 @@ def connect(h: Hub, auth) -> None:
 
         user = user_for_token(token)
         if user is None:
-            h.refuse("connect", "unauthenticated", "invalid token")
-            raise ConnectionRefusedError(
-                {"code": "unauthenticated", "message": "Invalid API token."}
+            db.session.rollback()
+            raise refuse_connection(
+                h,
+                "unauthenticated",
+                "This API token is not valid (revoked, expired or mistyped).",
+                "invalid token",
             )
         user_id = user.id
     elif current_user.is_authenticated:

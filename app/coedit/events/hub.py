@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from app.coedit.engine import GROUP_WINDOW, SyncEngine
+from app.coedit.engine import SyncEngine
 from app.coedit.events.store import SqlStore
 from app.extensions import socketio
 
@@ -47,7 +47,7 @@ class Hub:
             diff_timeout=app.config["COEDIT_DIFF_TIMEOUT"],
             max_text=app.config["COEDIT_MAX_TEXT"],
             max_delta=app.config["COEDIT_MAX_DELTA"],
-            group_window=app.config.get("COEDIT_GROUP_WINDOW", GROUP_WINDOW),
+            group_window=app.config["COEDIT_GROUP_WINDOW"],
         )
         self.connections: dict[str, Connection] = {}
         self.presence: dict[str, dict[str, dict]] = {}  # room -> sid -> peer

@@ -72,7 +72,7 @@ def sync_fast(
     if joined.mode == "follow":
         if edits:
             return None
-    elif not ((conn.token or conn.user_id is not None) and (row.is_admin or row.member)):
+    elif not ((conn.token or conn.user_id is not None) and (row.is_admin or row.editor)):
         return None
     user_id = row.user_id if (conn.token or conn.user_id is not None) else None
     rev = row.rev
