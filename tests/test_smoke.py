@@ -16,3 +16,10 @@ def test_documents_path_lists_documents_too(client, make_document):
     response = client.get("/documents")
     assert response.status_code == 200
     assert b"Listed at /documents" in response.data
+
+
+def test_home_is_the_canonical_address_of_the_document_list(app):
+    from flask import url_for
+
+    with app.test_request_context():
+        assert url_for("main.index") == "/"

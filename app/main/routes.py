@@ -10,8 +10,8 @@ from app.documents.queries import list_documents
 from app.main import bp
 
 
-@bp.route("/")
 @bp.route("/documents")
+@bp.route("/")  # registered first, so url_for gives "/"
 def index():
     documents = [(document, languages(document)) for document in list_documents()]
     return render_template("main/index.html", documents=documents)
