@@ -149,17 +149,7 @@ def review_translation(slug, lang, key):
 def export_xliff(slug, lang):
     document = get_document(slug)
     target = get_language_version(document, lang)
-    version = xliff.parse_version(request.args.get("version"))
-    data = xliff.export_xliff(document, target.tag, version)
-    filename = xliff.export_filename(document, target.tag, version)
-    return (
-        data,
-        200,
-        {
-            "Content-Type": f"{xliff.MEDIA_TYPE}; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
-    )
+    return xliff.download(document, target.tag, request.args.get("version"))
 
 
 def _uploaded_bytes(max_bytes: int) -> bytes:

@@ -347,3 +347,14 @@ def _marked_needing_work(version: str, unit) -> bool:
     target = unit.xmlelement.find(f"{{{unit.namespace}}}target")
     state = target.get("state") if target is not None else None
     return state is None or state in NEEDS_WORK_1_2
+
+
+def download(document, tag: str, version_arg: str | None):
+    """The export as an attachment: the same answer for the page and the API."""
+    version = parse_version(version_arg)
+    filename = export_filename(document, tag, version)
+    headers = {
+        "Content-Type": f"{MEDIA_TYPE}; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    }
+    return export_xliff(document, tag, version), 200, headers
