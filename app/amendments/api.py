@@ -6,7 +6,7 @@ from app.amendments import queries, services
 from app.amendments.models import STATUSES, attribution
 from app.api import bp
 from app.api.auth import api_user, json_body
-from app.api.openapi import document_paths
+from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 from app.core.errors import ValidationError
 from app.documents.services import get_document
 from app.extensions import db
@@ -174,12 +174,10 @@ def rebase(amendment_id):
     return jsonify(amendment_json(amendment, queries.tally(amendment)))
 
 
-_ID = {"name": "amendment_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-_ERR = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-_AMENDMENT = {
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Amendment"}}}
-}
+_ID = path_param("amendment_id", "integer")
+_SLUG = path_param("slug")
+_ERR = ERROR_CONTENT
+_AMENDMENT = {"content": {"application/json": {"schema": schema_ref("Amendment")}}}
 _WRITE = {"security": [{"bearer": []}]}
 
 

@@ -43,3 +43,20 @@ def spec() -> dict:
         },
         "paths": dict(sorted(PATHS.items())),
     }
+
+
+def schema_ref(name: str) -> dict:
+    """A reference to a component schema."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# The body of every error answer, for a response object: {"description": ..., **ERROR_CONTENT}.
+ERROR_CONTENT = {"content": {"application/json": {"schema": schema_ref("Error")}}}
+
+
+def path_param(name: str, type_: str = "string", description: str | None = None) -> dict:
+    """A required path parameter, the same shape in every domain's description."""
+    param = {"name": name, "in": "path", "required": True, "schema": {"type": type_}}
+    if description:
+        param["description"] = description
+    return param

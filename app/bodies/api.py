@@ -3,7 +3,7 @@
 from flask import jsonify
 
 from app.api import bp
-from app.api.openapi import document_paths
+from app.api.openapi import document_paths, path_param
 from app.bodies.balance import document_balance, site_balance
 from app.bodies.models import COORDINATOR
 from app.bodies.queries import bodies_by_kind, get_body, memberships
@@ -96,7 +96,7 @@ def _ok(ref: str, description: str) -> dict:
     }
 
 
-_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+_SLUG = path_param("slug")
 
 document_paths(
     {

@@ -4,7 +4,7 @@ from flask import jsonify, request
 
 from app.api import bp
 from app.api.auth import api_user, json_body
-from app.api.openapi import document_paths
+from app.api.openapi import ERROR_CONTENT, document_paths, path_param
 from app.coedit import queries
 from app.coedit.services import publish_live_text
 from app.core.errors import Forbidden, ValidationError
@@ -67,14 +67,14 @@ def publish(slug):
     ), 201
 
 
-_DOC = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
+_DOC = path_param("slug")
 _LANG = {
     "name": "lang",
     "in": "query",
     "schema": {"type": "string"},
     "description": "Language code; defaults to the document's source language.",
 }
-_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+_ERROR = ERROR_CONTENT["content"]
 
 document_paths(
     {

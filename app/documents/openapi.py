@@ -1,30 +1,22 @@
 """OpenAPI description of the documents API (registered by app.documents.api)."""
 
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
+from app.api.openapi import ERROR_CONTENT, path_param, schema_ref
 
 
 def _error(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+    return {"description": description, **ERROR_CONTENT}
 
 
 def _ok(description: str, schema: str, status: str = "200") -> dict:
     return {
         status: {
             "description": description,
-            "content": {"application/json": {"schema": _ref(schema)}},
+            "content": {"application/json": {"schema": schema_ref(schema)}},
         }
     }
 
 
-SLUG = {
-    "name": "slug",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "The document's slug.",
-}
+SLUG = path_param("slug", description="The document's slug.")
 LANG = {
     "name": "lang",
     "in": "query",
@@ -68,7 +60,7 @@ SCHEMAS = {
     },
     "DocumentList": {
         "type": "object",
-        "properties": {"documents": {"type": "array", "items": _ref("DocumentSummary")}},
+        "properties": {"documents": {"type": "array", "items": schema_ref("DocumentSummary")}},
     },
     "Version": {
         "type": "object",
@@ -91,7 +83,7 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "slug": {"type": "string"},
-            "versions": {"type": "array", "items": _ref("Version")},
+            "versions": {"type": "array", "items": schema_ref("Version")},
         },
     },
     "Paragraph": {
@@ -134,7 +126,7 @@ SCHEMAS = {
             "cause": {"type": "string"},
             "message": {"type": "string"},
             "current": {"type": "boolean"},
-            "paragraphs": {"type": "array", "items": _ref("Paragraph")},
+            "paragraphs": {"type": "array", "items": schema_ref("Paragraph")},
         },
         "required": ["number", "label", "status", "owner", "paragraphs"],
     },
@@ -160,7 +152,7 @@ SCHEMAS = {
             "slug": {"type": "string"},
             "from": VERSION_SUMMARY,
             "to": VERSION_SUMMARY,
-            "paragraphs": {"type": "array", "items": _ref("DiffParagraph")},
+            "paragraphs": {"type": "array", "items": schema_ref("DiffParagraph")},
         },
     },
     "DocumentCreate": {
@@ -207,7 +199,7 @@ PATHS = {
             "security": [{"bearer": []}],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("DocumentCreate")}},
+                "content": {"application/json": {"schema": schema_ref("DocumentCreate")}},
             },
             "responses": {
                 **_ok("The new document's version 1.", "DocumentText", "201"),
@@ -236,7 +228,7 @@ PATHS = {
             "parameters": [SLUG],
             "requestBody": {
                 "required": True,
-                "content": {"application/json": {"schema": _ref("DocumentUpdate")}},
+                "content": {"application/json": {"schema": schema_ref("DocumentUpdate")}},
             },
             "responses": {
                 **_ok("The document.", "DocumentSummary"),

@@ -1,33 +1,18 @@
 """The OpenAPI description of the translation API (app/translations/api.py)."""
 
-from app.api.openapi import document_paths
+from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 from app.translations import xliff
 
-_SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}
-_LANG = {
-    "name": "lang",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "BCP 47 language code of the language version",
-}
-_KEY = {
-    "name": "key",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string"},
-    "description": "paragraph key",
-}
+_SLUG = path_param("slug")
+_LANG = path_param("lang", description="BCP 47 language code of the language version")
+_KEY = path_param("key", description="paragraph key")
 _VERSION = {
     "name": "version",
     "in": "query",
     "schema": {"type": "string", "enum": ["2", "1.2"], "default": "2"},
     "description": "XLIFF version",
 }
-_ERR = {
-    "description": "error",
-    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-}
+_ERR = {"description": "error", **ERROR_CONTENT}
 _WRITE = [{"bearer": []}]
 _JSON = "application/json"
 
@@ -35,7 +20,7 @@ _JSON = "application/json"
 def _json(ref: str, description: str = "OK") -> dict:
     return {
         "description": description,
-        "content": {_JSON: {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+        "content": {_JSON: {"schema": schema_ref(ref)}},
     }
 
 
