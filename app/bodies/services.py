@@ -1,8 +1,6 @@
 """Creating the default bodies and changing who belongs to them."""
 
 import logging
-import re
-import unicodedata
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +19,8 @@ from app.bodies.models import (
 from app.bodies.permissions import admin_only
 from app.bodies.queries import membership_of
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.slugs import slugify
+from app.core.slugs import unique_slug as core_unique_slug
 from app.core.timeutil import utcnow
 from app.extensions import db
 
@@ -45,18 +45,12 @@ def seed_bodies() -> list[Body]:
 
 def slug_for(name: str) -> str:
     """The slug of a body's name: lower-case ASCII words joined by hyphens."""
-    normalized = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", normalized.lower()).strip("-")[:80].strip("-")
+    return slugify(name)
 
 
 def unique_slug(name: str) -> str:
     """A slug for a new body: the name's, with -2, -3... when that one is taken."""
-    base = slug_for(name) or "body"
-    slug, n = base, 2
-    while db.session.scalar(select(Body.id).where(Body.slug == slug)) is not None:
-        suffix = f"-{n}"
-        slug, n = base[: 80 - len(suffix)].rstrip("-") + suffix, n + 1
-    return slug
+    return core_unique_slug(slug_for(name) or "body", Body.slug, Body.slug.type.length)
 
 
 def create_body(

@@ -1,14 +1,14 @@
 """Creating documents and appending their immutable versions."""
 
-import re
 import secrets
 import string
-import unicodedata
 
 from sqlalchemy import func, select
 
 from app.core import signals
 from app.core.errors import NotFound, ValidationError
+from app.core.slugs import slugify as core_slugify
+from app.core.slugs import unique_slug as core_unique_slug
 from app.documents.alignment import align_keys
 from app.documents.models import DOCUMENT_STATUSES, Document, Version, VersionParagraph
 from app.documents.splitting import split_paragraphs
@@ -23,17 +23,11 @@ def new_paragraph_key() -> str:
 
 
 def slugify(text: str) -> str:
-    normalized = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", normalized.lower()).strip("-")
-    return slug[:80].strip("-") or "document"
+    return core_slugify(text, fallback="document")
 
 
 def unique_slug(title: str) -> str:
-    base = slugify(title)
-    slug, n = base, 2
-    while db.session.scalar(select(Document.id).where(Document.slug == slug)) is not None:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    return core_unique_slug(slugify(title), Document.slug, Document.slug.type.length)
 
 
 def get_document(slug: str) -> Document:
