@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.accounts.models import STAKEHOLDER_GROUPS, ApiToken, User
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.regions import region_of
+from app.core import signals
 from app.core.errors import NotFound, ValidationError
 from app.core.timeutil import utcnow
 from app.extensions import db
@@ -213,11 +214,26 @@ def update_profile(user: User, *, name: str, organization: str, country: str, gr
         )
     if not region_of(country):
         raise ValidationError(f"Unknown country code {country!r}.")
+    before = {
+        "name": user.name,
+        "organization": user.organization,
+        "group": user.group,
+        "country": user.country,
+    }
     user.name = name
     user.organization = organization
     user.group = group
     user.set_country(country)
     db.session.flush()
+    after = {
+        "name": user.name,
+        "organization": user.organization,
+        "group": user.group,
+        "country": user.country,
+    }
+    fields = [field for field in before if before[field] != after[field]]
+    if fields:
+        signals.profile_changed.send(user, actor=user, fields=fields, before=before, after=after)
     return user
 
 
@@ -228,6 +244,7 @@ def change_password(user: User, *, current: str, new: str) -> None:
     check_password_strength(new, email=user.email, name=user.name)
     user.password_hash = hash_password(new)
     db.session.flush()
+    signals.credentials_changed.send(user, what="password")
 
 
 def list_users() -> list[User]:

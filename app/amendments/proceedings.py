@@ -84,6 +84,7 @@ def add_comment(amendment: Amendment, user, text: str, on_behalf_of=None) -> Ame
     )
     db.session.add(comment)
     db.session.flush()
+    signals.amendment_commented.send(comment, actor=user, amendment=amendment)
     return comment
 
 

@@ -29,6 +29,7 @@ from app.amendments.rules import (
     require_participant,
     speaking_for,
 )
+from app.core import signals
 from app.core.errors import Conflict, Forbidden, TooLarge, ValidationError
 from app.core.timeutil import utcnow
 from app.documents.models import Version
@@ -127,6 +128,7 @@ def propose_amendment(
     )
     db.session.add(amendment)
     db.session.flush()
+    signals.amendment_proposed.send(amendment, actor=user)
     log.info("amendment #%s proposed on %s by user %s", amendment.id, document.slug, user.id)
     return amendment
 
@@ -204,6 +206,7 @@ def set_position(amendment: Amendment, user, stance: str) -> Position:
         .where(Position.amendment_id == amendment.id, Position.user_id == user.id)
         .execution_options(populate_existing=True)
     )
+    signals.position_taken.send(amendment, actor=user, stance=stance, group=user.group)
     return position
 
 
@@ -214,6 +217,8 @@ def withdraw_position(amendment: Amendment, user) -> bool:
     result = db.session.execute(
         delete(Position).where(Position.amendment_id == amendment.id, Position.user_id == user.id)
     )
+    if result.rowcount:
+        signals.position_taken.send(amendment, actor=user, stance=None, group=user.group)
     return bool(result.rowcount)
 
 
@@ -235,6 +240,12 @@ def _decide(amendment: Amendment, user, status: str) -> None:
     amendment.status = status
     amendment.decided_by_id = user.id
     amendment.decided_at = amendment.updated_at = utcnow()
+
+
+def _announce(amendment: Amendment, user, decision: str, before: str, version=None) -> None:
+    signals.amendment_decided.send(
+        amendment, actor=user, decision=decision, reason="", before=before, version=version
+    )
 
 
 def _require_decidable(amendment: Amendment, user) -> None:
@@ -421,4 +432,5 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
     amendment.status = "proposed"
     amendment.updated_at = utcnow()
     db.session.flush()
+    signals.amendment_rebased.send(amendment, actor=user, revision=amendment.revision)
     return amendment

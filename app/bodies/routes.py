@@ -172,7 +172,7 @@ def _user_id() -> int:
 @login_required_page
 def approve(slug):
     body = _managed_body(slug)
-    membership = services.approve_request(body, _user_id())
+    membership = services.approve_request(body, _user_id(), actor=current_user)
     return _done(body, f"{membership.user.name} is now a member.")
 
 
@@ -180,7 +180,7 @@ def approve(slug):
 @login_required_page
 def decline(slug):
     body = _managed_body(slug)
-    services.decline_request(body, _user_id())
+    services.decline_request(body, _user_id(), actor=current_user)
     return _done(body, "The request was declined.")
 
 
@@ -191,7 +191,9 @@ def add_member(slug):
     email = request.form.get("email", "")
     try:
         user = services.find_user_by_email(email)
-        services.add_member(body, user, coordinator=request.form.get("role") == COORDINATOR)
+        services.add_member(
+            body, user, coordinator=request.form.get("role") == COORDINATOR, actor=current_user
+        )
     except (ValidationError, Conflict, NotFound) as error:
         db.session.rollback()
         return _show(body, status=error.status, error=error.message, typed_email=email)
@@ -202,7 +204,7 @@ def add_member(slug):
 @login_required_page
 def remove_member(slug):
     body = _managed_body(slug)
-    services.remove_member(body, _user_id())
+    services.remove_member(body, _user_id(), actor=current_user)
     return _done(body, "The member was removed.")
 
 
@@ -211,7 +213,7 @@ def remove_member(slug):
 def set_role(slug):
     body = _managed_body(slug)
     role = request.form.get("role", "")
-    membership = services.set_role(body, _user_id(), role)
+    membership = services.set_role(body, _user_id(), role, actor=current_user)
     what = "a coordinator" if role == COORDINATOR else "a member"
     return _done(body, f"{membership.user.name} is now {what} of the {body.name}.")
 

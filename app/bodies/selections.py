@@ -29,6 +29,7 @@ from app.bodies.models import (
 from app.bodies.permissions import voter_refusal
 from app.bodies.queries import membership_of, valid_id
 from app.bodies.services import add_member, find_user_by_email
+from app.core import signals
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.timeutil import utcnow
 from app.extensions import db
@@ -112,6 +113,7 @@ def open_selection(
     )
     db.session.add(selection)
     db.session.flush()
+    signals.selection_changed.send(selection, actor=user, change="opened", result=None)
     return selection
 
 
@@ -321,7 +323,7 @@ def close_selection(selection: Selection, user) -> dict:
             or current.status != "active"
             or (wanted_coordinator and current.role != COORDINATOR)
         ):
-            add_member(selection.body, nominee, coordinator=wanted_coordinator)
+            add_member(selection.body, nominee, coordinator=wanted_coordinator, actor=user)
     selection.result = {
         "method": METHOD,
         "rule": {
@@ -351,6 +353,7 @@ def close_selection(selection: Selection, user) -> dict:
     selection.closed_at = now
     selection.voting_ends_at = min(selection.voting_ends_at, now)
     db.session.flush()
+    signals.selection_changed.send(selection, actor=user, change="closed", result=selection.result)
     return selection.result
 
 
@@ -379,6 +382,7 @@ def cancel_selection(selection: Selection, user, reason: str) -> Selection:
         "at": now.isoformat(),
     }
     db.session.flush()
+    signals.selection_changed.send(selection, actor=user, change="cancelled", result=None)
     return selection
 
 

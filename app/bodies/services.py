@@ -18,6 +18,7 @@ from app.bodies.models import (
 )
 from app.bodies.permissions import admin_only
 from app.bodies.queries import membership_of
+from app.core import signals
 from app.core.errors import Conflict, NotFound, ValidationError
 from app.core.slugs import slugify
 from app.core.slugs import unique_slug as core_unique_slug
@@ -129,6 +130,17 @@ def find_user_by_email(email: str):
     return user
 
 
+def _state(membership: Membership | None) -> dict | None:
+    return None if membership is None else {"status": membership.status, "role": membership.role}
+
+
+def _changed(membership: Membership, change: str, before: dict | None, actor=None) -> None:
+    after = None if change in ("left", "declined", "removed") else _state(membership)
+    signals.membership_changed.send(
+        membership, actor=actor, change=change, before=before, after=after
+    )
+
+
 def join_body(user, body: Body) -> Membership:
     """Join an open body at once."""
     if not body.is_open:
@@ -142,11 +154,13 @@ def join_body(user, body: Body) -> Membership:
     membership = membership_of(user, body.id)
     if membership is not None and membership.status == ACTIVE:
         raise Conflict(f"You are already a member of the {body.name}.")
+    before = _state(membership)
     if membership is None:
         membership = Membership(body_id=body.id, user_id=user.id, role=MEMBER)
         db.session.add(membership)
     _activate(membership)
     db.session.flush()
+    _changed(membership, "joined", before, actor=user)
     return membership
 
 
@@ -177,6 +191,7 @@ def request_membership(user, body: Body) -> Membership:
     membership = Membership(body_id=body.id, user_id=user.id, role=MEMBER, status=REQUESTED)
     db.session.add(membership)
     db.session.flush()
+    _changed(membership, "requested", None, actor=user)
     return membership
 
 
@@ -185,6 +200,8 @@ def leave_body(user, body: Body) -> None:
     membership = membership_of(user, body.id)
     if membership is None:
         raise ValidationError(f"You are not a member of the {body.name}.")
+    before = _state(membership)
+    _changed(membership, "left", before, actor=user)
     db.session.delete(membership)
     db.session.flush()
 
@@ -202,21 +219,26 @@ def _pending(body: Body, user_id: int) -> Membership:
     return membership
 
 
-def approve_request(body: Body, user_id: int) -> Membership:
+def approve_request(body: Body, user_id: int, actor=None) -> Membership:
     membership = _pending(body, user_id)
+    before = _state(membership)
     _activate(membership)
     db.session.flush()
+    _changed(membership, "approved", before, actor=actor)
     return membership
 
 
-def decline_request(body: Body, user_id: int) -> None:
-    db.session.delete(_pending(body, user_id))
+def decline_request(body: Body, user_id: int, actor=None) -> None:
+    membership = _pending(body, user_id)
+    _changed(membership, "declined", _state(membership), actor=actor)
+    db.session.delete(membership)
     db.session.flush()
 
 
-def add_member(body: Body, user, *, coordinator: bool = False) -> Membership:
+def add_member(body: Body, user, *, coordinator: bool = False, actor=None) -> Membership:
     """Make `user` an active member (or coordinator); approves a pending request on the way."""
     membership = membership_of(user, body.id)
+    before = _state(membership)
     if membership is None:
         membership = Membership(body_id=body.id, user_id=user.id, role=MEMBER)
         db.session.add(membership)
@@ -228,6 +250,7 @@ def add_member(body: Body, user, *, coordinator: bool = False) -> Membership:
     if coordinator:
         membership.role = COORDINATOR
     db.session.flush()
+    _changed(membership, "added", before, actor=actor)
     return membership
 
 
@@ -244,16 +267,20 @@ def _active(body: Body, user_id: int) -> Membership:
     return membership
 
 
-def remove_member(body: Body, user_id: int) -> None:
-    db.session.delete(_active(body, user_id))
+def remove_member(body: Body, user_id: int, actor=None) -> None:
+    membership = _active(body, user_id)
+    _changed(membership, "removed", _state(membership), actor=actor)
+    db.session.delete(membership)
     db.session.flush()
 
 
-def set_role(body: Body, user_id: int, role: str) -> Membership:
+def set_role(body: Body, user_id: int, role: str, actor=None) -> Membership:
     """Promote a member to coordinator or make a coordinator a plain member again."""
     if role not in (MEMBER, COORDINATOR):
         raise ValidationError("A role is either member or coordinator.")
     membership = _active(body, user_id)
+    before = _state(membership)
     membership.role = role
     db.session.flush()
+    _changed(membership, "role", before, actor=actor)
     return membership

@@ -1,9 +1,56 @@
-"""Signals by which domains learn of each other's changes without reaching into each other."""
+"""Signals by which domains learn of each other's changes without reaching into each other.
+
+Every signal is sent inside the transaction, after flush: receivers may add rows (audit
+entries, notifications) but never commit, emit to sockets or send mail directly; mail is
+queued and sent after the commit by its own worker.
+
+The acting person is passed as `actor` where the domain function knows it (None for the
+system, e.g. a scheduled close).
+"""
 
 from blinker import Namespace
 
 _signals = Namespace()
 
 # sender: the Document; kwargs: version (new Version), previous (the Version before, or None).
-# Sent inside the transaction, after flush: receivers change data, never commit or emit.
 version_created = _signals.signal("version-created")
+
+# --- amendments ----------------------------------------------------------------------------
+# sender: the Amendment; kwargs: actor.
+amendment_proposed = _signals.signal("amendment-proposed")
+# sender: the Amendment; kwargs: actor, decision ("accepted", "rejected", "withdrawn",
+# "conflict", "superseded", "rebase_requested"), reason (str, may be ""), before (old status),
+# version (the new Version when accepted, else None).
+amendment_decided = _signals.signal("amendment-decided")
+# sender: the Amendment; kwargs: actor (the proposer), revision (new revision number).
+amendment_rebased = _signals.signal("amendment-rebased")
+# sender: the Amendment; kwargs: actor, stance ("support", "oppose", "abstain" or None when
+# withdrawn), group (the group the position counts for).
+position_taken = _signals.signal("position-taken")
+# sender: the AmendmentComment; kwargs: actor, amendment.
+amendment_commented = _signals.signal("amendment-commented")
+
+# --- discussion ----------------------------------------------------------------------------
+# sender: the Message (first message of a topic or a reply); kwargs: actor, topic, parent
+# (the Message answered, or None for a new topic).
+message_posted = _signals.signal("message-posted")
+
+# --- bodies --------------------------------------------------------------------------------
+# sender: the Membership; kwargs: actor, change ("requested", "joined", "approved",
+# "declined", "left", "added", "removed", "role"), before (dict or None), after (dict or
+# None): {"status", "role"}.
+membership_changed = _signals.signal("membership-changed")
+# sender: the Selection; kwargs: actor, change ("opened", "closed", "cancelled"), result
+# (the close result dict when closed, else None).
+selection_changed = _signals.signal("selection-changed")
+
+# --- accounts ------------------------------------------------------------------------------
+# sender: the User; kwargs: actor, fields (names of the changed profile fields), before
+# (dict), after (dict).
+profile_changed = _signals.signal("profile-changed")
+# sender: the User; kwargs: what ("password" or "email"). Every other session of the user
+# and every open socket of theirs ends.
+credentials_changed = _signals.signal("credentials-changed")
+# sender: the User who already owns the address; someone tried to register with it. The
+# owner is told by mail instead of the form revealing that the address is taken.
+registration_for_taken_email = _signals.signal("registration-for-taken-email")

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import current_app
 
 from app.bodies.queries import is_member
+from app.core import signals
 from app.core.errors import Forbidden, NotFound, ValidationError
 from app.core.timeutil import utcnow
 from app.discussion.models import Message, MessageRevision, Topic
@@ -67,16 +68,16 @@ def start_topic(
     )
     db.session.add(topic)
     db.session.flush()
-    db.session.add(
-        Message(
-            topic_id=topic.id,
-            author_id=user.id,
-            on_behalf_body_id=behalf_id,
-            text=text,
-            created_at=now,
-        )
+    first = Message(
+        topic_id=topic.id,
+        author_id=user.id,
+        on_behalf_body_id=behalf_id,
+        text=text,
+        created_at=now,
     )
+    db.session.add(first)
     db.session.flush()
+    signals.message_posted.send(first, actor=user, topic=topic, parent=None)
     return topic
 
 
@@ -105,6 +106,7 @@ def reply(
     db.session.add(message)
     topic.last_post_at = now
     db.session.flush()
+    signals.message_posted.send(message, actor=user, topic=topic, parent=parent)
     return message
 
 
