@@ -31,6 +31,7 @@ from app.bodies.queries import membership_of, valid_id
 from app.bodies.services import add_member, find_user_by_email
 from app.core import signals
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.core.locking import lock_rows
 from app.core.timeutil import utcnow
 from app.extensions import db
 
@@ -160,6 +161,7 @@ def _own_nomination(selection: Selection, user, nomination_id) -> Nomination:
     nomination = db.session.get(Nomination, number) if number is not None else None
     if nomination is None or nomination.selection_id != selection.id:
         raise NotFound("No such nomination in this selection.")
+    lock_rows(selection, nomination)
     if nomination.nominee_id != user.id:
         raise Forbidden("Only the nominee can answer a nomination.")
     _not_over(selection)
@@ -277,6 +279,7 @@ def close_selection(selection: Selection, user) -> dict:
 
     A rule that cannot be met raises a ValidationError and changes nothing.
     """
+    lock_rows(selection)  # one count, however many coordinators press "close" at once
     if selection.status == CLOSED:
         raise Conflict("This selection is already closed.")
     if selection.status == CANCELLED:
@@ -363,6 +366,7 @@ def cancel_selection(selection: Selection, user, reason: str) -> Selection:
     This is the way out for a selection that cannot be counted (no accepted candidates, a rule
     that the candidates cannot meet) or that should not go on.
     """
+    lock_rows(selection)
     if selection.status == CLOSED:
         raise Conflict("This selection is closed; its result stands.")
     if selection.status == CANCELLED:

@@ -1,12 +1,14 @@
 """Home page and site-wide error pages."""
 
 from flask import current_app, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as NotFoundError
 
 from app.core.errors import DomainError, ValidationError
 from app.documents.hooks import languages
 from app.documents.queries import list_documents
+from app.extensions import db
 from app.main import bp
 
 
@@ -65,6 +67,18 @@ def handle_http_error(error: HTTPException):
     if isinstance(error, NotFoundError) and message == NotFoundError.description:
         message = "There is no page at this address. The link may be mistyped, or the page may have moved."
     return render_template("errors/error.html", status=error.code, message=message), error.code
+
+
+@bp.app_errorhandler(IntegrityError)
+def handle_integrity_error(error: IntegrityError):
+    """Two requests raced to create the same row (one e-mail, one membership): the database
+    kept one, and the other request is told so instead of seeing a 500."""
+    db.session.rollback()
+    current_app.logger.info("Refused by a database constraint on %s: %s", request.path, error.orig)
+    message = "Someone else made the same change at the same moment; reload the page to see it."
+    if _wants_json():
+        return error_json("conflict", message, 409)
+    return render_template("errors/error.html", status=409, message=message), 409
 
 
 @bp.app_errorhandler(Exception)
