@@ -30,9 +30,10 @@ assets: node-packages
 
 db: setup
 	$(FLASK) db upgrade
-	$(FLASK) demo load
+	$(FLASK) demo load --host $(HOST)
 
 run: db
+	$(FLASK) demo guard --host $(HOST)
 	HOST=$(HOST) PORT=$(PORT) $(PY) wsgi.py
 
 # The suite on SQLite (browser tests included); then on PostgreSQL when TEST_DATABASE_URL is set.
