@@ -68,3 +68,5 @@ report_filed = _signals.signal("report-filed")
 # sender: the Report; kwargs: actor (the moderator), outcome ("hidden" or "dismissed"),
 # reason (the moderator's public reason). The reporter is to be told the outcome.
 report_resolved = _signals.signal("report-resolved")
+# sender: the HiddenContent row; kwargs: actor (the moderator), report (the Report acted on).
+content_hidden = _signals.signal("content-hidden")

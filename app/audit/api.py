@@ -1,0 +1,46 @@
+"""GET /api/audit: the public trail of a public object, or everything for administrators."""
+
+from flask import jsonify, request
+
+from app.api import bp
+from app.api.auth import api_user
+from app.audit import queries
+from app.audit.openapi import describe
+from app.core.errors import NotFound, ValidationError
+
+
+def _page() -> int:
+    value = request.args.get("page", "1")
+    if not value.isdigit() or not 1 <= int(value) <= 100000:
+        raise ValidationError("page is a positive integer.")
+    return int(value)
+
+
+@bp.get("/audit")
+def api_audit():
+    user = api_user(required=False)
+    full = user is not None and bool(user.is_admin)
+    value = request.args.get("object")
+    filters = queries.Filters(action=(request.args.get("action") or None))
+    if value:
+        filters.object_kind, filters.object_id = queries.parse_object(value)
+        if not full and not queries.is_public_kind(filters.object_kind):
+            raise NotFound("This object has no public audit trail.")
+    elif not full:
+        raise ValidationError(
+            "object=<kind>:<id> is required; only administrators list the whole log.",
+            code="object_required",
+        )
+    page = _page()
+    rows, total = queries.entries(filters, public_only=not full, page=page)
+    return jsonify(
+        {
+            "entries": [queries.entry_json(e, full=full) for e in rows],
+            "total": total,
+            "page": page,
+            "per_page": queries.PER_PAGE,
+        }
+    )
+
+
+describe()
