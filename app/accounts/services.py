@@ -249,7 +249,8 @@ def update_profile(
     fields = [field for field in before if before[field] != after[field]]
     if fields:
         signals.profile_changed.send(user, actor=user, fields=fields, before=before, after=after)
-    if group is not None and group != user.group:
+    if group is not None:
+        # Asking for one's own group withdraws a pending request.
         return request_group_change(user, group)
     return None
 
