@@ -7,6 +7,7 @@ and "A l i c e" share the skeleton of "Alice".
 """
 
 import json
+import string
 import unicodedata
 from functools import cache
 from importlib.resources import files
@@ -64,11 +65,13 @@ def _representatives() -> dict[str, str]:
             if a != b:
                 low, high = sorted((a, b), key=key)
                 parent[high] = low
-    # Capital I passes for small l and is also the capital of i: one class for the three.
-    a, b = find("i"), find("l")
-    if a != b:
-        low, high = sorted((a, b), key=key)
-        parent[high] = low
+    # Case never tells two people apart: each Latin letter shares a class with its capital
+    # (so O, o and 0 meet, and capital I joins both l and i).
+    for letter in string.ascii_lowercase:
+        a, b = find(letter), find(letter.upper())
+        if a != b:
+            low, high = sorted((a, b), key=key)
+            parent[high] = low
     return {ch: find(ch) for ch in parent}
 
 
@@ -79,7 +82,9 @@ def name_skeleton(name: str) -> str:
     def fold(text: str) -> str:
         return "".join(mapping.get(ch, ch) for ch in text)
 
-    # Map before and after case folding: capital Cyrillic М looks like M, small м does not.
-    text = fold(fold(unicodedata.normalize("NFKC", name)).casefold())
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch))
+    # Accents off first, then map before and after case folding (capital Cyrillic М looks
+    # like M, small м does not).
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = fold(fold(text).casefold())
+    return "".join(ch for ch in text if ch.isalnum())
