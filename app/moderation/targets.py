@@ -20,13 +20,19 @@ class Target:
     # The body whose coordinators moderate the content (None: administrators only).
     body_id: int | None
     label: str
-    url: str
+    # Where the content is shown: an endpoint and its arguments (built in a request only).
+    link: tuple
     excerpt: str
     author_id: int | None
 
     @property
     def ref(self) -> str:
         return f"{self.kind}:{self.id}"
+
+    @property
+    def url(self) -> str:
+        endpoint, arguments = self.link
+        return url_for(endpoint, **arguments)
 
 
 def parse_target(value) -> tuple[str, int]:
@@ -67,7 +73,7 @@ def _post(ident: int) -> Target | None:
         message.id,
         body_id,
         f"Post in “{topic.title}”",
-        url_for("discussion.topic", topic_id=topic.id, _anchor=f"m-{message.id}"),
+        ("discussion.topic", {"topic_id": topic.id, "_anchor": f"m-{message.id}"}),
         _excerpt(message.text),
         message.author_id,
     )
@@ -85,7 +91,7 @@ def _comment(ident: int) -> Target | None:
         comment.id,
         amendment.document.owner_body_id,
         f"Comment on amendment #{amendment.id}",
-        url_for("amendments.show", amendment_id=amendment.id, _anchor=f"c-{comment.id}"),
+        ("amendments.show", {"amendment_id": amendment.id, "_anchor": f"c-{comment.id}"}),
         _excerpt(comment.text),
         comment.author_id,
     )
@@ -106,7 +112,7 @@ def _amendment(ident: int) -> Target | None:
         amendment.id,
         amendment.document.owner_body_id,
         f"Rationale of amendment #{amendment.id}",
-        url_for("amendments.show", amendment_id=amendment.id),
+        ("amendments.show", {"amendment_id": amendment.id}),
         _excerpt(amendment.rationale),
         amendment.proposer_id,
     )
@@ -123,7 +129,7 @@ def _user(ident: int) -> Target | None:
         user.id,
         None,
         f"Profile of {user.name}",
-        url_for("accounts.person", user_id=user.id),
+        ("accounts.person", {"user_id": user.id}),
         _excerpt(f"{user.name} · {user.organization}"),
         user.id,
     )
