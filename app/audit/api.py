@@ -3,17 +3,10 @@
 from flask import jsonify, request
 
 from app.api import bp
-from app.api.auth import api_user
+from app.api.auth import api_user, page_param
 from app.audit import queries
 from app.audit.openapi import describe
-from app.core.errors import NotFound, ValidationError
-
-
-def _page() -> int:
-    value = request.args.get("page", "1")
-    if not value.isdigit() or not 1 <= int(value) <= 100000:
-        raise ValidationError("page is a positive integer.")
-    return int(value)
+from app.core.errors import Forbidden, NotFound
 
 
 @bp.get("/audit")
@@ -27,11 +20,11 @@ def api_audit():
         if not full and not queries.is_public_kind(filters.object_kind):
             raise NotFound("This object has no public audit trail.")
     elif not full:
-        raise ValidationError(
+        raise Forbidden(
             "object=<kind>:<id> is required; only administrators list the whole log.",
             code="object_required",
         )
-    page = _page()
+    page = page_param()
     rows, total = queries.entries(filters, public_only=not full, page=page)
     return jsonify(
         {

@@ -39,7 +39,11 @@ def describe() -> None:
                             "description": "Entries, newest first",
                             "content": {"application/json": {"schema": schema_ref("AuditPage")}},
                         },
-                        "400": {"description": "Bad or missing object", **ERROR_CONTENT},
+                        "400": {"description": "Bad object or page", **ERROR_CONTENT},
+                        "403": {
+                            "description": "No object given, and not an administrator",
+                            **ERROR_CONTENT,
+                        },
                         "401": {"description": "Invalid token", **ERROR_CONTENT},
                         "404": {"description": "Not a public object", **ERROR_CONTENT},
                     },

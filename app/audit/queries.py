@@ -19,7 +19,7 @@ def parse_object(value: str) -> tuple[str, str]:
         raise ValidationError(
             'object is "<kind>:<id>", e.g. "amendment:12" or "user:3".', code="bad_object"
         )
-    if kind == "body" and not ident.isdigit():
+    if kind == "body" and not (ident.isascii() and ident.isdigit()):
         from app.bodies.queries import body_by_slug
 
         body = body_by_slug(ident)

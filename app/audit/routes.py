@@ -4,6 +4,7 @@ from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
 from app.audit import bp, queries
+from app.bodies.queries import valid_id
 from app.core.errors import DomainError
 
 
@@ -20,11 +21,10 @@ def admin_log():
             filters.object_kind, filters.object_id = queries.parse_object(value)
         actor = (request.args.get("actor") or "").strip()
         if actor:
-            if not actor.isdigit() or len(actor) > 12:
+            filters.actor_id = valid_id(actor)
+            if filters.actor_id is None:
                 raise DomainError("The actor is a person's number.")
-            filters.actor_id = int(actor)
-        page = request.args.get("page", "1")
-        page = int(page) if page.isdigit() and 0 < int(page) <= 100000 else 1
+        page = valid_id(request.args.get("page", "1")) or 1
         rows, total = queries.entries(filters, public_only=False, page=page)
     except DomainError as exc:
         error, rows, total, page = exc.message, [], 0, 1

@@ -3,12 +3,13 @@
 Posts a moderator hid keep their place, with `hidden` and the public `reason` instead of text.
 """
 
-from flask import jsonify, request, url_for
+from flask import jsonify, url_for
 
 from app.api import bp
+from app.api.auth import page_param
 from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 from app.bodies.queries import get_body
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import NotFound
 from app.core.markdown import render_markdown
 from app.discussion import queries
 from app.discussion.models import Topic
@@ -38,17 +39,10 @@ def post_json(message, topic) -> dict:
     }
 
 
-def _page() -> int:
-    value = request.args.get("page", "1")
-    if not value.isdigit() or not 1 <= int(value) <= 100000:
-        raise ValidationError("page is a positive integer.")
-    return int(value)
-
-
 @bp.get("/bodies/<slug>/threads")
 def api_body_threads(slug):
     body = get_body(slug)
-    listing = queries.topics(body_id=body.id, page=_page())
+    listing = queries.topics(body_id=body.id, page=page_param())
     return jsonify(
         {
             "threads": [

@@ -37,13 +37,16 @@ class Target:
 
 def parse_target(value) -> tuple[str, int]:
     """("post", 12) from "post:12"; 400 for anything else."""
+    from app.bodies.queries import valid_id
+
     kind, _, ident = str(value or "").partition(":")
-    if kind not in TARGET_KINDS or not ident.isdigit() or len(ident) > 12:
+    number = valid_id(ident)
+    if kind not in TARGET_KINDS or number is None:
         raise ValidationError(
             'The target is "post:<id>", "comment:<id>", "amendment:<id>" or "user:<id>".',
             code="bad_target",
         )
-    return kind, int(ident)
+    return kind, number
 
 
 def _excerpt(text: str, limit: int = 160) -> str:

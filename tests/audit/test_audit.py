@@ -159,7 +159,7 @@ def test_public_trail_of_a_public_object_and_the_complete_view(client, scene, ma
     assert client.get("/api/audit").get_json()["error"]["code"] == "object_required"
     assert client.get("/api/audit?object=nonsense").status_code == 400
     plain = {"Authorization": f"Bearer {make_token(person)}"}
-    assert client.get("/api/audit", headers=plain).status_code == 400
+    assert client.get("/api/audit", headers=plain).status_code == 403
 
     full = {"Authorization": f"Bearer {make_token(admin)}"}
     everything = client.get("/api/audit", headers=full).get_json()
