@@ -21,6 +21,8 @@ DOMAINS = (
     "coedit",
     "translations",
     "discussion",
+    "moderation",
+    "audit",
     "api",
 )
 

@@ -315,12 +315,13 @@ def world(tmp_path_factory, _postgres_schema):
 
 
 def _valid_values():
-    from app.accounts.models import User
+    from app.accounts.models import GroupChangeRequest, User
     from app.accounts.services import create_api_token
     from app.amendments.models import Amendment
     from app.bodies.models import Body, Nomination, Selection
     from app.discussion.models import Message, Topic
     from app.documents.models import Document, Version, VersionParagraph
+    from app.moderation.models import Report
     from app.translations.models import DocumentLanguage
 
     document = db.session.scalar(select(Document).where(Document.slug == "best-practice"))
@@ -359,6 +360,8 @@ def _valid_values():
         "token_id": str(spare_token.id),
         "selection_id": str(selection or 1),
         "nomination_id": str(nomination.id if nomination else 1),
+        "report_id": str(first(Report)),
+        "request_id": str(first(GroupChangeRequest)),
         "_unknown": "no/such/endpoint",
     }
     actors = {

@@ -56,7 +56,8 @@ class LoginForm(PageForm):
 class ProfileForm(_DetailsMixin, PageForm):
     name = StringField("Name", validators=[DataRequired("A name is required."), Length(max=120)])
     group = SelectField(
-        "Stakeholder group", validators=[DataRequired("Choose a stakeholder group.")]
+        "Stakeholder group (a change waits for a focal point of the new group)",
+        validators=[DataRequired("Choose a stakeholder group.")],
     )
     organization = StringField("Organization", validators=[Length(max=200)])
     country = SelectField("Country", validators=[DataRequired("Choose a country.")])

@@ -126,7 +126,7 @@ def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         try:
-            services.update_profile(
+            requested = services.update_profile(
                 current_user._get_current_object(),
                 name=form.name.data,
                 organization=form.organization.data or "",
@@ -139,6 +139,13 @@ def update_profile():
         else:
             db.session.commit()
             flash("Your details are saved.", "success")
+            if requested is not None:
+                flash(
+                    f"Your change to {requested.to_label} waits for an administrator or a focal "
+                    "point of that group to confirm it; until then you count as "
+                    f"{requested.from_label}.",
+                    "info",
+                )
             return redirect(url_for("accounts.profile"))
     return _profile_page(profile_form=form, status=400)
 
@@ -195,5 +202,13 @@ def revoke_token(token_id: int):
 
 @bp.route("/people/<int:user_id>")
 def person(user_id: int):
+    from app.accounts import groups
+
     user = services.get_user(user_id)
-    return render_template("accounts/person.html", person=user, regions=REGIONS)
+    return render_template(
+        "accounts/person.html",
+        person=user,
+        regions=REGIONS,
+        group_history=groups.group_history(user),
+        pending_group=groups.pending_request(user),
+    )

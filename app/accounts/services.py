@@ -9,6 +9,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import STAKEHOLDER_GROUPS, ApiToken, User
+from app.accounts.names import name_skeleton, refuse_unsafe_name
 from app.accounts.passwords import hash_password, needs_rehash, verify_password
 from app.accounts.regions import region_of
 from app.core import signals
@@ -50,6 +51,29 @@ def check_password_strength(password: str, *, email: str = "", name: str = "") -
         )
 
 
+def check_display_name(name: str, *, user_id: int | None = None) -> str:
+    """The cleaned name, or a refusal: bidi controls, or a look-alike of another person's name."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("A name is required.")
+    if len(name) > 120:
+        raise ValidationError("A name has at most 120 characters.")
+    refuse_unsafe_name(name)
+    key = name_skeleton(name)
+    if not key:
+        raise ValidationError("A name needs at least one letter or digit.", code="name_invalid")
+    query = select(User.id).where(User.name_key == key)
+    if user_id is not None:
+        query = query.where(User.id != user_id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise ValidationError(
+            "This name is, or looks like, the name of another participant; add your "
+            "organization or another name so that nobody can take one of you for the other.",
+            code="name_imitates",
+        )
+    return name
+
+
 def register_user(
     *,
     email: str,
@@ -62,11 +86,7 @@ def register_user(
 ) -> User:
     """Create a participant; every registrant takes part at once (no accreditation step)."""
     email = normalize_email(email)
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("A name is required.")
-    if len(name) > 120:
-        raise ValidationError("A name has at most 120 characters.")
+    name = check_display_name(name)
     if len((organization or "").strip()) > 200:
         raise ValidationError("An organization name has at most 200 characters.")
     if group not in STAKEHOLDER_GROUPS:
@@ -81,6 +101,7 @@ def register_user(
     user = User(
         email=email,
         name=name,
+        name_key=name_skeleton(name),
         password_hash=hash_password(password),
         group=group,
         organization=(organization or "").strip(),
@@ -198,43 +219,40 @@ def tokens_of(user: User) -> list[ApiToken]:
     )
 
 
-def update_profile(user: User, *, name: str, organization: str, country: str, group: str) -> User:
-    """Change the details others see; the country also sets region and North/South."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError("A name is required.")
-    if len(name) > 120:
-        raise ValidationError("A name has at most 120 characters.")
+def update_profile(
+    user: User, *, name: str, organization: str, country: str, group: str | None = None
+):
+    """Change the details others see; the country also sets region and North/South.
+
+    A different stakeholder group is not applied but requested (app/accounts/groups.py): the
+    request is returned, or None when the group stays.
+    """
+    from app.accounts.groups import request_group_change
+
+    name = check_display_name(name, user_id=user.id)
     organization = (organization or "").strip()
     if len(organization) > 200:
         raise ValidationError("An organization name has at most 200 characters.")
-    if group not in STAKEHOLDER_GROUPS:
+    if group is not None and group not in STAKEHOLDER_GROUPS:
         raise ValidationError(
             f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}."
         )
     if not region_of(country):
         raise ValidationError(f"Unknown country code {country!r}.")
-    before = {
-        "name": user.name,
-        "organization": user.organization,
-        "group": user.group,
-        "country": user.country,
-    }
+    before = {"name": user.name, "organization": user.organization, "country": user.country}
     user.name = name
+    user.name_key = name_skeleton(name)
     user.organization = organization
-    user.group = group
     user.set_country(country)
     db.session.flush()
-    after = {
-        "name": user.name,
-        "organization": user.organization,
-        "group": user.group,
-        "country": user.country,
-    }
+    after = {"name": user.name, "organization": user.organization, "country": user.country}
     fields = [field for field in before if before[field] != after[field]]
     if fields:
         signals.profile_changed.send(user, actor=user, fields=fields, before=before, after=after)
-    return user
+    if group is not None:
+        # Asking for one's own group withdraws a pending request.
+        return request_group_change(user, group)
+    return None
 
 
 def change_password(user: User, *, current: str, new: str) -> None:

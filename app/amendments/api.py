@@ -10,6 +10,7 @@ from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_re
 from app.core.errors import ValidationError
 from app.documents.services import get_document
 from app.extensions import db
+from app.moderation.queries import hidden_reason
 
 
 def amendment_json(amendment, tally=None) -> dict:
@@ -37,6 +38,10 @@ def amendment_json(amendment, tally=None) -> dict:
     }
     if tally is not None:
         data["tally"] = tally.as_json()
+    reason = hidden_reason("amendment", amendment.id)
+    data.update(hidden=reason is not None, hidden_reason=reason)
+    if reason is not None:
+        data["rationale"] = ""  # kept in the archive, shown as hidden by a moderator
     return data
 
 
@@ -468,6 +473,17 @@ document_paths(
                 "headcount": {"type": ["number", "null"]},
                 "consensus": {"type": "boolean"},
                 "positions_on_earlier_text": {"type": "integer"},
+                "verified": {
+                    "type": "object",
+                    "description": "The same scores among verified participants only",
+                    "properties": {
+                        "groups": {"type": "object"},
+                        "equal_weight": {"type": ["number", "null"]},
+                        "headcount": {"type": ["number", "null"]},
+                        "consensus": {"type": "boolean"},
+                        "positions": {"type": "integer"},
+                    },
+                },
             },
         },
         "Amendment": {
@@ -482,6 +498,8 @@ document_paths(
                 "base_text": {"type": "string"},
                 "text": {"type": "string"},
                 "rationale": {"type": "string"},
+                "hidden": {"type": "boolean"},
+                "hidden_reason": {"type": ["string", "null"]},
                 "status": {"type": "string", "enum": list(STATUSES)},
                 "revision": {"type": "integer"},
                 "proposer": {"type": "object"},

@@ -98,6 +98,9 @@ class Position(db.Model):
     base_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("version.id", ondelete="SET NULL")
     )
+    # The author's stakeholder group when taking the position: a later change of group
+    # does not move positions already counted.
+    group: Mapped[str | None] = mapped_column("stakeholder_group", String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

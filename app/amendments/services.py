@@ -186,6 +186,7 @@ def set_position(amendment: Amendment, user, stance: str) -> Position:
         "stance": stance,
         "revision": amendment.revision,
         "base_version_id": amendment.base_version_id,
+        "group": user.group,
         "created_at": now,
         "updated_at": now,
     }

@@ -25,6 +25,7 @@ BODY_KINDS = {
     "regional_caucus": "Regional caucus",
     "thematic_caucus": "Thematic caucus",
     "working_group": "Working group",
+    "focal_points": "Focal points",
 }
 BODY_KINDS_PLURAL = {
     "bureau": "Bureau",
@@ -33,6 +34,7 @@ BODY_KINDS_PLURAL = {
     "regional_caucus": "Regional caucuses",
     "thematic_caucus": "Thematic caucuses",
     "working_group": "Working groups",
+    "focal_points": "Focal points of the stakeholder groups",
 }
 # The role a team plays decides permissions: the drafting team co-edits, the translation team translates.
 TEAM_ROLES = {

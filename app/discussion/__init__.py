@@ -2,7 +2,7 @@ from flask import Blueprint
 
 bp = Blueprint("discussion", __name__)
 
-from app.discussion import feeds, routes  # noqa: E402,F401
+from app.discussion import api, feeds, routes  # noqa: E402,F401
 from app.documents.hooks import document_tab  # noqa: E402
 
 document_tab("discussion.document_discussions", "Discussion", 70)
