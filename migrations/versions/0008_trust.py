@@ -4,7 +4,7 @@ Positions get the group their author has now (the best that can be known for old
 names get their look-alike skeleton; the audit table refuses UPDATE and DELETE by trigger.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-30 17:09:10.485171
 
 """
@@ -18,7 +18,7 @@ from app.audit.models import GUARDS
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

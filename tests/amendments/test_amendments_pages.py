@@ -135,7 +135,9 @@ def test_compare_page_shows_competing_amendments_with_tallies(world, propose, as
         .get_data(as_text=True)
     )
     assert f"#{first.id}" in page and f"#{second.id}" in page
-    assert page.count('class="tally-summary"') == 2
+    # Each amendment: its tally, and the same among verified participants beside it.
+    assert page.count('class="meta tally-verified"') == 2
+    assert page.count('class="tally-summary"') == 4
     assert "Government (Gus Government)" in page
 
 
