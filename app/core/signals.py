@@ -54,3 +54,8 @@ credentials_changed = _signals.signal("credentials-changed")
 # sender: the User who already owns the address; someone tried to register with it. The
 # owner is told by mail instead of the form revealing that the address is taken.
 registration_for_taken_email = _signals.signal("registration-for-taken-email")
+
+# --- appended by the hardening work ----------------------------------------------------------
+# sender: the new User. Registration no longer says "welcome" on the page (that would reveal
+# which addresses are taken): a receiver may welcome them by mail instead.
+user_registered = _signals.signal("user-registered")
