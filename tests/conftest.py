@@ -96,8 +96,14 @@ class FreshRequestClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_uri):
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_uri})
+def app_overrides():
+    """Extra configuration of the test's app: a module overrides it (e.g. rate limits on)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_uri, app_overrides):
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_uri, **app_overrides})
     app.test_client_class = FreshRequestClient
     with app.app_context():
         if POSTGRES_URL:
