@@ -335,7 +335,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
+    # Playwright's wait_for_function compiles its predicate in the page (new Function), which
+    # the Content-Security-Policy forbids; the app's own scripts need no such exception.
+    context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
