@@ -12,6 +12,7 @@ spreading over addresses or accounts.
 from __future__ import annotations
 
 import math
+import re
 import time
 from dataclasses import dataclass
 
@@ -124,6 +125,7 @@ def init_app(app) -> None:
     limiter = Limiter(address, app=app)
     app.extensions["agora_limiter"] = limiter
     app.register_error_handler(RateLimitExceeded, too_many_requests)
+    _document_in_api(app)
     for rule in RULES:
         for endpoint in rule.endpoints:
             view = app.view_functions.get(endpoint)
@@ -136,6 +138,25 @@ def init_app(app) -> None:
                 methods=["POST"],
                 deduct_when=rule.deduct_when,
             )(view)
+
+
+def _document_in_api(app) -> None:
+    """Limited API operations list the 429 answer in /api/openapi.json."""
+    from app.api.openapi import ERROR_CONTENT, PATHS
+
+    for rule in RULES:
+        for endpoint in rule.endpoints:
+            if not endpoint.startswith("api."):
+                continue
+            for url_rule in app.url_map.iter_rules(endpoint):
+                path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", url_rule.rule)
+                operation = PATHS.get(path, {}).get("post")
+                if operation is not None:
+                    operation.setdefault("responses", {})["429"] = {
+                        "description": "Too many requests: try again after Retry-After seconds",
+                        "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                        **ERROR_CONTENT,
+                    }
 
 
 def reset(app) -> None:

@@ -155,3 +155,9 @@ def test_limits_are_shared_through_redis_between_processes(database_uri, make_us
         assert _login(second.test_client(), "lina@example.org", f"wrong {n}").status_code == 400
     assert _login(first.test_client(), "lina@example.org", DEFAULT_PASSWORD).status_code == 429
     first.extensions["agora_limiter"].reset()
+
+
+def test_limited_api_operations_document_the_429(client):
+    spec = client.get("/api/openapi.json").get_json()
+    answer = spec["paths"]["/api/documents/{slug}/amendments"]["post"]["responses"]["429"]
+    assert "Retry-After" in answer["headers"]
