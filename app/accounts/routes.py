@@ -72,7 +72,7 @@ def register():
         else:
             signals.user_registered.send(user)
             db.session.commit()
-            return _registered(user.email)
+            return _registered(form.email.data)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
 
@@ -83,7 +83,7 @@ def _registered(email: str):
     Saying "welcome" only to new addresses would tell anyone who is registered here.
     """
     flash(
-        f"Check your mail: we have written to {email}. If the account is new, "
+        f"Check your mail: we have written to {email.strip()}. If the account is new, "
         "log in now with the password you chose.",
         "success",
     )

@@ -34,8 +34,8 @@ def test_taken_and_free_addresses_get_the_same_answer(app, make_user):
         signals.registration_for_taken_email.connected_to(lambda sender: told.append(sender)),
         signals.user_registered.connected_to(lambda sender: welcomed.append(sender.email)),
     ):
-        taken = _answer(app.test_client(), "taken@example.org")
-        free = _answer(app.test_client(), "free@example.org")
+        taken = _answer(app.test_client(), "Taken@Example.org")
+        free = _answer(app.test_client(), "Free@Example.org")
     assert taken == free
     assert taken[0] == 302 and "Check your mail" in taken[2]
     assert told == [owner]
