@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.config import INSTANCE_DIR, Config
 from app.extensions import csrf, db, login_manager, migrate, socketio
+from app.security.jsonsafe import SocketJSON
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,6 +25,7 @@ DOMAINS = (
     "moderation",
     "audit",
     "api",
+    "security",  # last: its rate limits name the other domains' endpoints
 )
 
 
@@ -71,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
         cors_allowed_origins="*",
         max_http_buffer_size=limits,
         manage_session=False,
+        json=SocketJSON,  # deeply nested payloads are refused, not dropped with a traceback
     )
 
 

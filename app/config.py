@@ -73,6 +73,31 @@ class Config:
     # Discussions
     MESSAGE_EDIT_WINDOW_MINUTES = _int("MESSAGE_EDIT_WINDOW_MINUTES", 15)
 
+    # Security (app/security): over HTTPS, SECURE_COOKIES=1 (or PREFERRED_URL_SCHEME=https)
+    # makes cookies Secure with __Host- names and sends HSTS.
+    SECURE_COOKIES = (
+        os.environ.get("SECURE_COOKIES", "") == "1"
+        or os.environ.get("PREFERRED_URL_SCHEME") == "https"
+    )
+    # Rate limits: counted in Redis when one is configured (REDIS_URL or the message queue).
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "agora-limits")
+    RATELIMIT_HEADERS_ENABLED = False  # Retry-After comes with the 429 itself
+    RATELIMIT_SWALLOW_ERRORS = True  # a Redis outage must not take the site down
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute;20/hour")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20/minute;100/hour")
+    REGISTER_LIMIT = os.environ.get("REGISTER_LIMIT", "10/minute;30/hour")
+    CREDENTIALS_LIMIT = os.environ.get("CREDENTIALS_LIMIT", "10/hour")  # wrong current passwords
+    POST_LIMIT = os.environ.get("POST_LIMIT", "20/minute;200/hour")
+    PROPOSE_LIMIT = os.environ.get("PROPOSE_LIMIT", "10/minute;60/hour")
+    PREVIEW_LIMIT = os.environ.get("PREVIEW_LIMIT", "120/minute")
+    # Markdown preview: visitors who cannot edit the live draft get a small size; every
+    # preview renders within a time budget (later paragraphs are shown as plain text).
+    PREVIEW_MAX_TEXT_ANONYMOUS = _int("PREVIEW_MAX_TEXT_ANONYMOUS", 100_000)
+    PREVIEW_TIME_BUDGET = float(os.environ.get("PREVIEW_TIME_BUDGET", "0.5"))
+
     @classmethod
     def load(cls) -> dict:
         values = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
@@ -88,6 +113,9 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     SITE_ORIGIN = "http://localhost"
+    RATELIMIT_ENABLED = False  # on in the throttling tests (tests/security)
+    RATELIMIT_STORAGE_URI = "memory://"
+    SECURE_COOKIES = False
 
     @classmethod
     def load(cls) -> dict:

@@ -83,6 +83,17 @@ class PasswordForm(PageForm):
     submit = SubmitField("Change password")
 
 
+class EmailForm(PageForm):
+    new_email = EmailField(
+        "New e-mail address",
+        validators=[DataRequired("Enter the new e-mail address."), Length(max=254)],
+    )
+    email_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    submit = SubmitField("Change e-mail address")
+
+
 class TokenForm(PageForm):
     token_name = StringField("Token name", validators=[Length(max=80)])
     submit = SubmitField("Create token")
@@ -93,7 +104,9 @@ def attach_error(form: PageForm, message: str) -> None:
     lowered = message.lower()
     for field_name, words in (
         ("email", ("e-mail",)),
+        ("new_email", ("e-mail",)),
         ("current", ("current password",)),
+        ("email_password", ("current password",)),
         ("password", ("password",)),
         ("group", ("group",)),
         ("country", ("country",)),

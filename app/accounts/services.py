@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import STAKEHOLDER_GROUPS, ApiToken, User
 from app.accounts.names import name_skeleton, refuse_unsafe_name
-from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from app.accounts.regions import region_of
 from app.core import signals
 from app.core.errors import NotFound, ValidationError
@@ -96,21 +97,44 @@ def register_user(
     if not region_of(country):
         raise ValidationError(f"Unknown country code {country!r}.")
     check_password_strength(password, email=email, name=name)
+    # Hashed before the look-up so that a taken address costs the same time as a free one.
+    password_hash = hash_password(password)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise ValidationError("An account with this e-mail address already exists.")
+        raise _email_taken()
     user = User(
         email=email,
         name=name,
         name_key=name_skeleton(name),
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         group=group,
         organization=(organization or "").strip(),
         is_admin=is_admin,
     )
     user.set_country(country)
     db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # A parallel registration of the same address won the race.
+        raise _email_taken() from None
     return user
+
+
+EMAIL_TAKEN = "email_taken"
+
+
+def _email_taken() -> ValidationError:
+    return ValidationError("An account with this e-mail address already exists.", code=EMAIL_TAKEN)
+
+
+def owner_of_email(email: str) -> User | None:
+    """The account registered with `email` (normalised), or None."""
+    try:
+        email = normalize_email(email)
+    except ValidationError:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -120,7 +144,11 @@ def authenticate(email: str, password: str) -> User | None:
     except ValidationError:
         return None
     user = db.session.scalar(select(User).where(User.email == email))
-    if user is None or not verify_password(user.password_hash, password):
+    if user is None:
+        # Same work as for a real account: the answer's timing does not tell who is registered.
+        verify_password(dummy_hash(), password)
+        return None
+    if not verify_password(user.password_hash, password):
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -261,8 +289,33 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise ValidationError("The current password is not correct.")
     check_password_strength(new, email=user.email, name=user.name)
     user.password_hash = hash_password(new)
+    renew_session_epoch(user)
     db.session.flush()
     signals.credentials_changed.send(user, what="password")
+
+
+def change_email(user: User, *, password: str, email: str) -> None:
+    """Move the account to another address after checking the password.
+
+    Every session of the account ends (the caller starts a fresh one for the current
+    browser). A taken address gets the same answer as a free one would refuse to reveal:
+    the change is refused with a message that does not say whether it is registered.
+    """
+    if not verify_password(user.password_hash, password or ""):
+        raise ValidationError("The current password is not correct.")
+    email = normalize_email(email)
+    if email == user.email:
+        raise ValidationError("This is already your e-mail address.")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ValidationError("This e-mail address cannot be used; choose another one.")
+    user.email = email
+    renew_session_epoch(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise ValidationError("This e-mail address cannot be used; choose another one.") from None
+    signals.credentials_changed.send(user, what="email")
 
 
 def list_users() -> list[User]:

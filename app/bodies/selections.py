@@ -28,7 +28,7 @@ from app.bodies.models import (
 )
 from app.bodies.permissions import voter_refusal
 from app.bodies.queries import membership_of, valid_id
-from app.bodies.services import add_member, find_user_by_email
+from app.bodies.services import add_member
 from app.core import signals
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.core.locking import lock_rows
@@ -118,12 +118,34 @@ def open_selection(
     return selection
 
 
-def nominate(selection: Selection, user, email: str | None = None) -> Nomination:
-    """Nominate someone by e-mail (or oneself when no address is given) during nominations."""
+def nominate(selection: Selection, user, email: str | None = None) -> Nomination | None:
+    """Nominate someone by e-mail (or oneself when no address is given) during nominations.
+
+    By e-mail, an address nobody registered and a person already nominated give None, as a
+    new nomination's answer must not tell whether an address belongs to someone.
+    """
     _not_over(selection)
     if selection.phase() != "nomination":
         raise ValidationError("Nominations for this selection are closed.")
-    nominee = user if not (email or "").strip() else find_user_by_email(email)
+    if (email or "").strip():
+        return _nominate_by_email(selection, user, email)
+    return _nominate(selection, user, user)
+
+
+def _nominate_by_email(selection: Selection, user, email: str) -> Nomination | None:
+    from app.accounts.services import normalize_email, owner_of_email
+
+    normalize_email(email)  # a malformed address is refused: that reveals nobody
+    nominee = owner_of_email(email)
+    if nominee is None:
+        return None
+    try:
+        return _nominate(selection, user, nominee)
+    except Conflict:
+        return None
+
+
+def _nominate(selection: Selection, user, nominee) -> Nomination:
     exists = db.session.scalar(
         select(Nomination.id).where(
             Nomination.selection_id == selection.id,

@@ -70,3 +70,8 @@ report_filed = _signals.signal("report-filed")
 report_resolved = _signals.signal("report-resolved")
 # sender: the HiddenContent row; kwargs: actor (the moderator), report (the Report acted on).
 content_hidden = _signals.signal("content-hidden")
+
+# --- appended by the hardening work ----------------------------------------------------------
+# sender: the new User. Registration no longer says "welcome" on the page (that would reveal
+# which addresses are taken): a receiver may welcome them by mail instead.
+user_registered = _signals.signal("user-registered")

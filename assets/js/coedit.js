@@ -49,6 +49,8 @@ function start(root) {
         basicSetup,
         markdown(),
         EditorView.lineWrapping,
+        // The editor's <style> element carries the page's Content-Security-Policy nonce.
+        EditorView.cspNonce.of(config.cspNonce || ""),
         remotePeers,
         readOnly.of(lock(!canEdit)),
         EditorView.contentAttributes.of({ "aria-label": "Working draft, Markdown" }),

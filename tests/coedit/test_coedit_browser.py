@@ -11,7 +11,7 @@ PARAGRAPH = "All stakeholder groups take part in drafting as equals."
 
 
 def _logged_in_page(browser, app, base_url, user):
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)  # wait_for_function needs eval
     page = context.new_page()
     page.set_default_timeout(10_000)
     if "accounts.login" in app.view_functions:
@@ -146,7 +146,7 @@ def test_observer_follows_read_only_and_replays_the_edits(
     contexts = []
     try:
         context_w, editor = _logged_in_page(browser, app, live_server, writer)
-        observer_context = browser.new_context()
+        observer_context = browser.new_context(bypass_csp=True)  # wait_for_function needs eval
         contexts += [context_w, observer_context]
         observer = observer_context.new_page()
         observer.set_default_timeout(10_000)
@@ -249,7 +249,7 @@ def test_a_refused_connection_shows_the_servers_message(
 
     document = make_document()
     monkeypatch.setattr(connection, "origin_allowed", lambda origin: False)
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)  # wait_for_function needs eval
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)
