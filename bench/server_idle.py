@@ -6,7 +6,9 @@
 Starts `bench/serve.py --server KIND` on a fresh SQLite database (one document), then
 `--per-process` clients per load process (the project's Python client, app/coedit/client.py,
 websocket transport, anonymous followers): each connects, joins, syncs once and holds its
-connection; once all are connected, all of them sync once more and disconnect together. Reported:
+connection; once all are connected, all of them sync once more and disconnect together. Clients spread over `--rooms` documents: every
+join and leave sends the room's presence to the whole room, so one room of 1,000 costs the
+server O(N^2) messages whatever it runs on. Reported:
 time to connect them all, the time for the round of syncs, the server's threads and RSS while
 they are connected, and after the disconnect its CPU (user+system s/s of its process tree) in
 1 s windows for `--after` seconds and the time until it stayed under 2 % for 3 s ("idle").
@@ -39,15 +41,33 @@ from coedit_load import (  # noqa: E402 - after the path is set
 SLUG = "idle-bench"
 
 
-def load_process(url: str, count: int, ready, synced, go, done) -> None:
+def add_documents(database: str, rooms: int) -> None:
+    """Documents idle-bench-1.. beside the first one, so that clients spread over rooms."""
+    from app import create_app
+    from app.config import Config
+    from app.documents.services import create_document
+    from app.extensions import db
+
+    app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": database})
+    with app.app_context():
+        for k in range(1, rooms):
+            create_document(
+                title=f"Idle bench {k}", markdown=f"# Idle bench {k}\n\nText.", slug=f"{SLUG}-{k}"
+            )
+        db.session.commit()
+        db.engine.dispose()
+
+
+def load_process(url: str, first: int, count: int, rooms: int, ready, synced, go, done) -> None:
     import logging
 
     from app.coedit.client import SocketClient
 
     logging.basicConfig(level=logging.ERROR)
     clients, failed = [], 0
-    for _ in range(count):
-        client = SocketClient(url, SLUG, "en", mode="follow", timeout=60)
+    for k in range(first, first + count):
+        slug = SLUG if k % rooms == 0 else f"{SLUG}-{k % rooms}"
+        client = SocketClient(url, slug, "en", mode="follow", timeout=60)
         try:
             client.connect()
             clients.append(client)
@@ -71,6 +91,12 @@ def main() -> None:
     parser.add_argument("-n", "--clients", type=int, default=1000)
     parser.add_argument("--per-process", type=int, default=100)
     parser.add_argument("--after", type=float, default=60.0)
+    parser.add_argument(
+        "--rooms",
+        type=int,
+        default=50,
+        help="documents the clients spread over (every join and leave sends presence to its room)",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     import os
@@ -81,6 +107,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database = f"sqlite:///{tmp}/idle.db"
         prepare_database(database, 1, SLUG)
+        add_documents(database, args.rooms)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         server = start_server(args.server, database, port, Path(tmp) / "server.log")
@@ -101,8 +128,11 @@ def main() -> None:
                 sizes.append(args.clients % args.per_process)
             started = time.monotonic()
             processes = [
-                ctx.Process(target=load_process, args=(url, size, ready, synced, go, done))
-                for size in sizes
+                ctx.Process(
+                    target=load_process,
+                    args=(url, sum(sizes[:i]), size, args.rooms, ready, synced, go, done),
+                )
+                for i, size in enumerate(sizes)
             ]
             for process in processes:
                 process.start()
@@ -135,6 +165,7 @@ def main() -> None:
             result = {
                 "server": args.server,
                 "clients": args.clients,
+                "rooms": args.rooms,
                 "connect_failures": failed,
                 "connect_seconds": round(connect_seconds, 1),
                 "round_of_syncs_seconds": round(sync_seconds, 2),
