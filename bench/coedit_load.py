@@ -395,6 +395,8 @@ class ServerMeter:
     def _tree(self):
         import psutil
 
+        if self.root is None:  # a running server whose pid was not given
+            return []
         try:
             return [self.root, *self.root.children(recursive=True)]
         except psutil.Error:
