@@ -21,3 +21,6 @@ accesslog = os.environ.get("ACCESS_LOG") or None
 loglevel = os.environ.get("LOG_LEVEL", "info")
 # nginx in front (deploy/) sends X-Forwarded-* from loopback only.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# gunicorn >= 25's control socket has one default path per user: several processes on a host
+# (deploy/, the tests) would share it. Nothing here uses it.
+control_socket_disable = True
