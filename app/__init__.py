@@ -43,7 +43,17 @@ def create_app(config: type[Config] = Config, overrides: dict | None = None) -> 
     _init_extensions(app)
     _register_domains(app)
     _register_template_helpers(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx, see the client's address and scheme (rate limits, links, secure cookies)."""
+    count = app.config.get("PROXY_COUNT") or 0
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _configure_logging(app: Flask) -> None:

@@ -48,6 +48,8 @@ class Config:
     # Redis pub/sub ignores the database number: processes sharing a channel share rooms.
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "agora-socketio")
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # Proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (1 behind deploy/'s nginx).
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
