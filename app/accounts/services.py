@@ -75,6 +75,10 @@ def check_display_name(name: str, *, user_id: int | None = None) -> str:
     return name
 
 
+def _email_registered(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
+
 def register_user(
     *,
     email: str,
@@ -87,7 +91,14 @@ def register_user(
 ) -> User:
     """Create a participant; every registrant takes part at once (no accreditation step)."""
     email = normalize_email(email)
-    name = check_display_name(name)
+    try:
+        name = check_display_name(name)
+    except ValidationError as error:
+        # Registering again under one's own name must answer as any taken address does (also
+        # when a parallel registration of the same address has just committed).
+        if error.code == "name_imitates" and _email_registered(email):
+            raise _email_taken() from None
+        raise
     if len((organization or "").strip()) > 200:
         raise ValidationError("An organization name has at most 200 characters.")
     if group not in STAKEHOLDER_GROUPS:
@@ -99,7 +110,7 @@ def register_user(
     check_password_strength(password, email=email, name=name)
     # Hashed before the look-up so that a taken address costs the same time as a free one.
     password_hash = hash_password(password)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+    if _email_registered(email):
         raise _email_taken()
     user = User(
         email=email,
