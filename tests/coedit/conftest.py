@@ -79,6 +79,7 @@ def sockets(app, login):
         return sock
 
     app.config["COEDIT_CHANGED_COALESCE"] = 0
+    app.config["COEDIT_PRESENCE_COALESCE"] = 0
     yield factory
     for sock in opened:
         if sock.connected:

@@ -10,7 +10,6 @@ from app.coedit.events.connection import load_document, require_edit, user_of
 from app.coedit.events.hub import Connection, Hub, Joined
 from app.coedit.events.payloads import (
     Refusal,
-    rate_limited,
     read_channel,
     read_edits,
     read_integer,
@@ -85,8 +84,6 @@ def sync(h: Hub, data) -> dict:
     conn = h.connections.get(request.sid)
     if conn is None:
         raise Refusal("unauthenticated", "Connect again.")
-    if rate_limited(conn):
-        raise Refusal("rate_limited", "Too many syncs: wait a moment.")
     data = read_payload(data)
     doc, lang = read_channel(data)
     m = read_integer(data, "m")
