@@ -143,6 +143,14 @@ function start(root) {
   socket.on("changed", (event) => {
     if (event && event.doc === config.doc && event.lang === config.lang) client.remoteChanged(event.rev);
   });
+  // Push mode (the default): editors get `edits`, followers one `revs` per window.
+  const ours = (event) => event && event.doc === config.doc && event.lang === config.lang;
+  socket.on("edits", (event) => {
+    if (ours(event)) client.pushed(event);
+  });
+  socket.on("revs", (event) => {
+    if (ours(event)) client.revs(event);
+  });
   socket.on("presence", (event) => {
     if (!event || event.doc !== config.doc || event.lang !== config.lang) return;
     peers = event.peers || [];
@@ -166,12 +174,19 @@ function start(root) {
     const changes = (n) => `${n} unsynced change${n === 1 ? "" : "s"}`;
     let state = status.state;
     let text;
-    if (state === "connected") {
+    const following = status.mode && status.mode !== "edit";
+    if (state === "connected" && following) {
+      // Observers save nothing: tell them they see the draft live, not that "changes" are saved.
+      text = "Connected · following the draft live";
+    } else if (state === "connected") {
       text = status.unsynced ? `Connected · saving ${changes(status.unsynced)}…` : "Connected · all changes saved";
     } else if (state === "joining") {
       text = "Connecting…";
     } else if (state === "stopped") {
       text = "Stopped";
+    } else if (following && (!navigator.onLine || attempts >= 3)) {
+      state = "offline";
+      text = "Offline · the draft will update when the connection returns";
     } else if (!navigator.onLine || attempts >= 3) {
       state = "offline";
       text = `Offline · ${changes(status.unsynced)}; they will be sent when the connection returns`;
