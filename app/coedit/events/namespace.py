@@ -92,7 +92,7 @@ class CoeditNamespace(Namespace):
 
     def on_cursor(self, data):
         """cursor {doc, lang, offset, end}: presence update broadcast to the room; no answer."""
-        self._guard("cursor", channels.cursor, data)
+        return self._guard("cursor", channels.cursor, data)  # answered only if asked
 
     def on_leave(self, data):
         """leave {doc, lang}: the client's state for this channel ends."""
