@@ -125,6 +125,16 @@ def test_two_editors_type_into_one_paragraph_and_publish(
         assert "Amina Writer" in page_b.locator(".cm-remote-caret-label").all_inner_texts()
         assert page_a.locator("[data-peers] .peer", has_text="Lucas Writer").count() == 1
 
+        # The editor uses the page's width (not a narrow column of a 1280 px window).
+        width = page_a.viewport_size["width"]
+        assert page_a.locator(".cm-editor").bounding_box()["width"] >= 0.6 * width
+        # Authorship colours: who wrote which part of the live text.
+        page_a.get_by_role("button", name="Show who wrote what").click()
+        page_a.wait_for_selector(".cm-author[title='Lucas Writer']", timeout=5000)
+        page_a.wait_for_selector(".cm-author[title='Amina Writer']", timeout=5000)
+        authors = page_a.locator("[data-authors] .peer-name").all_inner_texts()
+        assert set(authors) == {"Amina Writer", "Lucas Writer"}
+
         # Real CodeMirror typing takes the exact path: no edit needed fuzzy patching.
         for page in (page_a, page_b):
             assert page.evaluate("window.coedit.client.fuzzyFallbacks") == 0
@@ -192,6 +202,8 @@ def test_observer_follows_read_only_and_replays_the_edits(
         assert last >= 1
         assert "Watched live." in replay.locator("[data-text]").inner_text()
         assert "Mei Writer" in replay.locator("[data-author]").inner_text()
+        # one step for the writer's burst of typing, not one per keystroke
+        assert last == 1, last
         replay.get_by_role("button", name="First edit").click()
         assert "Watched" not in replay.locator("[data-text]").inner_text()
         assert "Starting text" in replay.locator("[data-author]").inner_text()
