@@ -64,7 +64,7 @@ def test_a_join_flood_on_one_connection_is_refused(team, sockets):
 
 
 def test_anonymous_connections_share_their_address_budget(app, team, sockets):
-    app.config["COEDIT_EVENT_LIMITS"] = {"join": ((100.0, 100), (5.0, 10))}
+    app.config["COEDIT_EVENT_LIMITS"] = {"join": ((100.0, 100), (0.2, 10))}
     answered = []
     for _ in range(6):
         sock = sockets(None)

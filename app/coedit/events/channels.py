@@ -68,10 +68,13 @@ def join(h: Hub, data) -> dict:
     room = room_of(doc, lang)
     join_room(room)
     h.remove_push_client(room, request.sid)
+    text, rev = result.text, result.rev
     if push and mode == "follow":
         leave_room(changed_room_of(doc, lang))
         join_room(revs_room_of(doc, lang))
-        h.add_push_client(room, doc, lang, request.sid, joined, (result.text, result.rev))
+        text, rev = h.add_push_client(
+            room, doc, lang, request.sid, joined, (result.text, result.rev)
+        )
     else:
         leave_room(revs_room_of(doc, lang))
         join_room(changed_room_of(doc, lang))
@@ -82,8 +85,8 @@ def join(h: Hub, data) -> dict:
     return {
         "ok": True,
         "client_id": result.client_id,
-        "text": result.text,
-        "rev": result.rev,
+        "text": text,
+        "rev": rev,
         "n": result.n,
         "m": result.m,
         "peers": h.peers(room),

@@ -100,7 +100,14 @@ class Hub:
 
     # -- push clients
 
-    def add_push_client(self, room: str, doc: str, lang: str, sid: str, joined: Joined, text_rev):
+    def add_push_client(
+        self, room: str, doc: str, lang: str, sid: str, joined: Joined, text_rev
+    ) -> tuple[str, int] | None:
+        """Note a push client of this process; for a follower, the (text, rev) to start it from.
+
+        A follower starts from the text the room's next `revs` starts from (at most one window
+        old), so that it applies that window instead of rejoining while the text is changing.
+        """
         with self._lock:
             known = self.rooms.get(room)
             if known is None:
@@ -110,8 +117,9 @@ class Hub:
             else:
                 known.followers.add(sid)
                 if known.base is None:  # the followers already here stay at theirs
-                    rev_text = text_rev
-                    known.base = (rev_text[1], rev_text[0])
+                    known.base = (text_rev[1], text_rev[0])
+                return known.base[1], known.base[0]
+        return None
 
     def remove_push_client(self, room: str, sid: str) -> None:
         with self._lock:
