@@ -93,7 +93,8 @@ async function startServer() {
   const { openSync } = await import("node:fs");
   const out = openSync(log, "w");
   const server = spawn(opt.python, [join(ROOT, "bench/serve.py"), "--server", "gunicorn",
-    "--host", "127.0.0.1", "--port", String(port)], {
+    "--host", "127.0.0.1", "--port", String(port),
+    "--threads", String(Math.max(1000, N + M + 100))], { // a thread per open websocket
     cwd: ROOT,
     env: {
       ...process.env, DATABASE_URL: database, SECRET_KEY: "load-benchmark-secret",
