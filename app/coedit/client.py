@@ -313,6 +313,7 @@ class SocketClient:
         self._due_rev = -1  # ... behind this rev (a `changed` no push followed)
         self._acked_m = 0  # the m our last sync acknowledged
         self.pushes = {"applied": 0, "ignored": 0, "rejoin": 0}
+        self._ignored_rev = -1  # the newest push ignored while a sync was in flight
         self.refusal: SyncRefused | None = None  # why the server refused the last connection
         self.sio.on("connect", self._on_connect, namespace=NAMESPACE)
         self.sio.on("connect_error", self._on_connect_error, namespace=NAMESPACE)
@@ -387,7 +388,11 @@ class SocketClient:
                 return False
             with self.lock:
                 self._syncing = False
+                ignored, self._ignored_rev = self._ignored_rev, -1
                 if self.core.on_sync(ack):
+                    if ignored > self.core.rev:  # a push newer than this answer was ignored
+                        self._kick = True
+                        self._wake.set()
                     return True
                 payload = self.core.join_payload()
             ack = self.sio.call("join", payload, namespace=NAMESPACE, timeout=self.timeout)
@@ -481,6 +486,11 @@ class SocketClient:
         else:
             if outcome == "rejoin":
                 self._resume = True
+            elif self._syncing and isinstance(data.get("rev"), int):
+                # the answer on its way carries it, unless the push is newer (see sync())
+                with self.lock:
+                    self._ignored_rev = max(self._ignored_rev, data["rev"])
+                return
             self._kick = True
             self._wake.set()
 

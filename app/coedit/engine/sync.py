@@ -278,16 +278,18 @@ class SyncEngine:
 
     # -- push mode (COEDIT.md "Push mode")
 
-    def push(self, client_ids, channel) -> tuple[dict, list]:
+    def push(self, client_ids, channel, rev_hint: int | None = None) -> tuple[dict, list]:
         """Step 6 for every push editor of `channel` whose shadow is behind the stored text.
 
         Returns ({client_id: PushResult}, busy client_ids). A client whose state is locked (a
-        sync of it is under way) is not waited for but reported busy: the caller pushes to it
-        again a moment later, unless that sync's answer carried the text by then.
+        sync of it is under way) is not waited for but reported busy: its answer carries the
+        text, and the sync handler asks for another window if the text moved on meanwhile.
+        `rev_hint`: the stored rev that opened the window (the cached text, when at least that
+        new, is used without asking the database).
         """
         cached = self._channel(channel)
         with cached.lock:
-            text, rev = cached.current()
+            text, rev = cached.current(rev_hint if rev_hint is not None else cached.rev)
         pushed, busy = {}, []
         for client_id in client_ids:
             state = self.states.get(client_id)
@@ -321,7 +323,13 @@ class SyncEngine:
             return None
         return PushResult(list(state.outbox), rev)
 
-    def revs(self, channel, from_rev: int, from_text: str | None) -> tuple[int, str, str | None]:
+    def channel_rev(self, channel) -> int:
+        """The last stored rev this process knows of (no database read)."""
+        return self._channel(channel).rev
+
+    def revs(
+        self, channel, from_rev: int, from_text: str | None, rev_hint: int | None = None
+    ) -> tuple[int, str, str | None]:
         """Followers' window: (to_rev, to_text, delta from the text at from_rev to it, or None).
 
         The delta is computed once per window for every follower: composed from the stored
@@ -329,7 +337,7 @@ class SyncEngine:
         """
         cached = self._channel(channel)
         with cached.lock:
-            text, rev = cached.current()
+            text, rev = cached.current(rev_hint if rev_hint is not None else cached.rev)
             if rev <= from_rev:
                 return rev, text, None
             key = (from_rev, rev)

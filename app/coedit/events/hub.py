@@ -184,7 +184,8 @@ class Hub:
         busy = []
         if editors:
             by_client = {cid: sid for sid, cid in editors.items()}
-            pushed, busy = self.engine.push(list(by_client), known.live_text_id)
+            hint = payload.get("rev") if payload else None
+            pushed, busy = self.engine.push(list(by_client), known.live_text_id, hint)
             for client_id, result in pushed.items():
                 socketio.emit(
                     "edits",
@@ -199,7 +200,8 @@ class Hub:
                 )
         if followers and base is not None:
             from_rev, from_text = base
-            rev, text, delta = self.engine.revs(known.live_text_id, from_rev, from_text)
+            hint = payload.get("rev") if payload else None
+            rev, text, delta = self.engine.revs(known.live_text_id, from_rev, from_text, hint)
             if rev > from_rev:
                 with self._lock:
                     known.base = (rev, text)
@@ -208,10 +210,16 @@ class Hub:
                 socketio.emit(
                     "revs", message, to=revs_room_of(known.doc, known.lang), namespace=NAMESPACE
                 )
-        if busy and current_app.config["COEDIT_CHANGED_COALESCE"] > 0:
-            # their syncs are under way: push again after the window, unless answered by then
-            self.engine.stats["push_retries"] += 1
-            self._schedule(room, None)
+        if busy:  # their syncs are under way: `after_sync` asks again if the answer is behind
+            self.engine.stats["push_busy"] += len(busy)
+
+    def after_sync(self, doc: str, lang: str, joined: Joined, answer_rev: int) -> None:
+        """A push editor's sync answered at answer_rev: if the text moved on while it ran (its
+        window skipped it as busy), another window pushes the rest."""
+        behind = self.engine.channel_rev(joined.live_text_id) > answer_rev
+        if joined.push and joined.mode == "edit" and behind:
+            self.engine.stats["push_after_sync"] += 1
+            self._schedule(room_of(doc, lang), None)
 
     # -- presence
 

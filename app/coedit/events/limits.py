@@ -34,7 +34,7 @@ class RateLimiter:
             bucket = self._buckets.get(key)
             if bucket is None:
                 bucket = self._buckets[key] = [float(burst), now]
-            tokens = min(burst, bucket[0] + (now - bucket[1]) * rate)
+            tokens = min(burst, bucket[0] + max(0.0, now - bucket[1]) * rate)
             bucket[1] = now
             allowed = tokens >= 1.0
             bucket[0] = tokens - 1.0 if allowed else tokens

@@ -34,6 +34,7 @@ def engine_sync(
     )
     if result.changed:
         h.schedule_changed({"doc": doc, "lang": lang, "rev": result.rev, "by": user_id})
+    h.after_sync(doc, lang, joined, result.rev)
     return {"ok": True, "n": result.n, "edits": result.edits, "rev": result.rev}
 
 

@@ -36,6 +36,7 @@ export class SyncClient {
     this.pushing = false; // the server agreed
     this.pushTimer = null;
     this.pushes = { applied: 0, ignored: 0 };
+    this.ignoredRev = -1; // the newest push ignored while a sync was in flight
     this.transport = transport;
     this.host = host;
     this.doc = doc;
@@ -278,7 +279,13 @@ export class SyncClient {
     if (!this.joined || this.inFlight || this.outbox.length || typeof event.rev !== "number"
         || (this.rev !== null && event.rev <= this.rev)) {
       this.pushes.ignored += 1;
-      this.schedule(0);
+      if (this.inFlight && typeof event.rev === "number") {
+        // The answer on its way carries the same changes unless the push is newer than it:
+        // then we sync again right after it (see sync()).
+        this.ignoredRev = Math.max(this.ignoredRev, event.rev);
+      } else {
+        this.schedule(0);
+      }
       return false;
     }
     if (!this.applyEdits(event.edits)) {
@@ -406,6 +413,8 @@ export class SyncClient {
       return;
     }
     if (typeof ack.rev === "number" && (this.rev === null || ack.rev > this.rev)) this.rev = ack.rev;
+    if (this.ignoredRev > (this.rev ?? -1)) this.again = true; // a push newer than this answer
+    this.ignoredRev = -1;
     if (this.outbox.length === 0 && this.host.getText() === this.shadow) this.unsynced = 0;
     this.status();
     if (this.again || this.hasPending()) this.schedule(this.again ? 0 : this.debounceMs);
