@@ -263,6 +263,12 @@ async function main() {
   if (opt["start-server"]) {
     started = await startServer();
     ({ url, tokens } = started);
+    for (const signal of ["SIGINT", "SIGTERM"]) {
+      process.on(signal, () => { // never leave the started server behind
+        started.server.kill("SIGTERM");
+        process.exit(1);
+      });
+    }
   }
   if (!url) throw new Error("--url or --start-server");
   if (tokens.length < N) throw new Error(`${N} editors need ${N} tokens`);
