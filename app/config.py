@@ -70,6 +70,10 @@ class Config:
     COEDIT_CHANGED_COALESCE = float(os.environ.get("COEDIT_CHANGED_COALESCE", "0.03"))
     # Seconds the first sync of a group commit waits for others to share its transaction.
     COEDIT_GROUP_WINDOW = float(os.environ.get("COEDIT_GROUP_WINDOW", "0.002"))
+    # Presence is sent at most once per this many seconds per room (a cursor flood coalesces).
+    COEDIT_PRESENCE_COALESCE = float(os.environ.get("COEDIT_PRESENCE_COALESCE", "0.1"))
+    # Multiplies the per-user and per-address event budgets (a load test from one address).
+    COEDIT_LIMIT_SCALE = float(os.environ.get("COEDIT_LIMIT_SCALE", "1"))
     # Translations
     XLIFF_MAX_BYTES = _int("XLIFF_MAX_BYTES", 4 * 1024 * 1024)
     # Discussions

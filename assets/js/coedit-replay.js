@@ -1,4 +1,4 @@
-// The timeslider: move through a live draft's edit log one edit at a time.
+// The timeslider: move through a live draft's edit log, one author's burst of typing at a time.
 import { DIFF_DELETE, DIFF_INSERT } from "./lib/textsync.js";
 import { Replay, fetchLog } from "./lib/replay.js";
 
@@ -43,8 +43,9 @@ async function start(root) {
   const show = (index) => {
     const clamped = Math.max(0, Math.min(replay.length - 1, index));
     slider.value = String(clamped);
-    const { entry, diffs } = replay.step(clamped);
-    position.textContent = `Edit ${clamped + 1} of ${replay.length} · revision ${entry.rev}`;
+    const { entry, last, edits, diffs } = replay.step(clamped);
+    const revs = edits > 1 ? `revisions ${entry.rev}–${last.rev} (${edits} edits)` : `revision ${entry.rev}`;
+    position.textContent = `Edit ${clamped + 1} of ${replay.length} · ${revs}`;
     author.replaceChildren(...describe(entry));
     output.replaceChildren(...renderDiff(diffs));
     output.querySelector("ins, del")?.scrollIntoView({ block: "nearest" });
