@@ -1,0 +1,1 @@
+"""Pages: export downloads, and uploads of Word and Markdown files."""
