@@ -70,6 +70,8 @@ class DocxWriter:
         self.word = new_word_document()
         self.ids = itertools.count(1)
         self.rtl = text.dir == "rtl"
+        self.style_ids: dict[str, str] = {}
+        self.links: dict[str, str] = {}
         self._styles()
         self._properties()
         self._front_matter()
@@ -117,6 +119,20 @@ class DocxWriter:
         subtitle = self.word.add_paragraph(style="Subtitle")
         self._append_runs(subtitle, [(EQUAL, Run(f"{line} · {self.text.lang}"))])
 
+    def _style_id(self, name: str) -> str:
+        """Style ids looked up once: python-docx scans every style on each lookup by name."""
+        if name not in self.style_ids:
+            self.style_ids[name] = self.word.styles[name].style_id
+        return self.style_ids[name]
+
+    def _link(self, part, href: str) -> str:
+        """One relationship per URL, with ids of our own (python-docx scans them all per link)."""
+        if href not in self.links:
+            rid = f"rIdAg{len(self.links) + 1}"
+            part.rels.add_relationship(RELATIONSHIP_TYPE.HYPERLINK, href, rid, is_external=True)
+            self.links[href] = rid
+        return self.links[href]
+
     # --- paragraphs -----------------------------------------------------------------------
 
     def paragraph(
@@ -131,8 +147,9 @@ class DocxWriter:
         date=None,
     ):
         """One Word paragraph; `mark` inserts or deletes the whole paragraph as a revision."""
-        para = self.word.add_paragraph(style=block_style(block))
+        para = self.word.add_paragraph()
         p = para._p
+        p.get_or_add_pPr().style = self._style_id(block_style(block))
         if self.rtl:
             p.get_or_add_pPr().append(OxmlElement("w:bidi"))
         bookmark_id = None
@@ -181,9 +198,7 @@ class DocxWriter:
             if run.href != link_href:
                 link, link_href = None, run.href
                 if run.href:
-                    rel = para.part.relate_to(
-                        run.href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True
-                    )
+                    rel = self._link(para.part, run.href)
                     link = _element("w:hyperlink", {"r:id": rel})
                     p.append(link)
             container = link if link is not None else p
