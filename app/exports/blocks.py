@@ -6,7 +6,8 @@ formatting is recognised as unchanged and keeps its Markdown source byte for byt
 """
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from app.core.markdown import parse_blocks
 
@@ -34,12 +35,14 @@ class Run:
         return (self.bold, self.italic, self.code, self.strike, self.href)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Block:
+    """Frozen: parse_block caches its results, shared by every export of the same text."""
+
     kind: str = PARAGRAPH
     level: int = 0  # heading level
     marker: str = ""  # the number of an ordered list item
-    runs: list[Run] = field(default_factory=list)
+    runs: tuple[Run, ...] | list[Run] = ()
 
     @property
     def text(self) -> str:
@@ -104,24 +107,24 @@ def _inline_runs(children) -> list[Run]:
     return runs
 
 
+@lru_cache(maxsize=16384)
 def parse_block(markdown: str) -> Block:
     """The block of one stored paragraph (its first top-level Markdown block decides the kind)."""
     tokens = parse_blocks(markdown)
-    block = Block()
     first = next((t for t in tokens if t.level == 0 and t.nesting != -1), None)
     if first is None:
-        return block
+        return Block()
+    kind, level, marker = PARAGRAPH, 0, ""
     if first.type == "heading_open":
-        block.kind, block.level = HEADING, int(first.tag[1:])
+        kind, level = HEADING, int(first.tag[1:])
     elif first.type == "bullet_list_open":
-        block.kind = BULLET
+        kind = BULLET
     elif first.type == "ordered_list_open":
-        block.kind = ORDERED
-        block.marker = str(first.attrGet("start") or 1)
+        kind, marker = ORDERED, str(first.attrGet("start") or 1)
     elif first.type == "blockquote_open":
-        block.kind = QUOTE
+        kind = QUOTE
     elif first.type in ("fence", "code_block"):
-        block.kind = CODE
+        kind = CODE
     runs: list[Run] = []
     for token in tokens:
         piece: list[Run] = []
@@ -133,8 +136,7 @@ def parse_block(markdown: str) -> Block:
             if runs:
                 runs.append(Run("\n"))
             runs.extend(piece)
-    block.runs = merge_runs(runs)
-    return block
+    return Block(kind, level, marker, tuple(merge_runs(runs)))
 
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>])")

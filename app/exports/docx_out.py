@@ -8,12 +8,13 @@ WordprocessingML elements, which python-docx has no API for.
 import io
 import itertools
 from dataclasses import replace
+from functools import lru_cache
 
 from docx import Document as new_word_document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.parser import oxml_parser
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.run import Run as WordRun
 
@@ -29,6 +30,7 @@ HYPERLINK_STYLE = "Hyperlink"
 NUMBERED_ITEM_STYLE = "Numbered Item"
 MONOSPACE = "Courier New"
 EQUAL, INSERTED, DELETED = 0, 1, -1
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def block_style(block: Block) -> str:
@@ -151,7 +153,7 @@ class DocxWriter:
         p = para._p
         p.get_or_add_pPr().style = self._style_id(block_style(block))
         if self.rtl:
-            p.get_or_add_pPr().append(OxmlElement("w:bidi"))
+            p.get_or_add_pPr().append(_new("w:bidi"))
         bookmark_id = None
         if key:
             bookmark_id = str(next(self.ids))
@@ -175,7 +177,7 @@ class DocxWriter:
             ppr = p.get_or_add_pPr()
             rpr = ppr.find(qn("w:rPr"))
             if rpr is None:
-                rpr = OxmlElement("w:rPr")
+                rpr = _new("w:rPr")
                 ppr.append(rpr)
             rpr.append(self._revision("w:ins" if mark == INSERTED else "w:del", author, date))
         return para
@@ -230,16 +232,30 @@ class DocxWriter:
         return buffer.getvalue()
 
 
+@lru_cache(maxsize=256)
+def _clark(tag: str) -> str:
+    return qn(tag)
+
+
+_NSMAP = {"w": nsmap["w"]}
+
+
+def _new(tag: str):
+    """An element of python-docx's element classes, without re-parsing the tag every time
+    (OxmlElement does, and it dominated the export time)."""
+    return oxml_parser.makeelement(_clark(tag), nsmap=_NSMAP)
+
+
 def _element(tag: str, attrs: dict):
-    element = OxmlElement(tag)
+    element = _new(tag)
     for name, value in attrs.items():
-        element.set(qn(name), value)
+        element.set(_clark(name), value)
     return element
 
 
 def _run_element(run: Run, *, deleted=False, rtl=False, style=None):
-    r = OxmlElement("w:r")
-    rpr = OxmlElement("w:rPr")
+    r = _new("w:r")
+    rpr = _new("w:rPr")
     if style:
         rpr.append(_element("w:rStyle", {"w:val": style.replace(" ", "")}))
     if run.code:
@@ -247,26 +263,26 @@ def _run_element(run: Run, *, deleted=False, rtl=False, style=None):
             _element("w:rFonts", {"w:ascii": MONOSPACE, "w:hAnsi": MONOSPACE, "w:cs": MONOSPACE})
         )
     if run.bold:
-        rpr.append(OxmlElement("w:b"))
+        rpr.append(_new("w:b"))
     if run.italic:
-        rpr.append(OxmlElement("w:i"))
+        rpr.append(_new("w:i"))
     if run.strike:
-        rpr.append(OxmlElement("w:strike"))
+        rpr.append(_new("w:strike"))
     if rtl:
-        rpr.append(OxmlElement("w:rtl"))
+        rpr.append(_new("w:rtl"))
     if len(rpr):
         r.append(rpr)
     text_tag = "w:delText" if deleted else "w:t"
     for index, line in enumerate(run.text.split("\n")):
         if index:
-            r.append(OxmlElement("w:br"))
+            r.append(_new("w:br"))
         for part_index, part in enumerate(line.split("\t")):
             if part_index:
-                r.append(OxmlElement("w:tab"))
+                r.append(_new("w:tab"))
             if part:
-                t = OxmlElement(text_tag)
+                t = _new(text_tag)
                 t.text = part
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                t.set(_XML_SPACE, "preserve")
                 r.append(t)
     return r
 

@@ -153,8 +153,8 @@ class FontFace:
     path: Path
     ranges: tuple[tuple[int, int], ...]
 
-    def covers_any(self, codepoints: frozenset[int]) -> bool:
-        return any(lo <= c <= hi for c in codepoints for lo, hi in self.ranges)
+    def covers(self, codepoint: int) -> bool:
+        return any(lo <= codepoint <= hi for lo, hi in self.ranges)
 
 
 def _parse_range(text: str) -> tuple[tuple[int, int], ...]:
@@ -199,7 +199,15 @@ def _font_faces(directory: str) -> tuple[FontFace, ...]:
 def font_css(directory: Path, text: str) -> str:
     """@font-face rules for the subsets the text needs, and the font stack that uses them."""
     codepoints = frozenset(ord(c) for c in set(text) if ord(c) > 32)
-    faces = [f for f in _font_faces(str(directory)) if f.covers_any(codepoints)]
+    all_faces = _font_faces(str(directory))
+    # Each character needs only the first subset (in fallback order) that covers it.
+    needed: set[str] = set()
+    for codepoint in codepoints:
+        for face in all_faces:
+            if face.covers(codepoint):
+                needed.add(face.family)
+                break
+    faces = [f for f in all_faces if f.family in needed]
     rules = [
         f'@font-face {{ font-family: "{f.family}"; font-weight: {f.weight}; '
         f'src: url("{f.path.as_uri()}"); }}'
