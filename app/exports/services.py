@@ -136,6 +136,12 @@ def _check_origin(document, upload: Upload) -> None:
             f"not from {document.title!r}.",
             code="wrong_document",
         )
+    if upload.origin and upload.origin[2] != document.language:
+        raise ValidationError(
+            f"This Word file is the {upload.origin[2]} language version; versions and "
+            f"amendments are made to the source text ({document.language}).",
+            code="wrong_language",
+        )
 
 
 def import_version(document, user, filename: str, data: bytes, *, message: str = ""):
@@ -182,12 +188,6 @@ def plan_amendments(document, filename: str, data: bytes) -> list[Proposal]:
             "This Word file carries no paragraph keys: download the DOCX from this document, "
             "edit it with Track Changes on, and upload that file.",
             code="no_keys",
-        )
-    if upload.origin and upload.origin[2] != document.language:
-        raise ValidationError(
-            f"This Word file is the {upload.origin[2]} language version; amendments are "
-            f"proposed to the source text ({document.language}).",
-            code="wrong_language",
         )
     numbers = {p.key: p.number for p in current.paragraphs}
     same_version = upload.origin is not None and upload.origin[1] == current.number

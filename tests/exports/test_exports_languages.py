@@ -104,3 +104,19 @@ def test_amendments_on_behalf_of_a_body(client, rich_document, make_user, make_t
     assert db.session.query(Amendment).count() == 0
     assert post(member).status_code == 201
     assert db.session.query(Amendment).one().on_behalf_body_id == caucus.id
+
+
+def test_a_translation_docx_is_not_imported_as_the_source(translated, make_user):
+    from app.core.errors import ValidationError
+    from app.exports import services
+
+    document, _ = translated
+    admin = make_user(admin=True)
+    data = export_version(document, None, "docx", "ar")[0]
+    for action in (
+        lambda: services.import_version(document, admin, "ar.docx", data),
+        lambda: services.plan_amendments(document, "ar.docx", data),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            action()
+        assert refused.value.code == "wrong_language"
