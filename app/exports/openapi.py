@@ -46,7 +46,7 @@ document_paths(
                 "summary": "Export a version in a language (docx, pdf, html, md, txt, akn)",
                 "parameters": [
                     _SLUG,
-                    path_param("number", {"type": "integer", "minimum": 1}),
+                    path_param("number", "integer"),
                     _format(VERSION_FORMATS),
                     {"name": "lang", **_QUERY},
                 ],
