@@ -196,7 +196,7 @@ def _kind(style: str, ppr) -> tuple[str, int]:
         return BULLET, 0
     if "quote" in lowered:
         return QUOTE, 0
-    if lowered in ("html preformatted", "code", "macro text"):
+    if lowered in ("html preformatted", "code", "code block", "macro text"):
         return CODE, 0
     return PARAGRAPH, 0
 

@@ -28,6 +28,7 @@ NUMBER_STYLE = "Paragraph Number"
 MARKER_STYLE = "List Marker"
 HYPERLINK_STYLE = "Hyperlink"
 NUMBERED_ITEM_STYLE = "Numbered Item"
+CODE_STYLE = "Code Block"
 MONOSPACE = "Courier New"
 EQUAL, INSERTED, DELETED = 0, 1, -1
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -39,6 +40,7 @@ def block_style(block: Block) -> str:
         BULLET: "List Bullet",
         ORDERED: NUMBERED_ITEM_STYLE,
         QUOTE: "Quote",
+        CODE: CODE_STYLE,
     }.get(block.kind, "Normal")
 
 
@@ -96,6 +98,10 @@ class DocxWriter:
             style = styles.add_style(HYPERLINK_STYLE, WD_STYLE_TYPE.CHARACTER)
             style.font.underline = True
             style.font.color.rgb = RGBColor(0x05, 0x63, 0xC1)
+        if CODE_STYLE not in names:
+            style = styles.add_style(CODE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = normal
+            style.font.name = MONOSPACE
         if NUMBERED_ITEM_STYLE not in names:
             style = styles.add_style(NUMBERED_ITEM_STYLE, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = normal
@@ -151,9 +157,12 @@ class DocxWriter:
         """One Word paragraph; `mark` inserts or deletes the whole paragraph as a revision."""
         para = self.word.add_paragraph()
         p = para._p
-        p.get_or_add_pPr().style = self._style_id(block_style(block))
+        # pPr built directly: python-docx's generic child insertion dominated the export time.
+        ppr = _element("w:pPr", {})
+        ppr.append(_element("w:pStyle", {"w:val": self._style_id(block_style(block))}))
         if self.rtl:
-            p.get_or_add_pPr().append(_new("w:bidi"))
+            ppr.append(_new("w:bidi"))
+        p.insert(0, ppr)
         bookmark_id = None
         if key:
             bookmark_id = str(next(self.ids))
@@ -165,21 +174,18 @@ class DocxWriter:
             prefix.append((mark, Run(f"{number}.\t"), NUMBER_STYLE))
         if block.kind == ORDERED:
             prefix.append((mark, Run(f"{block.marker}. "), MARKER_STYLE))
-        if block.kind == CODE:
-            pieces = [(op, replace(run, code=True)) for op, run in pieces or []]
         for op, run, style in prefix:
             self._append_runs(para, [(op, run)], author, date, style=style)
         pieces = pieces if pieces is not None else [(mark, run) for run in block.runs]
+        if block.kind == CODE:
+            pieces = [(op, replace(run, code=True)) for op, run in pieces]
         self._append_runs(para, pieces, author, date)
         if bookmark_id:
             p.append(_element("w:bookmarkEnd", {"w:id": bookmark_id}))
         if mark != EQUAL:
-            ppr = p.get_or_add_pPr()
-            rpr = ppr.find(qn("w:rPr"))
-            if rpr is None:
-                rpr = _new("w:rPr")
-                ppr.append(rpr)
+            rpr = _new("w:rPr")
             rpr.append(self._revision("w:ins" if mark == INSERTED else "w:del", author, date))
+            ppr.append(rpr)
         return para
 
     def _revision(self, tag: str, author: str, date):
@@ -205,7 +211,7 @@ class DocxWriter:
                     p.append(link)
             container = link if link is not None else p
             if op != EQUAL:
-                tag = qn("w:ins") if op == INSERTED else qn("w:del")
+                tag = _clark("w:ins") if op == INSERTED else _clark("w:del")
                 last = container[-1] if len(container) else None
                 if last is None or last.tag != tag:
                     last = self._revision("w:ins" if op == INSERTED else "w:del", author, date)

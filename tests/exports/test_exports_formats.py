@@ -89,3 +89,16 @@ def test_every_format_renders_from_content(rich_document):
     for fmt in ("docx", "html", "md", "txt", "akn"):
         data, _, _ = render(text, fmt)
         assert data
+
+
+def test_code_blocks_and_quotes_survive_in_docx(make_document, make_user):
+    from app.exports import services
+
+    paragraphs = ["# Code", "```\nflask drafts export\n```", "> A quoted line."]
+    document = make_document(paragraphs=paragraphs)
+    word = open_docx(export_version(document, None, "docx")[0])
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "flask drafts export" in text and "A quoted line." in text
+    admin = make_user(admin=True)
+    data = export_version(document, None, "docx")[0]
+    assert services.import_version(document, admin, "same.docx", data) is None
