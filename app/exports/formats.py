@@ -45,7 +45,8 @@ DIFF_FORMATS = ("docx", "pdf")
 
 
 def check_format(value, allowed) -> str:
-    value = (value or "").strip().lower()
+    """The requested format; none given means DOCX, the format every export has."""
+    value = (value or "docx").strip().lower()
     if value not in allowed:
         raise ValidationError(
             f"`format` must be one of {', '.join(allowed)}, not {value[:20]!r}.", code="bad_format"

@@ -12,8 +12,7 @@ def _format(choices) -> dict:
     return {
         "name": "format",
         "in": "query",
-        "required": True,
-        "schema": {"type": "string", "enum": list(choices)},
+        "schema": {"type": "string", "enum": list(choices), "default": "docx"},
     }
 
 
