@@ -1,5 +1,7 @@
 """JSON API of exports and imports: downloads are public, uploads need a bearer token."""
 
+import io
+
 from flask import jsonify, request, send_file, url_for
 
 from app.amendments.api import amendment_json
@@ -19,8 +21,6 @@ from app.extensions import db
 
 def download(result):
     """A file answer whose name says document, version and language."""
-    import io
-
     data, mimetype, name = result
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
 
@@ -32,7 +32,8 @@ def uploaded_file() -> tuple[str, bytes]:
     return upload.filename, upload.read()
 
 
-def _owner(slug):
+def owner_body(slug):
+    """The owning body named in an upload form, or None; an unknown slug is a 400."""
     if not slug:
         return None
     body = body_by_slug(slug)
@@ -71,7 +72,7 @@ def import_document():
         filename,
         data,
         title=request.form.get("title", ""),
-        owner=_owner(request.form.get("owner")),
+        owner=owner_body(request.form.get("owner")),
     )
     db.session.commit()
     response = jsonify({"slug": document.slug, "title": document.title, "version": 1})

@@ -5,7 +5,6 @@ from flask_login import current_user
 
 from app.amendments.queries import bodies_of
 from app.amendments.routes import participant_required
-from app.bodies.queries import body_by_slug
 from app.core.errors import DomainError, Forbidden, ValidationError
 from app.documents import hooks
 from app.documents.permissions import can_manage, is_admin
@@ -79,9 +78,7 @@ def import_document():
     if form.validate_on_submit():
         try:
             filename, data = _file()
-            owner = (
-                body_by_slug(request.form.get("owner") or "") if request.form.get("owner") else None
-            )
+            owner = owner_body(request.form.get("owner"))
             document = services.import_document(
                 current_user, filename, data, title=request.form.get("title", ""), owner=owner
             )
