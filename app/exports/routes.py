@@ -12,7 +12,7 @@ from app.documents.queries import parse_version_number
 from app.documents.routes import parse_lang
 from app.documents.services import get_document
 from app.exports import bp, queries, services
-from app.exports.api import download
+from app.exports.api import download, owner_body
 from app.exports.formats import COMPILATION_FORMATS, DIFF_FORMATS, VERSION_FORMATS
 from app.extensions import db
 from app.main.forms import PageForm
