@@ -267,3 +267,27 @@ def test_cli_export(runner, rich_document, tmp_path):
     assert result.exit_code == 0 and (tmp_path / f"{rich_document.slug}-rev1-en.xml").exists()
     missing = runner.invoke(args=["drafts", "export", "nope", "--format", "md"])
     assert missing.exit_code != 0 and "No document" in missing.output
+
+
+def test_admin_import_pages(app, client, login, rich_document, make_user):
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(client, make_user(admin=True))
+    created = client.post(
+        "/documents/import",
+        data=_upload(b"# Access\n\nEveryone has access.\n", "access.md"),
+        content_type="multipart/form-data",
+    )
+    assert created.status_code == 302 and "/documents/access" in created.location
+    unknown = client.post(
+        "/documents/import",
+        data=_upload(b"# Other\n\ntext\n", "other.md", owner="no-such-body"),
+        content_type="multipart/form-data",
+    )
+    assert unknown.status_code == 400 and "no-such-body" in unknown.get_data(as_text=True)
+    bad = client.post(
+        f"/documents/{rich_document.slug}/import",
+        data=_upload(b"not a zip", "x.docx"),
+        content_type="multipart/form-data",
+    )
+    assert bad.status_code == 400 and "not a Word" in bad.get_data(as_text=True)
+    assert db.session.query(Version).count() == 2
