@@ -120,3 +120,25 @@ def test_a_translation_docx_is_not_imported_as_the_source(translated, make_user)
         with pytest.raises(ValidationError) as refused:
             action()
         assert refused.value.code == "wrong_language"
+
+
+def test_competing_amendments_become_word_comments(rich_document, make_user):
+    from app.amendments.services import propose_amendment
+
+    key = rich_document.current_version.paragraphs[6].key
+    first, second = make_user(group="government"), make_user(group="civil_society")
+    for user, text in ((first, "in public"), (second, "openly")):
+        propose_amendment(
+            rich_document,
+            user,
+            kind="modify",
+            paragraph=key,
+            text=f"Coordinators decide on amendments {text}.",
+            rationale="Better.",
+        )
+    db.session.commit()
+    word = open_docx(export_compilation(rich_document, "docx")[0])
+    inserted = "".join(t.text for e in word.element.body.iter(f"{W}ins") for t in e.iter(f"{W}t"))
+    assert "public" in inserted and "openly" not in inserted
+    comments = [c.text for c in word.comments]
+    assert len(comments) == 1 and "openly" in comments[0]
