@@ -140,12 +140,15 @@ def parse_block(markdown: str) -> Block:
 
 
 _ESCAPE = re.compile(r"([\\`*_\[\]<>])")
-_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+[.)])(?=\s)", re.MULTILINE)
+# What would start a block at the beginning of a line: markers, headings, rules, numbers.
+_LINE_START = re.compile(r"^(\s*)([#>+=~-])", re.MULTILINE)
+_NUMBER_START = re.compile(r"^(\s*\d+)([.)])(?=\s|$)", re.MULTILINE)
 
 
 def _escape(text: str) -> str:
     text = _ESCAPE.sub(r"\\\1", text)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    return _NUMBER_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
 
 
 def _run_markdown(run: Run) -> str:
