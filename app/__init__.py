@@ -24,6 +24,7 @@ DOMAINS = (
     "discussion",
     "moderation",
     "audit",
+    "exports",
     "api",
     "security",  # last: its rate limits name the other domains' endpoints
 )

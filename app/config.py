@@ -76,6 +76,13 @@ class Config:
     COEDIT_LIMIT_SCALE = float(os.environ.get("COEDIT_LIMIT_SCALE", "1"))
     # Translations
     XLIFF_MAX_BYTES = _int("XLIFF_MAX_BYTES", 4 * 1024 * 1024)
+    # Documents in and out: upload size, the uncompressed size a DOCX may unpack to, fonts.
+    IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+    IMPORT_MAX_UNPACKED = _int("IMPORT_MAX_UNPACKED", 50 * 1024 * 1024)
+    EXPORT_FONTS_DIR = os.environ.get(
+        "EXPORT_FONTS_DIR",
+        str(Path(__file__).resolve().parent.parent / "node_modules" / "@fontsource"),
+    )
     # Discussions
     MESSAGE_EDIT_WINDOW_MINUTES = _int("MESSAGE_EDIT_WINDOW_MINUTES", 15)
 

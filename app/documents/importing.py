@@ -57,6 +57,11 @@ def read_draft(path: Path) -> ParsedDraft:
         data = path.read_bytes()
     except OSError as error:
         raise ValidationError(f"{path}: cannot be read ({error.strerror or error}).") from error
+    return parse_draft(data, path)
+
+
+def parse_draft(data: bytes, path: Path) -> ParsedDraft:
+    """Check and split the bytes of one Markdown draft (from a file or an upload)."""
     if len(data) > MAX_DRAFT_BYTES:
         raise ValidationError(f"{path}: larger than {MAX_DRAFT_BYTES // 1024} KiB.")
     if not data.strip():
