@@ -72,7 +72,8 @@ def _file() -> tuple[str, bytes]:
 @bp.route("/documents/import", methods=["GET", "POST"])
 @participant_required
 def import_document():
-    if not is_admin(current_user):
+    allowed = is_admin(current_user)
+    if not allowed and request.method == "POST":
         raise Forbidden("Only administrators create documents.")
     form = PageForm()
     if form.validate_on_submit():
@@ -91,7 +92,7 @@ def import_document():
             db.session.commit()
             flash(f"Imported {document.title!r} as {document.current_version.label}.", "success")
             return redirect(url_for("documents.show", slug=document.slug))
-    return render_template("exports/import.html", form=form, document=None), (
+    return render_template("exports/import.html", form=form, document=None, allowed=allowed), (
         400 if request.method == "POST" else 200
     )
 
@@ -100,7 +101,8 @@ def import_document():
 @participant_required
 def import_version(slug):
     document = get_document(slug)
-    if not can_manage(current_user, document):
+    allowed = can_manage(current_user, document)
+    if not allowed and request.method == "POST":
         raise Forbidden("Only coordinators of the owning body and administrators import versions.")
     form = PageForm()
     if form.validate_on_submit():
@@ -122,7 +124,11 @@ def import_version(slug):
                 flash(f"Imported {version.label}.", "success")
             return redirect(url_for("documents.show", slug=slug))
     return render_template(
-        "exports/import.html", form=form, document=document, document_tabs=hooks.TABS
+        "exports/import.html",
+        form=form,
+        document=document,
+        document_tabs=hooks.TABS,
+        allowed=allowed,
     ), (400 if request.method == "POST" else 200)
 
 

@@ -139,8 +139,11 @@ def test_api_amendments_from_tracked_changes(client, rich_document, make_user, m
 def test_upload_pages_permissions(client, login, rich_document, make_user):
     participant = make_user()
     login(client, participant)
-    assert client.get("/documents/import").status_code == 403
-    assert client.get(f"/documents/{rich_document.slug}/import").status_code == 403
+    for url in ("/documents/import", f"/documents/{rich_document.slug}/import"):
+        page = client.get(url)  # says who may import, without a form
+        assert page.status_code == 200 and "Only" in page.get_data(as_text=True)
+        assert 'type="file"' not in page.get_data(as_text=True)
+        assert client.post(url, data={}).status_code in (400, 403)
     assert client.get(f"/documents/{rich_document.slug}/amendments/import").status_code == 200
 
 
