@@ -404,6 +404,16 @@ def _row_counts():
     return counts
 
 
+def _current_session_id(user_id: str) -> str:
+    """The actor's session id as of now: a sweep that changed their password or e-mail has ended
+    their earlier sessions (the id carries the session epoch)."""
+    from app.accounts.models import User
+
+    user = db.session.get(User, int(user_id.split(":")[0]))
+    db.session.refresh(user)
+    return user.get_id()
+
+
 class _Sweep:
     def __init__(self, app, actors):
         self.app = app
@@ -417,7 +427,8 @@ class _Sweep:
         with self.client.session_transaction() as session:
             session.clear()
             if who["user_id"]:
-                session["_user_id"] = who["user_id"]
+                with self.app.app_context():
+                    session["_user_id"] = _current_session_id(who["user_id"])
                 session["_fresh"] = True
         headers = {}
         if url.startswith("/api/") and who["token"]:

@@ -99,6 +99,12 @@ def parse_blocks(text: str):
     return _md_blocks.parse(text or "")
 
 
+def parse_tokens(text: str):
+    """Return markdown-it tokens for `text` with inline children (emphasis, links), for
+    converting a paragraph into another format; callers bound the text's size."""
+    return _md.parse(text or "")
+
+
 def render_within(paragraphs: list[str], seconds: float, max_paragraph: int) -> str:
     """Render paragraphs until `seconds` have passed; the rest, and any paragraph longer than
     `max_paragraph`, are shown as escaped plain text, so that a preview's cost is bounded."""

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from app.core.markdown import parse_blocks
+from app.core.markdown import parse_tokens
 
 HEADING, PARAGRAPH, BULLET, ORDERED, QUOTE, CODE = (
     "heading",
@@ -110,7 +110,7 @@ def _inline_runs(children) -> list[Run]:
 @lru_cache(maxsize=16384)
 def parse_block(markdown: str) -> Block:
     """The block of one stored paragraph (its first top-level Markdown block decides the kind)."""
-    tokens = parse_blocks(markdown)
+    tokens = parse_tokens(markdown)
     first = next((t for t in tokens if t.level == 0 and t.nesting != -1), None)
     if first is None:
         return Block()

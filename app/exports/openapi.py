@@ -97,6 +97,7 @@ document_paths(
                     "400": _ERR,
                     "401": _ERR,
                     "403": _ERR,
+                    "404": _ERR,
                     "413": _ERR,
                 },
             }
@@ -115,7 +116,9 @@ document_paths(
                     "400": _ERR,
                     "401": _ERR,
                     "403": _ERR,
+                    "404": _ERR,
                     "409": _ERR,
+                    "413": _ERR,
                 },
             }
         },
