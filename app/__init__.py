@@ -21,6 +21,8 @@ DOMAINS = (
     "coedit",
     "translations",
     "discussion",
+    "mail",
+    "notifications",
     "api",
 )
 

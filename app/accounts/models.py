@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     # Bumped at login and logout so that old session cookies stop working.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Mail features wait for a verified address; registration itself does not.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ui_language: Mapped[str | None] = mapped_column(String(8))
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -59,8 +59,13 @@ def register_user(
     country: str,
     organization: str = "",
     is_admin: bool = False,
+    verified: bool = False,
 ) -> User:
-    """Create a participant; every registrant takes part at once (no accreditation step)."""
+    """Create a participant; every registrant takes part at once (no accreditation step).
+
+    `verified` takes the address as proven (accounts an administrator creates); otherwise a
+    verification link is mailed and only mail features wait for it.
+    """
     email = normalize_email(email)
     name = (name or "").strip()
     if not name:
@@ -85,10 +90,12 @@ def register_user(
         group=group,
         organization=(organization or "").strip(),
         is_admin=is_admin,
+        email_verified_at=utcnow() if verified else None,
     )
     user.set_country(country)
     db.session.add(user)
     db.session.flush()
+    signals.user_registered.send(user, verified=verified)
     return user
 
 

@@ -54,3 +54,11 @@ credentials_changed = _signals.signal("credentials-changed")
 # sender: the User who already owns the address; someone tried to register with it. The
 # owner is told by mail instead of the form revealing that the address is taken.
 registration_for_taken_email = _signals.signal("registration-for-taken-email")
+
+# --- appended by mail and notifications ------------------------------------------------------
+# sender: the Document; kwargs: actor, opened (True when the amendment period opens, False
+# when it closes).
+amendment_period_changed = _signals.signal("amendment-period-changed")
+# sender: the User who just registered; kwargs: verified (True when the address is taken as
+# verified, e.g. accounts made by `flask users create`). Mail queues the verification link.
+user_registered = _signals.signal("user-registered")
