@@ -77,6 +77,7 @@ class Config:
     MAIL_FROM = os.environ.get("MAIL_FROM", "Agora <noreply@localhost>")
     LIST_DOMAIN = os.environ.get("LIST_DOMAIN", "lists.localhost")
     MAIL_INBOUND = os.environ.get("MAIL_INBOUND", "127.0.0.1:2525")
+    MAIL_INBOUND_MAX_BYTES = _int("MAIL_INBOUND_MAX_BYTES", 10 * 1024 * 1024)
     MAIL_DIR = os.environ.get("MAIL_DIR") or str(INSTANCE_DIR / "mail")
     MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
     MAIL_BOUNCE_LIMIT = _int("MAIL_BOUNCE_LIMIT", 3)

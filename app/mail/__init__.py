@@ -6,9 +6,10 @@ bp = Blueprint("mail", __name__)
 
 
 def init_app(app) -> None:
-    from app.mail import account, cli
+    from app.mail import account, cli, lists
 
     account.connect()
+    lists.init_app(app)
     app.cli.add_command(cli.mail)
 
 

@@ -26,6 +26,7 @@ ALLOWED_HEADERS = {
     "Precedence",
     "X-Auto-Response-Suppress",
     "X-Agora-Kind",
+    "X-Loop",
 }
 
 

@@ -149,6 +149,28 @@ def upgrade():
         batch_op.create_index("ix_notification_digest", ["mail_mode", "mailed_at"], unique=False)
         batch_op.create_index("ix_notification_user_read", ["user_id", "read_at"], unique=False)
 
+    # The mail identity of discussion posts (mailing lists: app/mail/list_models.py).
+    op.create_table(
+        "mail_list_post",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("rfc_message_id", sa.String(length=255), nullable=False),
+        sa.Column("via_mail", sa.Boolean(), nullable=False),
+        sa.Column("envelope_from", sa.String(length=254), nullable=True),
+        sa.Column("headers", sa.Text(), nullable=True),
+        sa.Column("attachments", sa.Text(), nullable=True),
+        sa.Column("created_at", app.core.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["message_id"],
+            ["message.id"],
+            name=op.f("fk_mail_list_post_message_id_message"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_mail_list_post")),
+        sa.UniqueConstraint("message_id", name=op.f("uq_mail_list_post_message_id")),
+        sa.UniqueConstraint("rfc_message_id", name=op.f("uq_mail_list_post_rfc_message_id")),
+    )
+
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("email_verified_at", app.core.types.UTCDateTime(), nullable=True)
@@ -168,6 +190,7 @@ def downgrade():
         batch_op.drop_index("ix_notification_user_read")
         batch_op.drop_index("ix_notification_digest")
 
+    op.drop_table("mail_list_post")
     op.drop_table("notification")
     op.drop_table("notification_preference")
     with op.batch_alter_table("mail_outbox", schema=None) as batch_op:
