@@ -18,6 +18,7 @@ from email.parser import BytesParser
 from email.utils import getaddresses
 
 import html2text
+import nh3
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
@@ -25,7 +26,7 @@ from app.accounts.models import User
 from app.bodies.models import Body
 from app.bodies.queries import is_member
 from app.core.errors import DomainError
-from app.core.markdown import sanitize_html
+from app.core.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, ALLOWED_URL_SCHEMES
 from app.discussion import services
 from app.discussion.models import Topic
 from app.extensions import db
@@ -184,11 +185,22 @@ def _name_of(part: EmailMessage) -> str:
 
 
 def html_to_text(html: str) -> str:
-    """HTML-only mail as Markdown: sanitized first, so script and style never survive."""
+    """HTML-only mail as Markdown: sanitized first, so script and style never survive.
+
+    The Markdown is then rendered and sanitized again like every post; mail clients' <b>, <i>
+    and <div> are kept for the conversion only.
+    """
+    cleaned = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS | {"b", "i", "u", "div", "span"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        strip_comments=True,
+    )
     converter = html2text.HTML2Text()
     converter.body_width = 0
     converter.ignore_images = True
-    return converter.handle(sanitize_html(html))
+    return converter.handle(cleaned)
 
 
 def content(message: EmailMessage) -> Content:

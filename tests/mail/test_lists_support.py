@@ -8,6 +8,7 @@ import smtplib
 import socket
 from contextlib import contextmanager
 from email.message import EmailMessage
+from email.policy import SMTP
 
 from sqlalchemy import func, select
 
@@ -65,7 +66,8 @@ def mail(
 
 def send(port: int, message, *, envelope_from: str | None = None, to: str | None = None):
     """Send over SMTP; returns the refused-recipients dict (empty when all were taken)."""
-    data = message.as_bytes() if isinstance(message, EmailMessage) else message
+    # On the wire, lines end in CRLF (smtplib sends bytes as they are).
+    data = message.as_bytes(policy=SMTP) if isinstance(message, EmailMessage) else message
     envelope_from = envelope_from if envelope_from is not None else message["From"]
     with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
         return client.sendmail(envelope_from, [to or message["To"]], data)
