@@ -413,6 +413,7 @@ class ListHandler:
             return "452 4.5.3 One recipient at a time, please."
         refusal = await self._run(check_recipient, envelope.mail_from or "", address)
         if refusal:
+            log.info("mail from <%s> to <%s>: %s", envelope.mail_from, address, refusal)
             return refusal
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 OK"
@@ -420,9 +421,11 @@ class ListHandler:
     async def handle_DATA(self, server, session, envelope):
         if not envelope.rcpt_tos:
             return "554 5.5.1 No valid recipients."
-        return await self._run(
+        answer = await self._run(
             receive, envelope.mail_from or "", envelope.rcpt_tos[0], envelope.original_content
         )
+        log.info("mail from <%s> to <%s>: %s", envelope.mail_from, envelope.rcpt_tos[0], answer)
+        return answer
 
 
 def controller(app, host: str, port: int) -> Controller:
@@ -441,6 +444,8 @@ def controller(app, host: str, port: int) -> Controller:
 
 def serve(app, host: str, port: int) -> None:
     """Receive mail until Ctrl-C or SIGTERM."""
+    # aiosmtpd logs every SMTP command at INFO; our own log says what was posted or refused.
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
     server = controller(app, host, port)
     server.start()
     stop = threading.Event()
