@@ -160,3 +160,26 @@ def test_a_mailed_post_is_mailed_to_the_other_members(smtp_port, caucus):
     stored = db.session.scalar(select(ListPost))
     assert copies[0].message_id == stored.rfc_message_id
     assert copies[0].subject == "[caucus-a] Hello all"
+
+
+def test_the_archive_names_the_list_address(caucus, client):
+    page = client.get("/bodies/caucus-a/discussions").get_data(as_text=True)
+    assert 'href="mailto:caucus-a@lists.localhost"' in page
+
+
+def test_the_archive_folds_quotes_and_signatures_of_mailed_posts_only(smtp_port, caucus, client):
+    body, ana, _ = caucus
+    text = "My answer.\n\nOn Monday, Ben wrote:\n> His point.\n\n-- \nAna, Caucus A"
+    send(smtp_port, mail(sender="ana@example.org", to=LIST, text=text))
+    topic = only_topic()
+    services.reply(ana, topic, text="On the web:\n\n> a quote typed on the web")
+    db.session.commit()
+    page = client.get(f"/discussions/{topic.id}").get_data(as_text=True)
+    assert page.count('<details class="mail-fold mail-quote">') == 1
+    assert (
+        '<details class="mail-fold mail-signature"><summary>Signature</summary><pre>-- \nAna, Caucus A</pre>'
+        in page
+    )
+    assert "His point." in page  # folded, not dropped
+    assert "<blockquote>\n<p>a quote typed on the web</p>" in page
+    assert topic.messages[0].text == text  # the full message is kept
