@@ -11,6 +11,7 @@ import logging
 import secrets
 import smtplib
 from dataclasses import dataclass
+from email.policy import compat32
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -20,10 +21,12 @@ from sqlalchemy import and_, or_, select, update
 
 from app.core.timeutil import utcnow
 from app.extensions import db
-from app.mail.builder import build_message
+from app.mail.builder import build_message, envelope_sender
 from app.mail.models import FAILED, QUEUED, SENDING, SENT, MailAddress, OutboxMail
 
 log = logging.getLogger(__name__)
+# smtplib sends bytes as they are: lines must already end in CRLF.
+SMTP_POLICY = compat32.clone(linesep="\r\n")
 CLAIM_LEASE = timedelta(minutes=10)
 BATCH = 100
 
@@ -113,8 +116,8 @@ class _Transport:
             return
         if self.smtp is None:
             self.smtp = self._connect()
-        sender = message["From"].addresses[0].addr_spec
-        self.smtp.send_message(message, from_addr=sender, to_addrs=[mail.recipient])
+        wire = message.as_bytes(policy=SMTP_POLICY)
+        self.smtp.sendmail(envelope_sender(mail), [mail.recipient], wire)
 
     def reset(self) -> None:
         if self.smtp is not None:
