@@ -6,6 +6,7 @@ from email import policy
 from email.parser import BytesParser
 
 import pytest
+from test_lists_support import caucus, smtp_port  # noqa: F401 (fixtures of the list tests)
 
 
 @dataclass

@@ -7,25 +7,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
-from test_lists_support import counts, mail, running_inbound, send, verify
+from test_lists_support import counts, mail, send
 
 from app.discussion.models import Message
 from app.extensions import db
 from app.mail import inbound
 
 LIST = "caucus-a@lists.localhost"
-
-
-@pytest.fixture
-def smtp_port(app):
-    with running_inbound(app) as port:
-        yield port
-
-
-@pytest.fixture
-def caucus(make_user, make_body):
-    ana = verify(make_user(email="ana@example.org", name="Ana"))
-    return make_body("Caucus A", kind="caucus", team_role=None, members=[ana], slug="caucus-a")
 
 
 def raw(body: str, *, headers: str = "", content_type: str = "text/plain") -> bytes:
@@ -112,15 +100,17 @@ def test_an_undecodable_8bit_subject_is_stored_cleanly(smtp_port, caucus):
     assert title.startswith("Caf")
 
 
-def test_a_message_over_10_mb_is_refused_with_552(smtp_port, caucus):
-    message = mail(sender="ana@example.org", to=LIST, text="Big one.")
+def with_attachment(text: str, megabytes: int):
+    message = mail(sender="ana@example.org", to=LIST, text=text)
+    payload = b"\x01" * (megabytes * 1024 * 1024)
     message.add_attachment(
-        b"\x00" * (8 * 1024 * 1024),
-        maintype="application",
-        subtype="octet-stream",
-        filename="big.bin",
+        payload, maintype="application", subtype="octet-stream", filename="a.bin"
     )
-    data = message.as_bytes(policy=SMTP)
+    return message
+
+
+def test_a_message_over_10_mb_is_refused_with_552(smtp_port, caucus):
+    data = with_attachment("Big one.", 8).as_bytes(policy=SMTP)
     assert len(data) > 10 * 1024 * 1024
     # A client that announces the size (ESMTP SIZE) is refused before sending it...
     with pytest.raises(smtplib.SMTPSenderRefused) as refused:
@@ -132,13 +122,7 @@ def test_a_message_over_10_mb_is_refused_with_552(smtp_port, caucus):
 
 
 def test_a_message_just_under_10_mb_is_posted_without_its_attachment(smtp_port, caucus):
-    message = mail(sender="ana@example.org", to=LIST, text="Nearly big.")
-    message.add_attachment(
-        b"\x01" * (7 * 1024 * 1024),
-        maintype="application",
-        subtype="octet-stream",
-        filename="nearly.bin",
-    )
+    message = with_attachment("Nearly big.", 7)
     assert 9 * 1024 * 1024 < len(message.as_bytes()) < 10 * 1024 * 1024
     assert send(smtp_port, message) == {}
     assert last_text() == "Nearly big."

@@ -1,8 +1,7 @@
 """Posting by mail: a new thread, replies threaded by Message-ID, reply addresses, retries."""
 
-import pytest
 from sqlalchemy import select
-from test_lists_support import counts, mail, running_inbound, send, verify
+from test_lists_support import counts, mail, send
 
 from app.discussion import services
 from app.discussion.models import Message, Topic
@@ -12,20 +11,6 @@ from app.mail.list_models import ListPost
 from app.mail.models import OutboxMail
 
 LIST = "caucus-a@lists.localhost"
-
-
-@pytest.fixture
-def smtp_port(app):
-    with running_inbound(app) as port:
-        yield port
-
-
-@pytest.fixture
-def caucus(make_user, make_body):
-    ana = verify(make_user(email="ana@example.org", name="Ana"))
-    ben = verify(make_user(email="ben@example.org", name="Ben"))
-    body = make_body("Caucus A", kind="caucus", team_role=None, members=[ana, ben], slug="caucus-a")
-    return body, ana, ben
 
 
 def only_topic() -> Topic:

@@ -17,7 +17,7 @@ from app.notifications.services import update_preferences
 
 
 @pytest.fixture
-def caucus(make_user, make_body):
+def caucus_people(make_user, make_body):
     people = {
         name: verify(make_user(email=f"{name}@example.org", name=name.title()))
         for name in ("ana", "ben", "cleo", "dan", "outsider", "pending")
@@ -38,8 +38,8 @@ def list_copies() -> list[OutboxMail]:
     )
 
 
-def test_verified_active_members_but_the_author_get_a_copy(caucus):
-    body, people = caucus
+def test_verified_active_members_but_the_author_get_a_copy(caucus_people):
+    body, people = caucus_people
     set_list_mail(people["cleo"], body.id, False)  # left this list's mail
     update_preferences(people["dan"], {"list_mail": False})  # wants no list mail at all
     db.session.commit()
@@ -56,8 +56,8 @@ def test_verified_active_members_but_the_author_get_a_copy(caucus):
     assert copy.headers["X-Loop"] == "caucus-a@lists.localhost"
 
 
-def test_a_reply_copy_threads_under_its_parent(caucus):
-    body, people = caucus
+def test_a_reply_copy_threads_under_its_parent(caucus_people):
+    body, people = caucus_people
     topic = services.start_topic(people["ana"], title="Agenda", text="Items?", body=body)
     db.session.flush()
     first = topic.messages[0]
@@ -76,16 +76,16 @@ def test_a_reply_copy_threads_under_its_parent(caucus):
     assert to_ben.subject == "Re: [caucus-a] Agenda"
 
 
-def test_a_post_rolled_back_queues_nothing(caucus):
-    body, people = caucus
+def test_a_post_rolled_back_queues_nothing(caucus_people):
+    body, people = caucus_people
     services.start_topic(people["ana"], title="Draft", text="Never mind.", body=body)
     db.session.rollback()
     assert list_copies() == []
     assert db.session.scalar(select(func.count(ListPost.id))) == 0
 
 
-def test_a_document_discussion_is_not_a_list(caucus, make_document):
-    _, people = caucus
+def test_a_document_discussion_is_not_a_list(caucus_people, make_document):
+    _, people = caucus_people
     document = make_document()
     services.start_topic(people["ana"], title="On the text", text="Hm.", document=document)
     db.session.commit()
@@ -93,8 +93,8 @@ def test_a_document_discussion_is_not_a_list(caucus, make_document):
     assert db.session.scalar(select(func.count(ListPost.id))) == 1  # it still has a Message-ID
 
 
-def test_a_title_typed_with_line_breaks_cannot_add_headers(caucus):
-    body, people = caucus
+def test_a_title_typed_with_line_breaks_cannot_add_headers(caucus_people):
+    body, people = caucus_people
     services.start_topic(
         people["ana"], title="Hello\r\nBcc: victim@example.net\r\n", text="x", body=body
     )

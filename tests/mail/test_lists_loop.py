@@ -3,20 +3,13 @@
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-import pytest
 from sqlalchemy import select
-from test_lists_support import running_inbound, send, verify
+from test_lists_support import send, verify
 
 from app.discussion import services
 from app.discussion.models import Message
 from app.extensions import db
 from app.mail.delivery import deliver_batch
-
-
-@pytest.fixture
-def smtp_port(app):
-    with running_inbound(app) as port:
-        yield port
 
 
 def drain():
@@ -58,7 +51,8 @@ def test_web_post_to_list_mail_to_reply_by_mail_in_the_same_thread(
     assert received["List-Id"] == '"Caucus A" <caucus-a.lists.localhost>'
     assert received["List-Post"] == "<mailto:caucus-a@lists.localhost>"
     assert received["List-Archive"] == "<http://localhost/bodies/caucus-a/discussions>"
-    assert received["List-Unsubscribe"].startswith("<http://localhost/mail/unsubscribe/")
+    # (A long header may be folded right after its colon: compare without the fold's blank.)
+    assert received["List-Unsubscribe"].strip().startswith("<http://localhost/mail/unsubscribe/")
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert received["Precedence"] == "list"
     assert received["Subject"] == "[caucus-a] Paragraph 3"
@@ -87,7 +81,7 @@ def test_web_post_to_list_mail_to_reply_by_mail_in_the_same_thread(
     assert copy["Subject"] == "Re: [caucus-a] Paragraph 3"
 
     # One click, no login: Ben stops this list's mail.
-    url = urlsplit(received["List-Unsubscribe"].strip("<>"))
+    url = urlsplit(received["List-Unsubscribe"].strip(" <>"))
     assert client.post(url.path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
     services.reply(ana, topic, text="Thanks, Ben.")
     db.session.commit()

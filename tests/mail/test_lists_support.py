@@ -1,7 +1,6 @@
 """Helpers shared by the list and inbound tests: a real SMTP server for the lists, and senders.
 
-Kept as plain functions and context managers (no fixtures) so that each test module states the
-fixtures it uses.
+The fixtures here (`smtp_port`, `caucus`) are made visible to tests/mail by its conftest.
 """
 
 import smtplib
@@ -10,6 +9,7 @@ from contextlib import contextmanager
 from email.message import EmailMessage
 from email.policy import SMTP
 
+import pytest
 from sqlalchemy import func, select
 
 from app.core.timeutil import utcnow
@@ -36,6 +36,22 @@ def running_inbound(app):
         yield port
     finally:
         server.stop()
+
+
+@pytest.fixture
+def smtp_port(app):
+    """The port of a running list server (what `flask mail serve` runs) for this test."""
+    with running_inbound(app) as port:
+        yield port
+
+
+@pytest.fixture
+def caucus(make_user, make_body):
+    """(body, ana, ben): Caucus A, slug caucus-a, with two verified members."""
+    ana = verify(make_user(email="ana@example.org", name="Ana"))
+    ben = verify(make_user(email="ben@example.org", name="Ben"))
+    body = make_body("Caucus A", kind="caucus", team_role=None, members=[ana, ben], slug="caucus-a")
+    return body, ana, ben
 
 
 def verify(user):
