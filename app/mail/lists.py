@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from email.utils import formataddr
 
 from flask import current_app, render_template
-from sqlalchemy import select
+from sqlalchemy import exists, func, or_, select
 
 from app.accounts.models import User
 from app.bodies.models import ACTIVE, Membership
@@ -25,6 +25,8 @@ from app.mail.list_models import ListPost
 from app.mail.threading import fold_parts, list_subject
 
 LIST_KIND = "list"
+# Stands for each recipient's own unsubscribe link in the copy rendered once for all.
+_UNSUBSCRIBE_MARK = "https://unsubscribe.invalid/mark"
 
 
 @dataclass
@@ -97,8 +99,8 @@ def mailed_message_ids(message_ids) -> set[int]:
     )
 
 
-def _ancestry(message: Message) -> list[str]:
-    """Message-IDs of the posts above `message`, oldest first (the References chain)."""
+def _ancestry(message: Message) -> tuple[str | None, list[str]]:
+    """The parent's Message-ID, and those of every post above `message`, oldest first."""
     parents: dict[int, int | None] = dict(
         db.session.execute(
             select(Message.id, Message.parent_id).where(Message.topic_id == message.topic_id)
@@ -110,34 +112,44 @@ def _ancestry(message: Message) -> list[str]:
         chain.append(current)
         current = parents.get(current)
     known = rfc_message_ids(chain)
-    return [known[m] for m in reversed(chain) if m in known]
+    return known.get(message.parent_id), [known[m] for m in reversed(chain) if m in known]
 
 
-def _recipients(body_id: int, author_id: int | None) -> list[User]:
-    """Active members with a verified address who want this list's mail, the author aside."""
-    from app.mail.optouts import wants_list_mail
+def recipients(body_id: int, author_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, address) of who gets the list's copies, in one query: active members with a
+    verified address that is not stopped by bounces, list mail on, this list not left; the
+    author aside.
 
-    members = db.session.scalars(
-        select(User)
+    The SQL form of `outbox.mailable(user) and optouts.wants_list_mail(user, body_id)`, so
+    that a post to thousands of members costs one query, not three per member.
+    """
+    from app.mail.models import MailAddress, MailOptOut
+    from app.notifications.models import NotificationPreference
+
+    statement = (
+        select(User.id, User.email)
         .join(Membership, Membership.user_id == User.id)
+        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
         .where(
             Membership.body_id == body_id,
             Membership.status == ACTIVE,
             User.email_verified_at.is_not(None),
+            or_(NotificationPreference.list_mail.is_(None), NotificationPreference.list_mail),
+            ~exists().where(MailOptOut.user_id == User.id, MailOptOut.scope == f"list:{body_id}"),
+            ~exists().where(
+                MailAddress.email == func.lower(User.email), MailAddress.stopped_at.is_not(None)
+            ),
         )
         .order_by(User.id)
     )
-    return [
-        user
-        for user in members
-        if user.id != author_id and outbox.mailable(user) and wants_list_mail(user, body_id)
-    ]
+    if author_id is not None:
+        statement = statement.where(User.id != author_id)
+    return [(user_id, email) for user_id, email in db.session.execute(statement)]
 
 
 def _copies(message: Message, topic: Topic, post: ListPost) -> list[dict]:
     body = topic.body
-    references = _ancestry(message)
-    parent_id = references[-1] if message.parent_id is not None and references else None
+    parent_id, references = _ancestry(message)
     author = message.author
     author_name = author.name if author is not None else "A former participant"
     if message.on_behalf_body is not None:
@@ -151,37 +163,40 @@ def _copies(message: Message, topic: Topic, post: ListPost) -> list[dict]:
         "archive_url": archive_url(body),
         "list_address": addresses.list_address(body.slug),
     }
-    html_text = render_markdown(message.text)
     subject = list_subject(body.slug, topic.title, is_reply=message.parent_id is not None)
     sender = formataddr((f"{author_name} via {body.name}", addresses.list_address(body.slug)))
     base_headers = thread_headers(parent_id, references)
     base_headers["Precedence"] = "list"
     base_headers["X-Loop"] = addresses.list_address(body.slug)
-    copies = []
-    for user in _recipients(body.id, message.author_id):
-        unsubscribe = addresses.unsubscribe_url(user.id, f"list:{body.id}")
-        personal = dict(context, unsubscribe_url=unsubscribe, html_text=html_text)
-        headers = dict(base_headers)
-        headers.update(
-            list_headers(
-                slug=body.slug,
-                name=body.name,
-                archive_url=context["archive_url"],
-                unsubscribe_url=unsubscribe,
-            )
+    base_headers.update(
+        list_headers(
+            slug=body.slug,
+            name=body.name,
+            archive_url=context["archive_url"],
+            unsubscribe_url=_UNSUBSCRIBE_MARK,
         )
-        headers["Reply-To"] = addresses.reply_address(user.id, f"thread:{topic.id}")
+    )
+    # Rendered once; each copy differs only by its signed links.
+    context.update(html_text=render_markdown(message.text), unsubscribe_url=_UNSUBSCRIBE_MARK)
+    text = render_template("mail/lists/post.txt", **context)
+    html = render_template("mail/lists/post.html", **context)
+    copies = []
+    for user_id, email in recipients(body.id, message.author_id):
+        unsubscribe = addresses.unsubscribe_url(user_id, f"list:{body.id}")
+        headers = dict(base_headers)
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["Reply-To"] = addresses.reply_address(user_id, f"thread:{topic.id}")
         copies.append(
             {
-                "to": user.email,
+                "to": email,
                 "subject": subject,
-                "text": render_template("mail/lists/post.txt", **personal),
-                "html": render_template("mail/lists/post.html", **personal),
+                "text": text.replace(_UNSUBSCRIBE_MARK, unsubscribe),
+                "html": html.replace(_UNSUBSCRIBE_MARK, unsubscribe),
                 "message_id": post.rfc_message_id,
                 "headers": headers,
                 "sender": sender,
                 "automatic": False,
-                "user_id": user.id,
+                "user_id": user_id,
                 "kind": LIST_KIND,
             }
         )

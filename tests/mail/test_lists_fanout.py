@@ -5,14 +5,18 @@ from sqlalchemy import func, select
 from test_lists_support import verify
 
 from app.bodies.models import REQUESTED, Membership
+from app.bodies.queries import is_member
+from app.core.timeutil import utcnow
 from app.discussion import services
 from app.discussion.models import Topic
 from app.extensions import db
 from app.mail.addresses import read_reply_address
 from app.mail.builder import build_message
 from app.mail.list_models import ListPost
-from app.mail.models import OutboxMail
-from app.mail.optouts import set_list_mail
+from app.mail.lists import recipients
+from app.mail.models import MailAddress, OutboxMail
+from app.mail.optouts import set_list_mail, wants_list_mail
+from app.mail.outbox import mailable
 from app.notifications.services import update_preferences
 
 
@@ -103,3 +107,18 @@ def test_a_title_typed_with_line_breaks_cannot_add_headers(caucus_people):
     assert built["Bcc"] is None
     assert built["Subject"] == "[caucus-a] Hello Bcc: victim@example.net"
     assert b"\nBcc:" not in built.as_bytes()
+
+
+def test_the_recipients_query_agrees_with_mailable_and_wants_list_mail(caucus_people):
+    body, people = caucus_people
+    set_list_mail(people["cleo"], body.id, False)
+    update_preferences(people["dan"], {"list_mail": False})
+    db.session.add(MailAddress(email="ben@example.org", bounces=3, stopped_at=utcnow()))
+    db.session.commit()
+    members = [people[name] for name in ("ana", "ben", "cleo", "dan", "unverified", "pending")]
+    expected = [
+        (user.id, user.email)
+        for user in members
+        if is_member(user, body.id) and mailable(user) and wants_list_mail(user, body.id)
+    ]
+    assert recipients(body.id) == expected == [(people["ana"].id, "ana@example.org")]
