@@ -12,6 +12,8 @@ from app.mail.addresses import list_address, list_domain
 # Control characters (CR and LF above all) in a header value would start a new header.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 MAX_REFERENCES = 20
+# A header line may have 998 characters; keep room for the longest header name.
+MAX_HEADER = 960
 
 # Headers a caller may set; anything else is dropped rather than trusted.
 ALLOWED_HEADERS = {
@@ -65,10 +67,20 @@ def _address(value: str) -> str:
     return formataddr((name, addr), charset="utf-8")
 
 
-def _header(value: str, limit: int = 900) -> str | Header:
-    """ASCII stays as is; anything else is RFC 2047 encoded (and folded) by the email package."""
+def _header(value: str, limit: int = 900) -> str:
+    """One line: ASCII as is; anything else as RFC 2047 encoded words (each within 75 characters).
+
+    Messages are written unfolded up to 998 characters (see delivery.SMTP_POLICY), so a long
+    URL in List-Unsubscribe is never moved onto a continuation line of its own.
+    """
     value = clean_header(value, limit)
-    return value if value.isascii() else Header(value, "utf-8")
+    if value.isascii():
+        return value
+    encoded = Header(value, "utf-8").encode(linesep=" ", maxlinelen=76)
+    while len(encoded) > MAX_HEADER and value:
+        value = value[: len(value) * 3 // 4]
+        encoded = Header(value, "utf-8").encode(linesep=" ", maxlinelen=76)
+    return encoded
 
 
 def envelope_sender(mail) -> str:
@@ -98,5 +110,5 @@ def build_message(mail):
         message["X-Auto-Response-Suppress"] = "All"
     for name, value in (mail.headers or {}).items():
         if name in ALLOWED_HEADERS and name not in message:
-            message[name] = _header(value, 2000)
+            message[name] = _header(value, MAX_HEADER)
     return message

@@ -11,8 +11,8 @@ import logging
 import secrets
 import smtplib
 from dataclasses import dataclass
-from email.policy import compat32
 from datetime import timedelta
+from email.policy import compat32
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -25,8 +25,10 @@ from app.mail.builder import build_message, envelope_sender
 from app.mail.models import FAILED, QUEUED, SENDING, SENT, MailAddress, OutboxMail
 
 log = logging.getLogger(__name__)
-# smtplib sends bytes as they are: lines must already end in CRLF.
-SMTP_POLICY = compat32.clone(linesep="\r\n")
+# smtplib sends bytes as they are: lines must already end in CRLF. Headers are kept on one
+# line each (the builder bounds them under 998 characters).
+SMTP_POLICY = compat32.clone(linesep="\r\n", max_line_length=998)
+FILE_POLICY = compat32.clone(max_line_length=998)
 CLAIM_LEASE = timedelta(minutes=10)
 BATCH = 100
 
@@ -112,7 +114,9 @@ class _Transport:
             # Named after Message-ID and recipient: a resend after a crash overwrites itself.
             digest = hashlib.sha256(f"{mail.message_id} {mail.recipient}".encode()).hexdigest()
             stamp = mail.created_at.strftime("%Y%m%dT%H%M%S")
-            (self.directory / f"{stamp}-{digest[:16]}.eml").write_bytes(message.as_bytes())
+            (self.directory / f"{stamp}-{digest[:16]}.eml").write_bytes(
+                message.as_bytes(policy=FILE_POLICY)
+            )
             return
         if self.smtp is None:
             self.smtp = self._connect()
