@@ -168,3 +168,45 @@ def test_the_archive_folds_quotes_and_signatures_of_mailed_posts_only(smtp_port,
     assert "His point." in page  # folded, not dropped
     assert "<blockquote>\n<p>a quote typed on the web</p>" in page
     assert topic.messages[0].text == text  # the full message is kept
+
+
+def test_replying_to_a_body_notification_starts_a_thread_in_its_list(smtp_port, caucus):
+    body, ana, _ = caucus
+    address = reply_address(ana.id, f"body:{body.id}")
+    send(smtp_port, mail(sender="ana@example.org", to=address, subject="Re: New member"))
+    topic = only_topic()
+    assert (topic.body_id, topic.title, topic.author_id) == (body.id, "New member", ana.id)
+
+
+def test_replying_to_a_document_notification_opens_a_thread_in_its_discussion(
+    smtp_port, caucus, make_document
+):
+    _, ana, _ = caucus
+    document = make_document()
+    address = reply_address(ana.id, f"document:{document.id}")
+    send(smtp_port, mail(sender="ana@example.org", to=address, subject="Re: Rev.2 is out"))
+    topic = only_topic()
+    assert (topic.document_id, topic.body_id, topic.title) == (document.id, None, "Rev.2 is out")
+
+
+def test_replying_to_an_amendment_notification_comments_with_the_own_words_only(
+    smtp_port, caucus, make_document
+):
+    from app.amendments.models import AmendmentComment
+    from app.amendments.services import propose_amendment
+
+    _, ana, ben = caucus
+    document = make_document()
+    key = document.current_version.paragraphs[1].key
+    amendment = propose_amendment(
+        document, ana, kind="modify", paragraph=key, text="Equal access.", rationale="Clearer."
+    )
+    db.session.commit()
+    address = reply_address(ben.id, f"amendment:{amendment.id}")
+    text = "I support this.\n\nOn Monday, Agora wrote:\n> Ana proposed an amendment\n\n-- \nBen"
+    answer = send(smtp_port, mail(sender="ben@example.org", to=address, text=text))
+    assert answer == {}
+    db.session.rollback()
+    (comment,) = db.session.scalars(select(AmendmentComment)).all()
+    assert (comment.author_id, comment.text) == (ben.id, "I support this.")
+    assert counts() == (0, 0, 0)
