@@ -4,6 +4,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -58,7 +59,13 @@ def read_reply_address(address: str) -> ReplyTarget | None:
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"agora-mail-{purpose}")
+    return _cached_serializer(current_app.config["SECRET_KEY"], purpose)
+
+
+@lru_cache(maxsize=32)
+def _cached_serializer(secret: str, purpose: str) -> URLSafeTimedSerializer:
+    # Built once per key and purpose: a list fan-out signs one link per member.
+    return URLSafeTimedSerializer(secret, salt=f"agora-mail-{purpose}")
 
 
 def sign(purpose: str, payload) -> str:

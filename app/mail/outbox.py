@@ -31,7 +31,9 @@ def _row(
     automatic: bool = True,
     user_id: int | None = None,
     kind: str = "notification",
+    sanitized: bool = False,
 ) -> dict:
+    """One outbox row; `sanitized=True`: the caller's HTML already passed sanitize_html."""
     now = utcnow()
     return {
         "message_id": message_id or new_message_id(kind),
@@ -41,7 +43,7 @@ def _row(
         "sender": sender or current_app.config["MAIL_FROM"],
         "subject": (subject or "")[:900],
         "text": text or "",
-        "html": sanitize_html(html) if html else None,
+        "html": (html if sanitized else sanitize_html(html)) if html else None,
         "headers": {str(k): str(v) for k, v in (headers or {}).items()},
         "automatic": automatic,
         "status": QUEUED,
