@@ -191,7 +191,9 @@ def _copies(message: Message, topic: Topic, post: ListPost) -> list[dict]:
                 "to": email,
                 "subject": subject,
                 "text": text.replace(_UNSUBSCRIBE_MARK, unsubscribe),
+                # Our template around render_markdown's output; Jinja escaped the rest.
                 "html": html.replace(_UNSUBSCRIBE_MARK, unsubscribe),
+                "sanitized": True,
                 "message_id": post.rfc_message_id,
                 "headers": headers,
                 "sender": sender,
