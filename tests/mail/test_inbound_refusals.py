@@ -190,3 +190,13 @@ def post_topic_by_web(app):
         return topic
 
     return factory
+
+
+def test_a_post_the_archive_would_refuse_is_refused_with_its_reason(smtp_port, people):
+    code, text = refused_at_data(
+        smtp_port, mail(sender="member@example.org", to=LIST, text="word " * 12_000)
+    )
+    assert (code, text.split()[0]) == (550, "5.6.0") and "50,000 characters" in text
+    assert counts() == (0, 0, 0)
+    (told,) = explanations_to("member@example.org")
+    assert "50,000 characters" in told.text
