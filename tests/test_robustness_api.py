@@ -56,6 +56,7 @@ def world(app, make_user, make_body, make_document, make_token):
             "key": key,
             "amendment_id": amendment.id,
             "number": 1,
+            "follow_id": 1,  # proposing followed the amendment
         },
         "token": make_token(coordinator),
     }

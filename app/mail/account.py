@@ -24,8 +24,12 @@ def _queue(user: User, to: str, subject: str, text: str, kind: str) -> None:
     queue_mail(to=to, user_id=user.id, subject=subject, text=text, html=html, kind=kind)
 
 
+def verification_token(user: User) -> str:
+    return sign("verify", [user.id, user.email])
+
+
 def verification_link(user: User) -> str:
-    return site_url(f"/verify/{sign('verify', [user.id, user.email])}")
+    return site_url(f"/verify/{verification_token(user)}")
 
 
 def queue_verification(user: User) -> None:
@@ -57,6 +61,10 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
+def reset_token(user: User) -> str:
+    return sign("reset", [user.id, _fingerprint(user)])
+
+
 def request_password_reset(email: str) -> None:
     """Queue a reset link if an account has this address; the caller answers the same either way."""
     from app.accounts.services import normalize_email
@@ -68,7 +76,7 @@ def request_password_reset(email: str) -> None:
     user = db.session.scalar(select(User).where(User.email == address))
     if user is None:
         return
-    link = site_url(f"/password/reset/{sign('reset', [user.id, _fingerprint(user)])}")
+    link = site_url(f"/password/reset/{reset_token(user)}")
     minutes = current_app.config["MAIL_TOKEN_MAX_AGE"] // 60
     _queue(
         user,

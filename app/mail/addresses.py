@@ -85,6 +85,10 @@ def site_url(path: str) -> str:
     return current_app.config["SITE_ORIGIN"].rstrip("/") + path
 
 
+def unsubscribe_token(user_id: int, scope: str) -> str:
+    return sign("unsubscribe", [int(user_id), scope])
+
+
 def unsubscribe_url(user_id: int, scope: str) -> str:
     """The one-click unsubscribe link (RFC 8058) for `list:<body_id>` or `follow:<follow_id>`."""
-    return site_url(f"/mail/unsubscribe/{sign('unsubscribe', [int(user_id), scope])}")
+    return site_url(f"/mail/unsubscribe/{unsubscribe_token(user_id, scope)}")

@@ -17,16 +17,20 @@ from app.mail.models import OutboxMail
 from app.mail.unsubscribe import unsubscribe
 
 
-@bp.route("/verify/<token>")
-def verify(token: str):
+# A forged, altered or expired link names nothing: 404, like any unknown address.
+@bp.route("/verify/<verify_token>")
+def verify(verify_token: str):
     try:
-        account.verify_address(token)
+        account.verify_address(verify_token)
     except ValidationError as error:
         db.session.rollback()
-        return render_template("mail/message.html", title="Not confirmed", text=error.message), 400
+        return render_template("mail/message.html", title="Not confirmed", text=error.message), 404
     db.session.commit()
-    flash("Your e-mail address is confirmed: mail features are on.", "success")
-    return redirect(url_for("main.index"))
+    return render_template(
+        "mail/message.html",
+        title="Address confirmed",
+        text="Your e-mail address is confirmed: notifications and lists can reach it now.",
+    )
 
 
 @bp.route("/verify/resend", methods=["POST"])
@@ -54,16 +58,16 @@ def forgot_password():
     return render_template("mail/forgot.html", form=form), 400 if form.is_submitted() else 200
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):
+@bp.route("/password/reset/<reset_token>", methods=["GET", "POST"])
+def reset_password(reset_token: str):
     try:
-        account.user_for_reset(token)
+        account.user_for_reset(reset_token)
     except ValidationError as error:
-        return render_template("mail/message.html", title="Link not valid", text=error.message), 400
+        return render_template("mail/message.html", title="Link not valid", text=error.message), 404
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            account.reset_password(token, form.password.data)
+            account.reset_password(reset_token, form.password.data)
         except ValidationError as error:
             db.session.rollback()
             form.password.errors = [error.message]
@@ -82,7 +86,7 @@ def one_click_unsubscribe(token: str):
     if not isinstance(payload, list) or len(payload) != 2:
         return render_template(
             "mail/message.html", title="Link not valid", text="This unsubscribe link is not valid."
-        ), 400
+        ), 404
     if request.method == "GET":
         return render_template("mail/unsubscribe.html", token=token)
     what = unsubscribe(int(payload[0]), str(payload[1]))

@@ -5,6 +5,7 @@ from flask import jsonify
 from app.api import bp
 from app.api.auth import api_user, json_body
 from app.extensions import db
+from app.notifications import openapi as _openapi  # noqa: F401 - registers the description
 from app.notifications import queries, services
 
 
