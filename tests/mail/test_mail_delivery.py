@@ -255,3 +255,14 @@ def test_event_and_mail_roll_back_together(app, verified, make_document):
     db.session.rollback()
     assert db.session.scalar(select(func.count(OutboxMail.id))) == before
     assert db.session.scalar(select(func.count(Notification.id))) == 0
+
+
+def test_worker_command_once_sends_everything_and_stops(app, runner, smtp_sink):
+    for n in range(3):
+        queue_mail(to=f"p{n}@example.org", subject=f"n{n}", text="x")
+    db.session.commit()
+    result = runner.invoke(args=["mail", "worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "3 message(s) handled" in result.output
+    assert "smtp://127.0.0.1" in result.output
+    assert len(smtp_sink.received) == 3
