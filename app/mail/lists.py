@@ -42,6 +42,20 @@ class Incoming:
 _incoming: ContextVar[Incoming | None] = ContextVar("incoming_list_mail", default=None)
 
 
+_muted: ContextVar[bool] = ContextVar("list_mail_muted", default=False)
+
+
+@contextmanager
+def without_list_mail():
+    """Posts in this block get their Message-ID but are not mailed (sample content: the demo
+    archive is the past, not news for anyone's mailbox)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 @contextmanager
 def posting_mail(incoming: Incoming):
     """Within this block, a post the discussion services store came by mail as `incoming`."""
@@ -225,7 +239,7 @@ def on_message_posted(message: Message, *, topic: Topic | None = None, **_) -> N
     """Record the post's Message-ID and queue its copies to the list's members."""
     topic = topic or message.topic
     post = record_post(message, topic)
-    if topic.body_id is None:
+    if topic.body_id is None or _muted.get():
         return  # a document's discussion is an archive, not a list
     copies = _copies(message, topic, post)
     if copies:

@@ -122,3 +122,18 @@ def test_the_recipients_query_agrees_with_mailable_and_wants_list_mail(caucus_pe
         if is_member(user, body.id) and mailable(user) and wants_list_mail(user, body.id)
     ]
     assert recipients(body.id) == expected == [(people["ana"].id, "ana@example.org")]
+
+
+def test_the_demo_archive_is_not_mailed(app, make_body):
+    from app.accounts.demo import load_demo as load_people
+    from app.accounts.services import get_user_by_email
+    from app.discussion.demo import load_demo
+
+    load_people(None)  # verified addresses, so they would get list mail
+    db.session.commit()
+    team = [get_user_by_email(e) for e in ("amina@example.org", "lucas@example.org")]
+    make_body("Drafting team", slug="drafting-team", members=team)
+    load_demo(None)
+    db.session.commit()
+    assert db.session.scalar(select(func.count(ListPost.id))) > 0  # threaded, with Message-IDs
+    assert list_copies() == []
