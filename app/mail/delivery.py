@@ -69,13 +69,18 @@ def claim_batch(limit: int = BATCH) -> list[OutboxMail]:
     )
     ids = select(OutboxMail.id).where(due).order_by(OutboxMail.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
+        # Locked until our commit; other workers skip these rows instead of waiting.
         ids = ids.with_for_update(skip_locked=True)
+    picked = list(db.session.scalars(ids))
+    if not picked:
+        db.session.commit()
+        return []
     claim = secrets.token_hex(16)
     # The condition is repeated in the UPDATE: a row another worker claimed in between no
     # longer matches it, so each row has exactly one owner.
     db.session.execute(
         update(OutboxMail)
-        .where(OutboxMail.id.in_(ids.scalar_subquery()), due)
+        .where(OutboxMail.id.in_(picked), due)
         .values(status=SENDING, claimed_at=now, claimed_by=claim)
         .execution_options(synchronize_session=False)
     )
