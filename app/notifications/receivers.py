@@ -190,8 +190,12 @@ def on_selection_changed(selection, actor=None, change="", result=None, **_):
     recipients = _merge(followers("body", body.id), {user_id: None for user_id in members})
     text = ""
     if change == "closed" and result:
-        elected = result.get("elected") or result.get("winners") or []
-        text = f"Result: {len(elected)} seat(s) filled." if elected else "The selection closed."
+        names = [c.get("name", "") for c in result.get("counts", []) if c.get("elected")]
+        text = (
+            f"Elected: {', '.join(names)}."
+            if names
+            else "The selection closed; no one was elected."
+        )
     notify(
         recipients,
         kind="selection",

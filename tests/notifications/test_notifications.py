@@ -257,3 +257,17 @@ def test_follow_button_and_unread_count_on_pages(app, client, login, make_user, 
     row = db.session.scalar(select(Notification))
     assert client.get(f"/notifications/{row.id}").status_code == 302
     assert 'data-unread="0"' in client.get("/").get_data(as_text=True)
+
+
+def test_selection_result_reaches_members_and_followers(app, make_user, make_body):
+    member, follower = make_user(), make_user()
+    body = make_body("Gender caucus", kind="thematic_caucus", team_role=None, members=[member])
+    follow(follower.id, "body", body.id)
+    db.session.commit()
+    selection = type("S", (), {"body": body, "title": "Co-chairs", "id": 1})()
+    result = {"counts": [{"name": "Ana", "elected": True}, {"name": "Bo", "elected": False}]}
+    signals.selection_changed.send(selection, actor=None, change="closed", result=result)
+    db.session.commit()
+    rows = list(db.session.scalars(select(Notification).where(Notification.kind == "selection")))
+    assert {r.user_id for r in rows} == {member.id, follower.id}
+    assert all(r.text == "Elected: Ana." for r in rows)
