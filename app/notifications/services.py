@@ -1,5 +1,8 @@
 """Follow things, make notifications, and mail them per each person's choice."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from sqlalchemy import delete, select
 
 from app.accounts.models import User
@@ -131,6 +134,19 @@ def mark_read(user_id: int, notification_id: int | None = None) -> None:
     db.session.flush()
 
 
+_quiet: ContextVar[bool] = ContextVar("notifications_quiet", default=False)
+
+
+@contextmanager
+def without_notifications():
+    """Events in this block notify nobody (sample content: the demo is the past, not news)."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
 def notify(
     recipients: dict[int, Follow | None],
     *,
@@ -145,6 +161,8 @@ def notify(
     """One notification per recipient (never the actor); mail now for those who want it now."""
     from app.notifications.mailing import mail_notification
 
+    if _quiet.get():
+        return []
     made = []
     actor_id = getattr(actor, "id", None)
     for user_id, via in recipients.items():

@@ -271,3 +271,17 @@ def test_selection_result_reaches_members_and_followers(app, make_user, make_bod
     rows = list(db.session.scalars(select(Notification).where(Notification.kind == "selection")))
     assert {r.user_id for r in rows} == {member.id, follower.id}
     assert all(r.text == "Elected: Ana." for r in rows)
+
+
+def test_demo_activity_notifies_nobody(app, make_user, make_document):
+    from app.notifications.services import without_notifications
+
+    reader = make_user()
+    document = make_document()
+    follow(reader.id, "document", document.id)
+    db.session.commit()
+    with without_notifications():
+        _propose(document, make_user())
+    assert db.session.scalar(select(Notification.id)) is None
+    _propose(document, make_user(), text="Every party guarantees access to information.")
+    assert db.session.scalar(select(Notification.id)) is not None
