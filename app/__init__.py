@@ -25,6 +25,8 @@ DOMAINS = (
     "moderation",
     "audit",
     "exports",
+    "mail",
+    "notifications",
     "api",
     "security",  # last: its rate limits name the other domains' endpoints
 )

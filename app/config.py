@@ -85,6 +85,16 @@ class Config:
     )
     # Discussions
     MESSAGE_EDIT_WINDOW_MINUTES = _int("MESSAGE_EDIT_WINDOW_MINUTES", 15)
+    # Mail: without MAIL_URL, mail is written as .eml files under instance/mail/.
+    MAIL_URL = os.environ.get("MAIL_URL") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Agora <noreply@localhost>")
+    LIST_DOMAIN = os.environ.get("LIST_DOMAIN", "lists.localhost")
+    MAIL_INBOUND = os.environ.get("MAIL_INBOUND", "127.0.0.1:2525")
+    MAIL_INBOUND_MAX_BYTES = _int("MAIL_INBOUND_MAX_BYTES", 10 * 1024 * 1024)
+    MAIL_DIR = os.environ.get("MAIL_DIR") or str(INSTANCE_DIR / "mail")
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_BOUNCE_LIMIT = _int("MAIL_BOUNCE_LIMIT", 3)
+    MAIL_TOKEN_MAX_AGE = _int("MAIL_TOKEN_MAX_AGE", 2 * 3600)
 
     # Security (app/security): over HTTPS, SECURE_COOKIES=1 (or PREFERRED_URL_SCHEME=https)
     # makes cookies Secure with __Host- names and sends HSTS.

@@ -59,6 +59,7 @@ def world(app, make_user, make_body, make_document, make_token):
             "amendment_id": amendment.id,
             "number": 1,
             "report_id": report.id,
+            "follow_id": 1,  # proposing followed the amendment
         },
         "token": make_token(coordinator),
     }

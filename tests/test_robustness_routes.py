@@ -25,6 +25,12 @@ PASSWORD = "agora-demo-2026"
 
 # Routes that anonymous visitors may legitimately write to.
 ANONYMOUS_WRITES_ALLOWED = {"accounts.login", "accounts.register", "accounts.logout"}
+# Mail links work without a session: password reset and RFC 8058 one-click unsubscribe.
+ANONYMOUS_WRITES_ALLOWED |= {
+    "mail.forgot_password",
+    "mail.reset_password",
+    "mail.one_click_unsubscribe",
+}
 # POST routes that change nothing (the live editor's Markdown preview): anyone may call them.
 READ_ONLY_POSTS = {"coedit.preview"}
 
@@ -322,6 +328,8 @@ def _valid_values():
     from app.discussion.models import Message, Topic
     from app.documents.models import Document, Version, VersionParagraph
     from app.moderation.models import Report
+    from app.mail.account import verification_token
+    from app.mail.addresses import unsubscribe_token
     from app.translations.models import DocumentLanguage
 
     document = db.session.scalar(select(Document).where(Document.slug == "best-practice"))
@@ -363,6 +371,13 @@ def _valid_values():
         "report_id": str(first(Report)),
         "request_id": str(first(GroupChangeRequest)),
         "_unknown": "no/such/endpoint",
+        "follow_id": "1",
+        "notification_id": "1",
+        "token": unsubscribe_token(participant.id, "list:1"),
+        "verify_token": verification_token(participant),
+        # Not a valid one: the sweep would reset the participant's password and end the session.
+        "reset_token": "not-a-signed-token",
+        "name": "no-such-mail.eml",
     }
     actors = {
         "anonymous": {"user_id": None, "token": None},

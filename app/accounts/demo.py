@@ -106,6 +106,7 @@ def load_demo(drafts_dir: pathlib.Path) -> None:
             country=country,
             organization=organization,
             is_admin=is_admin,
+            verified=True,  # demo people get list and notification mail at once
         )
 
 

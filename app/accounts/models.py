@@ -41,6 +41,9 @@ class User(UserMixin, db.Model):
     # Set by a focal point of the person's stakeholder group; cleared when the group changes.
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Mail features wait for a verified address; registration itself does not.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ui_language: Mapped[str | None] = mapped_column(String(8))
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

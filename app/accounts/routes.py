@@ -70,8 +70,7 @@ def register():
                 db.session.commit()
                 return _registered(form.email.data)
         else:
-            signals.user_registered.send(user)
-            db.session.commit()
+            db.session.commit()  # register_user announced the new account (verification mail)
             return _registered(form.email.data)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status

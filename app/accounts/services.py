@@ -88,8 +88,13 @@ def register_user(
     country: str,
     organization: str = "",
     is_admin: bool = False,
+    verified: bool = False,
 ) -> User:
-    """Create a participant; every registrant takes part at once (no accreditation step)."""
+    """Create a participant; every registrant takes part at once (no accreditation step).
+
+    `verified` takes the address as proven (accounts an administrator creates); otherwise a
+    verification link is mailed and only mail features wait for it.
+    """
     email = normalize_email(email)
     try:
         name = check_display_name(name)
@@ -120,6 +125,7 @@ def register_user(
         group=group,
         organization=(organization or "").strip(),
         is_admin=is_admin,
+        email_verified_at=utcnow() if verified else None,
     )
     user.set_country(country)
     db.session.add(user)
@@ -129,6 +135,7 @@ def register_user(
     except IntegrityError:
         # A parallel registration of the same address won the race.
         raise _email_taken() from None
+    signals.user_registered.send(user, verified=verified)
     return user
 
 
@@ -319,6 +326,7 @@ def change_email(user: User, *, password: str, email: str) -> None:
         raise ValidationError("This is already your e-mail address.")
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise ValidationError("This e-mail address cannot be used; choose another one.")
+    old_email = user.email
     user.email = email
     renew_session_epoch(user)
     try:
@@ -326,7 +334,7 @@ def change_email(user: User, *, password: str, email: str) -> None:
             db.session.flush()
     except IntegrityError:
         raise ValidationError("This e-mail address cannot be used; choose another one.") from None
-    signals.credentials_changed.send(user, what="email")
+    signals.credentials_changed.send(user, what="email", old_email=old_email)
 
 
 def list_users() -> list[User]:

@@ -71,7 +71,10 @@ report_resolved = _signals.signal("report-resolved")
 # sender: the HiddenContent row; kwargs: actor (the moderator), report (the Report acted on).
 content_hidden = _signals.signal("content-hidden")
 
-# --- appended by the hardening work ----------------------------------------------------------
-# sender: the new User. Registration no longer says "welcome" on the page (that would reveal
-# which addresses are taken): a receiver may welcome them by mail instead.
+# --- appended by mail and notifications ------------------------------------------------------
+# sender: the Document; kwargs: actor, opened (True when the amendment period opens, False
+# when it closes).
+amendment_period_changed = _signals.signal("amendment-period-changed")
+# sender: the User who just registered; kwargs: verified (True when the address is taken as
+# verified, e.g. accounts made by `flask users create`). Mail queues the verification link.
 user_registered = _signals.signal("user-registered")
