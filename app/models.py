@@ -7,8 +7,8 @@ from app.bodies.models import Ballot, BallotChoice, Body, Membership, Nomination
 from app.coedit.models import EditLog, LiveText  # noqa: F401
 from app.discussion.models import Message, MessageRevision, Topic  # noqa: F401
 from app.documents.models import Document, Version, VersionParagraph  # noqa: F401
-from app.moderation.models import HiddenContent, Report  # noqa: F401
 from app.mail.list_models import ListPost  # noqa: F401
 from app.mail.models import DigestRun, MailAddress, MailOptOut, OutboxMail  # noqa: F401
+from app.moderation.models import HiddenContent, Report  # noqa: F401
 from app.notifications.models import Follow, Notification, NotificationPreference  # noqa: F401
 from app.translations.models import DocumentLanguage, Translation, TranslationRevision  # noqa: F401

@@ -327,9 +327,9 @@ def _valid_values():
     from app.bodies.models import Body, Nomination, Selection
     from app.discussion.models import Message, Topic
     from app.documents.models import Document, Version, VersionParagraph
-    from app.moderation.models import Report
     from app.mail.account import verification_token
     from app.mail.addresses import unsubscribe_token
+    from app.moderation.models import Report
     from app.translations.models import DocumentLanguage
 
     document = db.session.scalar(select(Document).where(Document.slug == "best-practice"))

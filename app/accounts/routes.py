@@ -50,7 +50,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            services.register_user(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
