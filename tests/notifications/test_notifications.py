@@ -264,7 +264,11 @@ def test_selection_result_reaches_members_and_followers(app, make_user, make_bod
     body = make_body("Gender caucus", kind="thematic_caucus", team_role=None, members=[member])
     follow(follower.id, "body", body.id)
     db.session.commit()
-    selection = type("S", (), {"body": body, "title": "Co-chairs", "id": 1})()
+    selection = type(
+        "S",
+        (),
+        {"body": body, "body_id": body.id, "title": "Co-chairs", "id": 1, "status": "closed"},
+    )()
     result = {"counts": [{"name": "Ana", "elected": True}, {"name": "Bo", "elected": False}]}
     signals.selection_changed.send(selection, actor=None, change="closed", result=result)
     db.session.commit()
