@@ -1,5 +1,6 @@
 """Follows, events turned into notifications, preferences and digests, through the API."""
 
+import pytest
 from sqlalchemy import select
 
 from app.core import signals
@@ -289,3 +290,14 @@ def test_demo_activity_notifies_nobody(app, make_user, make_document):
     assert db.session.scalar(select(Notification.id)) is None
     _propose(document, make_user(), text="Every party guarantees access to information.")
     assert db.session.scalar(select(Notification.id)) is not None
+
+
+@pytest.mark.parametrize("kind", [{}, [], 5, None, "nothing"])
+def test_follow_with_a_kind_that_is_not_a_known_name_is_refused(app, make_user, make_token, kind):
+    user = make_user()
+    token = make_token(user)
+    response = app.test_client().post(
+        "/api/follows", json={"id": 1, "kind": kind}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"
