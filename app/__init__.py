@@ -21,6 +21,7 @@ DOMAINS = (
     "coedit",
     "translations",
     "discussion",
+    "i18n",
     "api",
 )
 

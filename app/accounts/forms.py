@@ -1,5 +1,6 @@
 """Forms of the account pages; the services check everything again."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -23,24 +24,27 @@ class _DetailsMixin:
 
 
 class RegisterForm(_DetailsMixin, PageForm):
-    name = StringField("Name", validators=[DataRequired("A name is required."), Length(max=120)])
-    email = EmailField(
-        "E-mail", validators=[DataRequired("An e-mail address is required."), Length(max=254)]
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=120)]
     )
-    password = PasswordField("Password", validators=[DataRequired("Choose a password.")])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("An e-mail address is required.")), Length(max=254)],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password."))])
     confirm = PasswordField(
-        "Repeat the password",
+        _l("Repeat the password"),
         validators=[
-            DataRequired("Repeat the password."),
-            EqualTo("password", "The two passwords differ."),
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords differ.")),
         ],
     )
     group = SelectField(
-        "Stakeholder group", validators=[DataRequired("Choose a stakeholder group.")]
+        _l("Stakeholder group"), validators=[DataRequired(_l("Choose a stakeholder group."))]
     )
-    organization = StringField("Organization", validators=[Length(max=200)])
-    country = SelectField("Country", validators=[DataRequired("Choose a country.")])
-    submit = SubmitField("Register")
+    organization = StringField(_l("Organization"), validators=[Length(max=200)])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose a country."))])
+    submit = SubmitField(_l("Register"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,19 +52,21 @@ class RegisterForm(_DetailsMixin, PageForm):
 
 
 class LoginForm(PageForm):
-    email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail address.")])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    submit = SubmitField("Log in")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    submit = SubmitField(_l("Log in"))
 
 
 class ProfileForm(_DetailsMixin, PageForm):
-    name = StringField("Name", validators=[DataRequired("A name is required."), Length(max=120)])
-    group = SelectField(
-        "Stakeholder group", validators=[DataRequired("Choose a stakeholder group.")]
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=120)]
     )
-    organization = StringField("Organization", validators=[Length(max=200)])
-    country = SelectField("Country", validators=[DataRequired("Choose a country.")])
-    submit = SubmitField("Save details")
+    group = SelectField(
+        _l("Stakeholder group"), validators=[DataRequired(_l("Choose a stakeholder group."))]
+    )
+    organization = StringField(_l("Organization"), validators=[Length(max=200)])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose a country."))])
+    submit = SubmitField(_l("Save details"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,22 +75,24 @@ class ProfileForm(_DetailsMixin, PageForm):
 
 class PasswordForm(PageForm):
     current = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
-    password = PasswordField("New password", validators=[DataRequired("Choose a new password.")])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Choose a new password."))]
+    )
     confirm = PasswordField(
-        "Repeat the new password",
+        _l("Repeat the new password"),
         validators=[
-            DataRequired("Repeat the new password."),
-            EqualTo("password", "The two passwords differ."),
+            DataRequired(_l("Repeat the new password.")),
+            EqualTo("password", _l("The two passwords differ.")),
         ],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 class TokenForm(PageForm):
-    token_name = StringField("Token name", validators=[Length(max=80)])
-    submit = SubmitField("Create token")
+    token_name = StringField(_l("Token name"), validators=[Length(max=80)])
+    submit = SubmitField(_l("Create token"))
 
 
 def attach_error(form: PageForm, message: str) -> None:

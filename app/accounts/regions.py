@@ -11,15 +11,16 @@ kept here so that anyone can read and challenge it; country names come from pyco
 """
 
 import pycountry
+from flask_babel import lazy_gettext as _l
 
 REGIONS = {
-    "africa": "Africa",
-    "arab_states": "Arab States",
-    "asia_pacific": "Asia and the Pacific",
-    "europe": "Europe",
-    "latin_america_caribbean": "Latin America and the Caribbean",
-    "north_america": "North America",
-    "eurasia": "Eurasia and Central Asia",
+    "africa": _l("Africa"),
+    "arab_states": _l("Arab States"),
+    "asia_pacific": _l("Asia and the Pacific"),
+    "europe": _l("Europe"),
+    "latin_america_caribbean": _l("Latin America and the Caribbean"),
+    "north_america": _l("North America"),
+    "eurasia": _l("Eurasia and Central Asia"),
 }
 
 NORTH = "north"

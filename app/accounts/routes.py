@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp, services
@@ -62,7 +63,10 @@ def register():
         else:
             db.session.commit()
             _start_session(user)
-            flash(f"Welcome, {user.name}. You can take part in every document now.", "success")
+            flash(
+                _("Welcome, %(name)s. You can take part in every document now.", name=user.name),
+                "success",
+            )
             return redirect(_safe_next(request.args.get("next")))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
@@ -92,7 +96,7 @@ def logout():
         db.session.commit()
         logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -138,7 +142,7 @@ def update_profile():
             attach_error(form, error.message)
         else:
             db.session.commit()
-            flash("Your details are saved.", "success")
+            flash(_("Your details are saved."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(profile_form=form, status=400)
 
@@ -159,7 +163,7 @@ def change_password():
             attach_error(form, error.message)
         else:
             db.session.commit()
-            flash("Your password is changed.", "success")
+            flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(password_form=form, status=400)
 
@@ -189,7 +193,7 @@ def create_token():
 def revoke_token(token_id: int):
     token = services.revoke_api_token(current_user._get_current_object(), token_id)
     db.session.commit()
-    flash(f"The token “{token.name}” is revoked.", "success")
+    flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("accounts.profile") + "#tokens")
 
 

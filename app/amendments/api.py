@@ -1,6 +1,7 @@
 """JSON API of amendments (DESIGN.md's contract), documented in /api/openapi.json."""
 
 from flask import jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from app.amendments import queries, services
 from app.amendments.models import STATUSES, attribution
@@ -54,7 +55,7 @@ def list_amendments(slug):
     document = get_document(slug)
     status = request.args.get("status", "all")
     if status not in STATUSES and status not in ("pending", "all"):
-        raise ValidationError("Unknown status filter.")
+        raise ValidationError(_l("Unknown status filter."))
     amendments = queries.list_amendments(
         document,
         status=status,
@@ -75,7 +76,7 @@ def propose(slug):
     for field in ("kind", "paragraph", "after", "text", "rationale", "on_behalf_of"):
         value = data.get(field)
         if value is not None and not isinstance(value, str):
-            raise ValidationError(f"`{field}` must be a string.")
+            raise ValidationError(_l("`%(field)s` must be a string.", field=field))
     amendment = services.propose_amendment(
         document,
         user,
@@ -168,7 +169,7 @@ def rebase(amendment_id):
     data = json_body() if request.get_data() else {}
     text = data.get("text")
     if text is not None and not isinstance(text, str):
-        raise ValidationError("`text` must be a string.")
+        raise ValidationError(_l("`text` must be a string."))
     services.rebase_amendment(amendment, user, text)
     db.session.commit()
     return jsonify(amendment_json(amendment, queries.tally(amendment)))

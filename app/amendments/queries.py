@@ -1,5 +1,6 @@
 """Reads: amendment lists, tallies (aggregated in SQL), paragraph statuses and blame."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -17,7 +18,7 @@ GROUP_ORDER = ("government", "civil_society", "private_sector", "international_o
 def get_amendment(amendment_id: int) -> Amendment:
     amendment = db.session.get(Amendment, amendment_id)
     if amendment is None:
-        raise NotFound(f"No amendment #{amendment_id}.")
+        raise NotFound(_l("No amendment #%(amendment_id)s.", amendment_id=amendment_id))
     return amendment
 
 

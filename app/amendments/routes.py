@@ -4,6 +4,7 @@ compilation text, amendment period and paragraph status."""
 from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.amendments import bp, proceedings, queries, services
@@ -126,7 +127,7 @@ def new(slug):
                 error = failure.message
             else:
                 db.session.commit()
-                flash(f"Amendment #{amendment.id} proposed.", "success")
+                flash(_("Amendment #%(id)s proposed.", id=amendment.id), "success")
                 return redirect(url_for("amendments.show", amendment_id=amendment.id))
     status = 400 if error else 200
     return render_template(
@@ -219,7 +220,14 @@ def accept(amendment_id):
         return redirect(_back(amendment_id))
     db.session.commit()
     if result.ok:
-        flash(f"Amendment #{amendment.id} accepted: {result.version.label} created.", "success")
+        flash(
+            _(
+                "Amendment #%(id)s accepted: %(label)s created.",
+                id=amendment.id,
+                label=result.version.label,
+            ),
+            "success",
+        )
     else:
         flash(result.conflict["message"], "error")
     return redirect(_back(amendment_id))

@@ -8,6 +8,7 @@ commits: the caller commits once.
 import logging
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -66,16 +67,21 @@ def propose_amendment(
     require_open(document)
     if kind not in KINDS:
         raise ValidationError(
-            f"Unknown kind {kind!r}; use modify, insert or delete.", code="bad_kind"
+            _l("Unknown kind %(kind)s; use modify, insert or delete.", kind=repr(kind)),
+            code="bad_kind",
         )
     text, rationale = clean(text), clean(rationale)
     if not rationale:
         raise ValidationError(
-            "Give a rationale: why should the text change?", code="rationale_required"
+            _l("Give a rationale: why should the text change?"), code="rationale_required"
         )
     if len(rationale) > RATIONALE_MAX:
         raise TooLarge(
-            f"The rationale has {len(rationale)} characters; the limit is {RATIONALE_MAX}."
+            _l(
+                "The rationale has %(value)s characters; the limit is %(RATIONALE_MAX)s.",
+                value=len(rationale),
+                RATIONALE_MAX=RATIONALE_MAX,
+            )
         )
     check_length(text, "proposed text")
     body = speaking_for(user, on_behalf_of)
@@ -85,28 +91,30 @@ def propose_amendment(
         anchor = after if after not in ("", "^") else None
         if anchor is not None and anchor not in keys:
             raise ValidationError(
-                f"The document has no paragraph {anchor!r}.", code="unknown_paragraph"
+                _l("The document has no paragraph %(anchor)s.", anchor=repr(anchor)),
+                code="unknown_paragraph",
             )
         if not text:
-            raise ValidationError("The new paragraph is empty.", code="empty_text")
+            raise ValidationError(_l("The new paragraph is empty."), code="empty_text")
         base_text = texts[keys.index(anchor)] if anchor else ""
         key = anchor
     else:
         if not paragraph or paragraph not in keys:
             raise ValidationError(
-                f"The document has no paragraph {paragraph!r}.", code="unknown_paragraph"
+                _l("The document has no paragraph %(paragraph)s.", paragraph=repr(paragraph)),
+                code="unknown_paragraph",
             )
         key = paragraph
         base_text = texts[keys.index(key)]
         if kind == "modify":
             if not text:
                 raise ValidationError(
-                    "The proposed text is empty; propose a deletion to remove the paragraph.",
+                    _l("The proposed text is empty; propose a deletion to remove the paragraph."),
                     code="empty_text",
                 )
             if text == base_text.strip():
                 raise ValidationError(
-                    "The proposed text is the same as the paragraph.", code="unchanged"
+                    _l("The proposed text is the same as the paragraph."), code="unchanged"
                 )
         else:
             text = ""
@@ -139,21 +147,29 @@ def _check_seen_version(document, current, number, kind, key, base_text) -> None
     try:
         number = int(number)
     except (TypeError, ValueError):
-        raise ValidationError("The version must be a version number.", code="bad_version") from None
+        raise ValidationError(
+            _l("The version must be a version number."), code="bad_version"
+        ) from None
     if number == current.number:
         return
     seen = db.session.scalar(
         select(Version).where(Version.document_id == document.id, Version.number == number)
     )
     if seen is None:
-        raise ValidationError(f"{document.title} has no version {number}.", code="bad_version")
+        raise ValidationError(
+            _l("%(title)s has no version %(number)s.", title=document.title, number=number),
+            code="bad_version",
+        )
     if key is None:  # an insert at the start does not depend on any paragraph
         return
     old = next((p.text for p in seen.paragraphs if p.key == key), None)
     if old != base_text:
         raise Conflict(
-            f"The paragraph changed since {seen.label} (the text is now at {current.label}); "
-            "write your amendment against today's text.",
+            _l(
+                "The paragraph changed since %(label)s (the text is now at %(label2)s); write your amendment against today's text.",
+                label=seen.label,
+                label2=current.label,
+            ),
             code="stale_version",
             details={"current_version": current.number, "current_text": base_text},
         )
@@ -165,8 +181,11 @@ def _check_seen_version(document, current, number, kind, key, base_text) -> None
 def _require_weighable(amendment: Amendment) -> None:
     if amendment.status != "proposed":
         raise Conflict(
-            f"Amendment #{amendment.id} is {amendment.status_label.lower()}: "
-            "positions are taken only on proposed amendments.",
+            _l(
+                "Amendment #%(id)s is %(status_label)s: positions are taken only on proposed amendments.",
+                id=amendment.id,
+                status_label=amendment.status_label.lower(),
+            ),
             code="not_pending",
         )
     require_open(amendment.document)
@@ -176,7 +195,9 @@ def set_position(amendment: Amendment, user, stance: str) -> Position:
     """Take or change the user's one position (an upsert: parallel requests leave one row)."""
     require_participant(user)
     if stance not in STANCES:
-        raise ValidationError("The stance must be support, oppose or abstain.", code="bad_stance")
+        raise ValidationError(
+            _l("The stance must be support, oppose or abstain."), code="bad_stance"
+        )
     _require_weighable(amendment)
     now = utcnow()
     values = {
@@ -252,7 +273,7 @@ def _require_decidable(amendment: Amendment, user) -> None:
     require_decider(user, amendment.document)
     if amendment.document.status == "adopted":
         raise Conflict(
-            "The document is adopted; its amendments are closed.", code="document_adopted"
+            _l("The document is adopted; its amendments are closed."), code="document_adopted"
         )
 
 
@@ -265,13 +286,19 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
     _require_decidable(amendment, user)
     if amendment.status == "conflict":
         raise Conflict(
-            f"Amendment #{amendment.id} conflicts with today's text; "
-            "its proposer must rebase it first.",
+            _l(
+                "Amendment #%(id)s conflicts with today's text; its proposer must rebase it first.",
+                id=amendment.id,
+            ),
             code="needs_rebase",
         )
     if amendment.status != "proposed":
         raise Conflict(
-            f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
+            _l(
+                "Amendment #%(id)s is already %(status_label)s.",
+                id=amendment.id,
+                status_label=amendment.status_label.lower(),
+            ),
             code="not_pending",
         )
     document = amendment.document
@@ -308,7 +335,7 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
             blocks = [merged]
         if not blocks and len(keys) == 1:
             raise ValidationError(
-                "A document cannot lose its last paragraph.", code="last_paragraph"
+                _l("A document cannot lose its last paragraph."), code="last_paragraph"
             )
         keys[index : index + 1] = (
             [key] + [new_paragraph_key() for _ in blocks[1:]] if blocks else []
@@ -354,7 +381,11 @@ def reject_amendment(amendment: Amendment, user) -> Amendment:
     _require_decidable(amendment, user)
     if amendment.status not in PENDING:
         raise Conflict(
-            f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
+            _l(
+                "Amendment #%(id)s is already %(status_label)s.",
+                id=amendment.id,
+                status_label=amendment.status_label.lower(),
+            ),
             code="not_pending",
         )
     _decide(amendment, user, "rejected")
@@ -364,10 +395,14 @@ def reject_amendment(amendment: Amendment, user) -> Amendment:
 def withdraw_amendment(amendment: Amendment, user) -> Amendment:
     require_participant(user)
     if user.id != amendment.proposer_id:
-        raise Forbidden("Only the proposer can withdraw an amendment.")
+        raise Forbidden(_l("Only the proposer can withdraw an amendment."))
     if amendment.status not in PENDING:
         raise Conflict(
-            f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
+            _l(
+                "Amendment #%(id)s is already %(status_label)s.",
+                id=amendment.id,
+                status_label=amendment.status_label.lower(),
+            ),
             code="not_pending",
         )
     _decide(amendment, user, "withdrawn")
@@ -381,10 +416,15 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
     """
     require_participant(user)
     if user.id != amendment.proposer_id:
-        raise Forbidden("Only the proposer can rebase an amendment.")
+        raise Forbidden(_l("Only the proposer can rebase an amendment."))
     if amendment.status not in PENDING:
         raise Conflict(
-            f"Amendment #{amendment.id} is {amendment.status_label.lower()}.", code="not_pending"
+            _l(
+                "Amendment #%(id)s is %(status_label)s.",
+                id=amendment.id,
+                status_label=amendment.status_label.lower(),
+            ),
+            code="not_pending",
         )
     document = amendment.document
     current, keys, texts = current_paragraphs(document)
@@ -393,11 +433,13 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
         amendment.status = "superseded"
         amendment.updated_at = utcnow()
         raise Conflict(
-            "The paragraph was deleted since; the amendment is superseded.",
+            _l("The paragraph was deleted since; the amendment is superseded."),
             code="paragraph_deleted",
         )
     if amendment.base_version_id == current.id and amendment.status == "proposed" and text is None:
-        raise Conflict("The amendment is already written against today's text.", code="up_to_date")
+        raise Conflict(
+            _l("The amendment is already written against today's text."), code="up_to_date"
+        )
     today = texts[keys.index(key)] if key is not None else ""
     if amendment.kind == "modify":
         new_text = (
@@ -407,21 +449,23 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
         )
         if new_text is None:
             raise ValidationError(
-                "The change does not apply to today's text by itself; "
-                "give the new text of the paragraph.",
+                _l(
+                    "The change does not apply to today's text by itself; "
+                    "give the new text of the paragraph."
+                ),
                 code="text_required",
             )
         if not new_text:
-            raise ValidationError("The proposed text is empty.", code="empty_text")
+            raise ValidationError(_l("The proposed text is empty."), code="empty_text")
         if new_text == today.strip():
             raise ValidationError(
-                "The proposed text is the same as today's paragraph.", code="unchanged"
+                _l("The proposed text is the same as today's paragraph."), code="unchanged"
             )
         check_length(new_text, "proposed text")
     elif amendment.kind == "insert":
         new_text = clean(text) if text is not None else amendment.text
         if not new_text:
-            raise ValidationError("The new paragraph is empty.", code="empty_text")
+            raise ValidationError(_l("The new paragraph is empty."), code="empty_text")
         check_length(new_text, "proposed text")
     else:
         new_text = ""

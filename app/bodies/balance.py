@@ -7,6 +7,7 @@ activity, so that the statistics never depend on which domains are present.
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, or_, select, union, union_all
 
 from app.accounts.models import STAKEHOLDER_GROUPS, User
@@ -15,12 +16,12 @@ from app.bodies.models import ACTIVE, Body, Membership
 from app.extensions import db
 
 METRICS = {
-    "participants": "Participants",
-    "amendments": "Amendments",
-    "positions": "Positions",
-    "comments": "Comments",
+    "participants": _l("Participants"),
+    "amendments": _l("Amendments"),
+    "positions": _l("Positions"),
+    "comments": _l("Comments"),
 }
-SIDES = {NORTH: "North", SOUTH: "South"}
+SIDES = {NORTH: _l("North"), SOUTH: _l("South")}
 
 
 @dataclass

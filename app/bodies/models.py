@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -19,28 +20,28 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 
 BODY_KINDS = {
-    "bureau": "Bureau",
-    "plenary": "Plenary",
-    "team": "Content and themes team",
-    "regional_caucus": "Regional caucus",
-    "thematic_caucus": "Thematic caucus",
-    "working_group": "Working group",
+    "bureau": _l("Bureau"),
+    "plenary": _l("Plenary"),
+    "team": _l("Content and themes team"),
+    "regional_caucus": _l("Regional caucus"),
+    "thematic_caucus": _l("Thematic caucus"),
+    "working_group": _l("Working group"),
 }
 BODY_KINDS_PLURAL = {
-    "bureau": "Bureau",
-    "plenary": "Plenary",
-    "team": "Content and themes teams",
-    "regional_caucus": "Regional caucuses",
-    "thematic_caucus": "Thematic caucuses",
-    "working_group": "Working groups",
+    "bureau": _l("Bureau"),
+    "plenary": _l("Plenary"),
+    "team": _l("Content and themes teams"),
+    "regional_caucus": _l("Regional caucuses"),
+    "thematic_caucus": _l("Thematic caucuses"),
+    "working_group": _l("Working groups"),
 }
 # The role a team plays decides permissions: the drafting team co-edits, the translation team translates.
 TEAM_ROLES = {
-    "general": "General",
-    "coordination": "Coordination",
-    "drafting": "Drafting",
-    "speaker_nomination": "Speaker nomination",
-    "translation": "Translation",
+    "general": _l("General"),
+    "coordination": _l("Coordination"),
+    "drafting": _l("Drafting"),
+    "speaker_nomination": _l("Speaker nomination"),
+    "translation": _l("Translation"),
 }
 MEMBER = "member"
 COORDINATOR = "coordinator"
@@ -95,19 +96,19 @@ VOTING = "voting"
 CLOSED = "closed"
 CANCELLED = "cancelled"
 SELECTION_STATUSES = {
-    NOMINATION: "Nominations open",
-    VOTING: "Voting",
-    CLOSED: "Closed",
-    CANCELLED: "Cancelled",
+    NOMINATION: _l("Nominations open"),
+    VOTING: _l("Voting"),
+    CLOSED: _l("Closed"),
+    CANCELLED: _l("Cancelled"),
 }
 # The phase a selection is in at a given time (status is the stored part of it).
 PHASES = {
-    "nomination": "Nominations open",
-    "waiting": "Nominations closed, voting not yet open",
-    "voting": "Voting open",
-    "counting": "Voting ended, waiting for the count",
-    "closed": "Closed, result published",
-    "cancelled": "Cancelled, no seat assigned",
+    "nomination": _l("Nominations open"),
+    "waiting": _l("Nominations closed, voting not yet open"),
+    "voting": _l("Voting open"),
+    "counting": _l("Voting ended, waiting for the count"),
+    "closed": _l("Closed, result published"),
+    "cancelled": _l("Cancelled, no seat assigned"),
 }
 
 

@@ -3,6 +3,7 @@
 from functools import wraps
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.bodies import bp, permissions, services
@@ -29,7 +30,7 @@ def login_required_page(view):
         if not current_user.is_authenticated:
             if "accounts.login" in current_app.jinja_env.globals.get("url_rules", ()):
                 return login_manager.unauthorized()
-            raise Forbidden("Please log in first.")
+            raise Forbidden(_l("Please log in first."))
         return view(*args, **kwargs)
 
     return wrapper
@@ -64,7 +65,7 @@ def index():
 @login_required_page
 def create():
     if not permissions.can_create_body(current_user):
-        raise Forbidden("Only administrators create bodies.")
+        raise Forbidden(_l("Only administrators create bodies."))
     typed = {
         "name": request.form.get("name", ""),
         "kind": request.form.get("kind", ""),
@@ -153,9 +154,14 @@ def _managed_body(slug):
     body = get_body(slug)
     if not permissions.can_manage_members(current_user, body):
         if permissions.admin_only(body):
-            raise Forbidden(f"Only administrators manage the membership of the {body.name}.")
+            raise Forbidden(
+                _l("Only administrators manage the membership of the %(name)s.", name=body.name)
+            )
         raise Forbidden(
-            f"Only coordinators of the {body.name} and administrators manage its members."
+            _l(
+                "Only coordinators of the %(name)s and administrators manage its members.",
+                name=body.name,
+            )
         )
     return body
 
@@ -164,7 +170,7 @@ def _user_id() -> int:
     value = request.form.get("user_id", "")
     # ASCII digits only ("²".isdigit() is true), and no id beyond a 32-bit column.
     if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
-        raise ValidationError("Choose a person.")
+        raise ValidationError(_l("Choose a person."))
     return int(value)
 
 

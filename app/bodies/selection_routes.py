@@ -3,6 +3,8 @@
 from datetime import UTC
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.bodies import bp, permissions
@@ -51,7 +53,7 @@ def new_selection(slug):
             error = exc.message
         else:
             db.session.commit()
-            flash("The selection is open for nominations.", "success")
+            flash(_("The selection is open for nominations."), "success")
             return redirect(url_for("bodies.selection", selection_id=selection.id))
     status = 400 if request.method == "POST" else 200
     return render_template("bodies/selection_new.html", body=body, form=form, error=error), status
@@ -149,9 +151,15 @@ def _managed_selection(selection_id, what: str):
     if not permissions.can_close_selection(current_user, selection):
         if permissions.admin_only(selection.body):
             raise Forbidden(
-                f"Only administrators {what} a selection for the {selection.body.name}."
+                _l(
+                    "Only administrators %(what)s a selection for the %(name)s.",
+                    what=what,
+                    name=selection.body.name,
+                )
             )
-        raise Forbidden(f"Only the body's coordinators and administrators {what} a selection.")
+        raise Forbidden(
+            _l("Only the body's coordinators and administrators %(what)s a selection.", what=what)
+        )
     return selection
 
 

@@ -1,6 +1,8 @@
 """The live draft's pages: the co-editing editor, its preview, publishing, and the replay."""
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.coedit import bp
@@ -22,7 +24,13 @@ def _language(document) -> str:
     """Live texts exist for the document's source language (COEDIT.md "Channels")."""
     lang = request.args.get("lang") or document.language
     if lang != document.language:
-        raise NotFound(f"{document.title!r} has no live draft in {lang!r}.")
+        raise NotFound(
+            _l(
+                "%(title)s has no live draft in %(lang)s.",
+                title=repr(document.title),
+                lang=repr(lang),
+            )
+        )
     return lang
 
 
@@ -56,9 +64,9 @@ def preview(slug):
     data = request.get_json(silent=True)
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str):
-        raise ValidationError('Send {"text": "..."}.')
+        raise ValidationError(_l('Send {"text": "..."}.'))
     if len(text) > current_app.config["COEDIT_MAX_TEXT"]:
-        raise TooLarge("The text is too long to preview.")
+        raise TooLarge(_l("The text is too long to preview."))
     # Per paragraph: rendered paragraphs are cached, and whole texts would fill the cache.
     html = "\n".join(render_markdown(paragraph) for paragraph in split_paragraphs(text))
     return jsonify(html=html)
@@ -72,12 +80,14 @@ def publish(slug):
     if not current_user.is_authenticated:
         if "accounts.login" in current_app.view_functions:
             return redirect(url_for("accounts.login", next=url_for("coedit.live", slug=slug)))
-        raise Forbidden("Log in to publish the live draft.")
+        raise Forbidden(_l("Log in to publish the live draft."))
     if not can_edit_live(current_user, document):
-        raise Forbidden("Only the drafting team may publish the live draft.")
+        raise Forbidden(_l("Only the drafting team may publish the live draft."))
     message = (request.form.get("message") or "").strip()
     if len(message) > MAX_MESSAGE:
-        flash(f"A message has at most {MAX_MESSAGE} characters.", "error")
+        flash(
+            _("A message has at most %(MAX_MESSAGE)s characters.", MAX_MESSAGE=MAX_MESSAGE), "error"
+        )
         return _page(document, lang, message=message, status=400)
     try:
         version = publish_live_text(document, lang, current_user, message)
@@ -87,10 +97,10 @@ def publish(slug):
         return _page(document, lang, message=message, status=error.status)
     if version is None:
         db.session.rollback()
-        flash("The live draft is the same as the current version: nothing to publish.", "info")
+        flash(_("The live draft is the same as the current version: nothing to publish."), "info")
         return redirect(url_for("coedit.live", slug=slug))
     db.session.commit()
-    flash(f"Published the live draft as {version.label}.", "success")
+    flash(_("Published the live draft as %(label)s.", label=version.label), "success")
     if "documents.version" in current_app.view_functions:
         # The new version is the current one: its page is the document page.
         return redirect(url_for("documents.show", slug=slug))

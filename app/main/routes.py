@@ -1,6 +1,7 @@
 """Home page and site-wide error pages."""
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as NotFoundError
 
@@ -24,7 +25,7 @@ def refuse_nul_characters():
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fields += request.form.items(multi=True)
     if any("\x00" in value for _name, value in fields):
-        raise ValidationError("The request contains a NUL character, which no text may hold.")
+        raise ValidationError(_l("The request contains a NUL character, which no text may hold."))
 
 
 def _wants_json() -> bool:

@@ -5,6 +5,7 @@ from functools import lru_cache
 
 import langcodes
 from babel import Locale
+from flask_babel import lazy_gettext as _l
 
 from app.core.errors import ValidationError
 from app.core.languages import babel_locale, direction_of
@@ -36,10 +37,13 @@ def normalize_tag(tag: str | None) -> str:
     """The standard form of a BCP 47 tag (`zh-hans` -> `zh-Hans`, `iw` -> `he`), or a 400."""
     raw = (tag or "").strip().replace("_", "-")
     if not raw:
-        raise ValidationError("Give a language code (BCP 47, for example fr, ar or zh-Hans).")
+        raise ValidationError(_l("Give a language code (BCP 47, for example fr, ar or zh-Hans)."))
     if len(raw) > MAX_TAG_LENGTH or not langcodes.tag_is_valid(raw):
         raise ValidationError(
-            f"{raw[:40]!r} is not a known language code (BCP 47, for example fr or zh-Hans)."
+            _l(
+                "%(raw)s is not a known language code (BCP 47, for example fr or zh-Hans).",
+                raw=repr(raw[:40]),
+            )
         )
     return langcodes.standardize_tag(raw)
 

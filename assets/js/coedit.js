@@ -8,6 +8,7 @@ import { io } from "socket.io-client";
 
 import { colorFor, remoteChange, remotePeers, replaceText, setPeers } from "./lib/cm-presence.js";
 import { SyncClient } from "./lib/sync-client.js";
+import { _, ngettext } from "./lib/i18n.js";
 
 const CURSOR_INTERVAL_MS = 120;
 const PREVIEW_DELAY_MS = 400;
@@ -51,7 +52,7 @@ function start(root) {
         EditorView.lineWrapping,
         remotePeers,
         readOnly.of(lock(!canEdit)),
-        EditorView.contentAttributes.of({ "aria-label": "Working draft, Markdown" }),
+        EditorView.contentAttributes.of({ "aria-label": _("Working draft, Markdown") }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) {
             const remote = update.transactions.some((tr) => tr.annotation(remoteChange));
@@ -108,13 +109,13 @@ function start(root) {
         lastSent = "";
         const editing = client.mode === "edit";
         view.dispatch({ effects: readOnly.reconfigure(lock(!editing)) });
-        elements.mode.textContent = editing ? "You are editing" : "Read-only: you are following";
+        elements.mode.textContent = editing ? _("You are editing") : _("Read-only: you are following");
         schedulePreview();
         scheduleCursor();
       },
       onReadOnly: (reason) => {
         view.dispatch({ effects: readOnly.reconfigure(lock(true)) });
-        elements.mode.textContent = "Read-only: you are following";
+        elements.mode.textContent = _("Read-only: you are following");
         if (elements.publish) elements.publish.hidden = true;
         showMessage({ level: "error", text: reason });
       },
@@ -134,7 +135,7 @@ function start(root) {
     // A refusal by the server carries the protocol's {code, message}; a network failure does not.
     const refusal = error && error.data && typeof error.data.code === "string" ? error.data : null;
     if (refusal) {
-      showMessage({ level: "error", text: refusal.message || `Connection refused (${refusal.code})` });
+      showMessage({ level: "error", text: refusal.message || _("Connection refused (%(code)s)", { code: refusal.code }) });
       renderStatus({ state: "stopped", unsynced: client.unsynced || 0 });
       return;
     }
@@ -163,21 +164,21 @@ function start(root) {
   function renderStatus(status) {
     if (!status) return;
     lastStatus = status;
-    const changes = (n) => `${n} unsynced change${n === 1 ? "" : "s"}`;
+    const changes = (n) => ngettext("%(num)d unsynced change", "%(num)d unsynced changes", n);
     let state = status.state;
     let text;
     if (state === "connected") {
-      text = status.unsynced ? `Connected · saving ${changes(status.unsynced)}…` : "Connected · all changes saved";
+      text = status.unsynced ? _("Connected · saving %(changes)s…", { changes: changes(status.unsynced) }) : _("Connected · all changes saved");
     } else if (state === "joining") {
-      text = "Connecting…";
+      text = _("Connecting…");
     } else if (state === "stopped") {
-      text = "Stopped";
+      text = _("Stopped");
     } else if (!navigator.onLine || attempts >= 3) {
       state = "offline";
-      text = `Offline · ${changes(status.unsynced)}; they will be sent when the connection returns`;
+      text = _("Offline · %(changes)s; they will be sent when the connection returns", { changes: changes(status.unsynced) });
     } else {
       state = "reconnecting";
-      text = status.unsynced ? `Reconnecting… (${changes(status.unsynced)})` : "Reconnecting…";
+      text = status.unsynced ? _("Reconnecting… (%(changes)s)", { changes: changes(status.unsynced) }) : _("Reconnecting…");
     }
     elements.status.dataset.state = state;
     elements.statusText.textContent = text;
@@ -219,29 +220,29 @@ function start(root) {
       swatch.setAttribute("aria-hidden", "true");
       const name = document.createElement("span");
       name.className = "peer-name";
-      name.textContent = (peer.name || "Participant") + (self ? " (you)" : "");
+      name.textContent = self ? _("%(name)s (you)", { name: peer.name || _("Participant") }) : peer.name || _("Participant");
       const group = document.createElement("span");
       group.className = `badge group-${peer.group}`;
       group.textContent = groups[peer.group] || peer.group || "";
       const where = document.createElement("span");
       where.className = "peer-where muted";
-      const mode = peer.mode === "edit" ? "editing" : "following";
+      const mode = peer.mode === "edit" ? _("editing") : _("following");
       if (typeof peer.offset === "number" && peer.mode === "edit") {
         const line = view.state.doc.lineAt(Math.max(0, Math.min(length, peer.offset))).number;
-        where.textContent = `${mode}, line ${line}`;
+        where.textContent = _("%(mode)s, line %(line)s", { mode, line });
       } else {
         where.textContent = mode;
       }
       item.append(swatch, name, " ", group, " ", where);
       items.push(item);
       if (!self && peer.mode === "edit" && typeof peer.offset === "number") {
-        carets.push({ name: peer.name || "Participant", color, offset: peer.offset, end: peer.end });
+        carets.push({ name: peer.name || _("Participant"), color, offset: peer.offset, end: peer.end });
       }
     }
     if (observers) {
       const item = document.createElement("li");
       item.className = "peer muted";
-      item.textContent = `${observers} anonymous observer${observers === 1 ? "" : "s"}`;
+      item.textContent = ngettext("%(num)d anonymous observer", "%(num)d anonymous observers", observers);
       items.push(item);
     }
     elements.peers.replaceChildren(...items);
@@ -311,7 +312,7 @@ function start(root) {
       flushing = true;
       const button = elements.publish.querySelector("button[type=submit]");
       button.disabled = true;
-      showMessage({ level: "warning", text: "Saving your last changes before publishing…" });
+      showMessage({ level: "warning", text: _("Saving your last changes before publishing…") });
       client.schedule(0);
       const started = Date.now();
       const poll = setInterval(() => {
@@ -324,7 +325,7 @@ function start(root) {
           button.disabled = false;
           showMessage({
             level: "error",
-            text: "Your last changes could not be saved yet; check the connection and try again.",
+            text: _("Your last changes could not be saved yet; check the connection and try again."),
           });
         }
       }, 100);

@@ -2,6 +2,7 @@
 // entry a delta from the text at the previous rev. Checkpoints keep seeking cheap without
 // holding every revision's text in memory.
 import { decodeDelta } from "./textsync.js";
+import { _ } from "./i18n.js";
 
 const CHECKPOINT_MIN_SPACING = 50;
 const MAX_CHECKPOINTS = 200; // bounds memory on long sessions
@@ -48,7 +49,7 @@ export async function fetchLog(url, lang, { fetchImpl = fetch, limit = 500 } = {
   for (;;) {
     const params = new URLSearchParams({ lang, after: String(after), limit: String(limit) });
     const response = await fetchImpl(`${url}?${params}`, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`The edit log could not be loaded (${response.status}).`);
+    if (!response.ok) throw new Error(_("The edit log could not be loaded (%(status)s).", { status: response.status }));
     const body = await response.json();
     const page = body.entries || [];
     if (!page.length) break;

@@ -1,0 +1,135 @@
+"""Which interface language a request is answered in, and what templates need to know of it."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, request, session
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_login import current_user
+
+CATALOG_DIR = Path(__file__).resolve().parent
+DEFAULT_LANGUAGE = "en"
+# The six official languages of the United Nations, each named in itself (the switcher's labels).
+INTERFACE_LANGUAGES = {
+    "ar": "العربية",
+    "zh": "中文",
+    "en": "English",
+    "fr": "Français",
+    "ru": "Русский",
+    "es": "Español",
+}
+RTL_LANGUAGES = frozenset({"ar"})
+COOKIE_NAME = "ui_language"
+SESSION_KEY = "ui_language"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+babel = Babel()
+
+
+def stored_choice() -> str | None:
+    """The language a person chose with the switcher: profile, then session, then cookie."""
+    offered = current_app.config.get("INTERFACE_LANGUAGES", INTERFACE_LANGUAGES)
+    candidates = []
+    if current_user and current_user.is_authenticated:
+        candidates.append(getattr(current_user, "ui_language", None))
+    candidates += [session.get(SESSION_KEY), request.cookies.get(COOKIE_NAME)]
+    for choice in candidates:
+        if choice in offered:
+            return choice
+    return None
+
+
+def select_locale() -> str:
+    """The switcher's choice, else the browser's Accept-Language, else English."""
+    forced = current_app.config.get("BABEL_FORCE_LOCALE")
+    if forced:
+        return forced
+    if not request:
+        return DEFAULT_LANGUAGE
+    offered = current_app.config.get("INTERFACE_LANGUAGES", INTERFACE_LANGUAGES)
+    return stored_choice() or request.accept_languages.best_match(list(offered)) or DEFAULT_LANGUAGE
+
+
+def interface_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def interface_direction() -> str:
+    return "rtl" if interface_language() in RTL_LANGUAGES else "ltr"
+
+
+# The order of gettext plural forms babel writes (CLDR tags present in the language, in this order).
+_PLURAL_ORDER = ("zero", "one", "two", "few", "many", "other")
+
+
+@lru_cache(maxsize=16)
+def _browser_catalog(language: str) -> dict:
+    """The messages of the browser code (those extracted from assets/), translated."""
+    path = CATALOG_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        return {}
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    tags = Locale.parse(language).plural_form.tags
+    strings: dict = {"\u0000plural-tags": [tag for tag in _PLURAL_ORDER if tag in tags]}
+    for message in catalog:
+        if not message.id or not any(loc.startswith("assets/") for loc, _ in message.locations):
+            continue
+        if message.fuzzy or not any(message.string if message.pluralizable else [message.string]):
+            continue
+        if message.pluralizable:
+            strings[message.id[0]] = list(message.string)
+        else:
+            strings[message.id] = message.string
+    return strings
+
+
+def browser_catalog() -> dict[str, str]:
+    return _browser_catalog(interface_language())
+
+
+# The strftime formats templates ask for, as Babel formats (names localise, ISO dates stay ISO).
+_BABEL_FORMATS = {
+    "%Y-%m-%d %H:%M UTC": ("datetime", "yyyy-MM-dd HH:mm", " UTC"),
+    "%Y-%m-%d %H:%M": ("datetime", "yyyy-MM-dd HH:mm", ""),
+    "%Y-%m-%d": ("date", "yyyy-MM-dd", ""),
+    "%H:%M UTC": ("time", "HH:mm", " UTC"),
+    "%A %d %B %Y": ("date", "full", ""),
+    "%d %B %Y": ("date", "long", ""),
+}
+
+
+def babel_datetime(value, fmt: str) -> str:
+    """A date or time in the interface language (times are UTC, as stored)."""
+    kind, pattern, suffix = _BABEL_FORMATS.get(fmt, ("datetime", "medium", " UTC"))
+    if kind == "date":
+        return format_date(value, pattern) + suffix
+    if kind == "time":
+        return format_time(value, pattern) + suffix
+    return format_datetime(value, pattern) + suffix
+
+
+def number_filter(value) -> str:
+    return format_decimal(value) if value is not None else ""
+
+
+def _template_context() -> dict:
+    language = interface_language()
+    return {
+        "page_lang": language,
+        "page_dir": interface_direction(),
+        "interface_languages": INTERFACE_LANGUAGES,
+        "browser_catalog": browser_catalog,
+    }
+
+
+def init_babel(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(CATALOG_DIR))
+    babel.init_app(app, locale_selector=select_locale)
+    app.context_processor(_template_context)
+    app.jinja_env.filters["num"] = number_filter
