@@ -13,6 +13,7 @@ from app.documents import bp, hooks, queries
 from app.documents.diffing import diff_paragraphs, summarize
 from app.documents.feed import atom_feed
 from app.documents.services import get_document, get_version
+from app.i18n.locale import interface_language
 
 hooks.document_tab("documents.show", "Text", 10)
 hooks.document_tab("documents.versions", "History", 20)
@@ -89,8 +90,20 @@ def _current(document):
     return document.current_version
 
 
+def content_lang(document) -> str | None:
+    """`?lang=` when given (the source language or empty: the source text); without it, the
+    interface language when the document has a version in it, else the source."""
+    if "lang" in request.args:
+        lang = parse_lang(request.args.get("lang"))
+    else:
+        lang = interface_language()
+        if lang not in hooks.languages(document):
+            return None
+    return None if lang == document.language else lang
+
+
 def _render_text(document, version, *, is_current: bool):
-    lang = parse_lang(request.args.get("lang"))
+    lang = content_lang(document)
     paragraphs = render_paragraphs(document, version, lang)
     extra = hooks.page_context(document, version, lang)
     title_in_text = bool(paragraphs) and paragraphs[0][0].text.lstrip().startswith("#")

@@ -74,7 +74,8 @@ def _browser_catalog(language: str) -> dict:
     with path.open("rb") as handle:
         catalog = read_po(handle)
     tags = Locale.parse(language).plural_form.tags
-    strings: dict = {"\u0000plural-tags": [tag for tag in _PLURAL_ORDER if tag in tags]}
+    order = [tag for tag in _PLURAL_ORDER if tag in tags or tag == "other"]
+    strings: dict = {"\u0000plural-tags": order}
     for message in catalog:
         if not message.id or not any(loc.startswith("assets/") for loc, _ in message.locations):
             continue

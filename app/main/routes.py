@@ -1,6 +1,7 @@
 """Home page and site-wide error pages."""
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as NotFoundError
@@ -64,7 +65,11 @@ def handle_http_error(error: HTTPException):
         return error_json(code.get(error.code, "error"), error.description, error.code)
     message = error.description
     if isinstance(error, NotFoundError) and message == NotFoundError.description:
-        message = "There is no page at this address. The link may be mistyped, or the page may have moved."
+        message = _(
+            "There is no page at this address. The link may be mistyped, or the page may have moved."
+        )
+    elif message == type(error).description:  # werkzeug's English default: say it in the reader's
+        message = _("The request could not be carried out (error %(status)s).", status=error.code)
     return render_template("errors/error.html", status=error.code, message=message), error.code
 
 
@@ -74,5 +79,5 @@ def handle_unexpected(error: Exception):
     if _wants_json():
         return error_json("internal_error", "Something went wrong on our side.", 500)
     return render_template(
-        "errors/error.html", status=500, message="Something went wrong on our side."
+        "errors/error.html", status=500, message=_("Something went wrong on our side.")
     ), 500
