@@ -10,11 +10,11 @@ from app.main.forms import PageForm
 
 
 def _group_choices() -> list[tuple[str, str]]:
-    return [("", "Choose a stakeholder group"), *STAKEHOLDER_GROUPS.items()]
+    return [("", _l("Choose a stakeholder group")), *STAKEHOLDER_GROUPS.items()]
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    return [("", "Choose a country"), *country_choices()]
+    return [("", _l("Choose a country")), *country_choices()]
 
 
 class _DetailsMixin:

@@ -84,7 +84,7 @@ def login():
             db.session.commit()  # keeps a re-hashed password
             _start_session(user)
             return redirect(_safe_next(next_url))
-        form.form_errors.append("The e-mail address or the password is not correct.")
+        form.form_errors.append(_("The e-mail address or the password is not correct."))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form, next_url=next_url), status
 

@@ -21,4 +21,6 @@ class RebaseForm(PageForm):
 
 
 def speaking_choices(bodies) -> list[tuple[str, str]]:
-    return [("", "Personally")] + [(body.slug, f"On behalf of {body.name}") for body in bodies]
+    return [("", _l("Personally"))] + [
+        (body.slug, _l("On behalf of %(name)s", name=body.name)) for body in bodies
+    ]

@@ -101,7 +101,7 @@ def new(slug):
     key = form.after.data if kind == "insert" else form.paragraph.data
     target = paragraphs.get(key) if key else None
     if kind != "insert" and target is None:
-        abort(404, "Choose a paragraph of the current version to amend.")
+        abort(404, _("Choose a paragraph of the current version to amend."))
     error = None
     preview = None
     if request.method == "POST":
@@ -197,7 +197,7 @@ def position(amendment_id):
         return _act(
             lambda: services.withdraw_position(amendment, current_user),
             _back(amendment_id),
-            "Your position was withdrawn.",
+            _("Your position was withdrawn."),
         )
     return _act(
         lambda: services.set_position(amendment, current_user, stance),
@@ -263,7 +263,10 @@ def rebase(amendment_id):
     return _act(
         lambda: services.rebase_amendment(amendment, current_user, text),
         _back(amendment_id),
-        f"Amendment #{amendment_id} now stands against today's text.",
+        _(
+            "Amendment #%(amendment_id)s now stands against today's text.",
+            amendment_id=amendment_id,
+        ),
     )
 
 
@@ -288,7 +291,7 @@ def paragraph(slug, key):
     document = get_document(slug)
     target = next((p for p in document.current_version.paragraphs if p.key == key), None)
     if target is None:
-        abort(404, "The current version has no such paragraph.")
+        abort(404, _("The current version has no such paragraph."))
     amendments = queries.competing(document, key)
     return render_template(
         "amendments/paragraph.html",
@@ -329,7 +332,7 @@ def period(slug):
     return _act(
         lambda: proceedings.set_amendment_period(document, current_user, open_=open_),
         url_for("amendments.index", slug=slug),
-        "The amendment period is open." if open_ else "The amendment period is closed.",
+        _("The amendment period is open.") if open_ else _("The amendment period is closed."),
     )
 
 

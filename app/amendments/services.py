@@ -311,7 +311,7 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
             amendment,
             conflict={
                 "reason": "paragraph_deleted",
-                "message": "The paragraph was deleted since the amendment was written.",
+                "message": _l("The paragraph was deleted since the amendment was written."),
             },
         )
     if amendment.kind == "insert":
@@ -357,7 +357,7 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
             amendment,
             conflict={
                 "reason": "already_applied",
-                "message": "The paragraph already reads as proposed.",
+                "message": _l("The paragraph already reads as proposed."),
             },
         )
     amendment.merged_version_id = version.id
@@ -369,8 +369,10 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
 def conflict_details(amendment: Amendment, today: str | None) -> dict:
     return {
         "reason": "paragraph_changed",
-        "message": "The paragraph changed since the amendment was written and the change "
-        "cannot be carried over; the proposer can rebase it onto today's text.",
+        "message": _l(
+            "The paragraph changed since the amendment was written and the change "
+            "cannot be carried over; the proposer can rebase it onto today's text."
+        ),
         "base_text": amendment.base_text,
         "current_text": today,
         "proposed_text": amendment.text,

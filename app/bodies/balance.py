@@ -178,8 +178,15 @@ def _warnings(groups, sides, totals) -> list[dict]:
                             "count": count,
                             "total": total,
                             "share": share,
-                            "message": f"{labels.get(key, key)} provides {count} of {total} "
-                            f"{METRICS[metric].lower()} ({share}%), more than half.",
+                            "message": _l(
+                                "%(label)s provides %(count)s of %(total)s %(metric)s "
+                                "(%(share)s%%), more than half.",
+                                label=labels.get(key, key),
+                                count=count,
+                                total=total,
+                                metric=METRICS[metric].lower(),
+                                share=share,
+                            ),
                         }
                     )
     return warnings

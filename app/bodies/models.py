@@ -90,7 +90,7 @@ class Membership(db.Model):
 
 
 # Selection procedures: who is chosen for a body's seats, by approval voting under a balance rule.
-SELECTION_ROLES = {COORDINATOR: "Coordinators", MEMBER: "Members"}
+SELECTION_ROLES = {COORDINATOR: _l("Coordinators"), MEMBER: _l("Members")}
 NOMINATION = "nomination"
 VOTING = "voting"
 CLOSED = "closed"
@@ -186,12 +186,12 @@ class Selection(db.Model):
     def rule_text(self) -> str:
         parts = []
         if self.min_south:
-            parts.append(f"at least {self.min_south} seat(s) for the South")
+            parts.append(_l("at least %(n)s seat(s) for the South", n=self.min_south))
         if self.min_north:
-            parts.append(f"at least {self.min_north} seat(s) for the North")
+            parts.append(_l("at least %(n)s seat(s) for the North", n=self.min_north))
         if self.max_per_group:
-            parts.append(f"at most {self.max_per_group} seat(s) per stakeholder group")
-        return "; ".join(parts) if parts else "no balance rule"
+            parts.append(_l("at most %(n)s seat(s) per stakeholder group", n=self.max_per_group))
+        return "; ".join(str(part) for part in parts) if parts else str(_l("no balance rule"))
 
 
 class Nomination(db.Model):

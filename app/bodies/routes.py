@@ -3,6 +3,7 @@
 from functools import wraps
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -84,7 +85,7 @@ def create():
     except (ValidationError, Conflict) as error:
         db.session.rollback()
         return _index(status=error.status, error=error.message, typed=typed)
-    return _done(body, f"The {body.name} was created.")
+    return _done(body, _("The %(name)s was created.", name=body.name))
 
 
 def _show(body, *, status: int = 200, error: str | None = None, typed_email: str = ""):
@@ -128,7 +129,7 @@ def _done(body, message: str):
 def join(slug):
     body = get_body(slug)
     services.join_body(current_user, body)
-    return _done(body, f"You joined the {body.name}.")
+    return _done(body, _("You joined the %(name)s.", name=body.name))
 
 
 @bp.route("/bodies/<slug>/request", methods=["POST"])
@@ -136,7 +137,9 @@ def join(slug):
 def request_join(slug):
     body = get_body(slug)
     services.request_membership(current_user, body)
-    return _done(body, f"Your request to join the {body.name} was sent to its coordinators.")
+    return _done(
+        body, _("Your request to join the %(name)s was sent to its coordinators.", name=body.name)
+    )
 
 
 @bp.route("/bodies/<slug>/leave", methods=["POST"])
@@ -146,8 +149,8 @@ def leave(slug):
     own = membership_of(current_user, body.id)
     services.leave_body(current_user, body)
     if own is not None and own.status == REQUESTED:
-        return _done(body, "Your request was withdrawn.")
-    return _done(body, f"You left the {body.name}.")
+        return _done(body, _("Your request was withdrawn."))
+    return _done(body, _("You left the %(name)s.", name=body.name))
 
 
 def _managed_body(slug):
@@ -187,7 +190,7 @@ def approve(slug):
 def decline(slug):
     body = _managed_body(slug)
     services.decline_request(body, _user_id(), actor=current_user)
-    return _done(body, "The request was declined.")
+    return _done(body, _("The request was declined."))
 
 
 @bp.route("/bodies/<slug>/members", methods=["POST"])
@@ -211,7 +214,7 @@ def add_member(slug):
 def remove_member(slug):
     body = _managed_body(slug)
     services.remove_member(body, _user_id(), actor=current_user)
-    return _done(body, "The member was removed.")
+    return _done(body, _("The member was removed."))
 
 
 @bp.route("/bodies/<slug>/members/role", methods=["POST"])

@@ -26,9 +26,9 @@ def new_selection(slug):
     body = get_body(slug)
     if not permissions.can_open_selection(current_user, body):
         raise Forbidden(
-            "Only the body's coordinators and administrators open selections"
+            _("Only the body's coordinators and administrators open selections")
             if not permissions.admin_only(body)
-            else f"Only administrators open selections for the {body.name}."
+            else _("Only administrators open selections for the %(name)s.", name=body.name)
         )
     form = SelectionForm()
     error = None
@@ -113,7 +113,7 @@ def nominate(selection_id):
     except (ValidationError, Conflict) as error:
         return _refused(selection, error, email)
     if nomination.accepted:
-        return _back(selection, "You are a candidate.")
+        return _back(selection, _("You are a candidate."))
     return _back(selection, f"{nomination.nominee.name} is nominated and can now accept.")
 
 
@@ -122,7 +122,7 @@ def nominate(selection_id):
 def accept(selection_id, nomination_id):
     selection = service.get_selection(selection_id)
     service.accept_nomination(selection, current_user, nomination_id)
-    return _back(selection, "You accepted the nomination: you are a candidate.")
+    return _back(selection, _("You accepted the nomination: you are a candidate."))
 
 
 @bp.route(
@@ -132,7 +132,7 @@ def accept(selection_id, nomination_id):
 def withdraw(selection_id, nomination_id):
     selection = service.get_selection(selection_id)
     service.withdraw_nomination(selection, current_user, nomination_id)
-    return _back(selection, "The nomination was withdrawn.")
+    return _back(selection, _("The nomination was withdrawn."))
 
 
 @bp.route("/selections/<int:selection_id>/vote", methods=["POST"])
@@ -143,7 +143,7 @@ def vote(selection_id):
         service.cast_ballot(selection, current_user, request.form.getlist("nomination"))
     except (ValidationError, Conflict, Forbidden) as error:
         return _refused(selection, error)
-    return _back(selection, "Your ballot was recorded.")
+    return _back(selection, _("Your ballot was recorded."))
 
 
 def _managed_selection(selection_id, what: str):
@@ -171,7 +171,7 @@ def cancel(selection_id):
         service.cancel_selection(selection, current_user, request.form.get("reason", ""))
     except (ValidationError, Conflict) as error:
         return _refused(selection, error)
-    return _back(selection, "The selection was cancelled; no seat was assigned.")
+    return _back(selection, _("The selection was cancelled; no seat was assigned."))
 
 
 @bp.route("/selections/<int:selection_id>/close", methods=["POST"])
@@ -182,4 +182,4 @@ def close(selection_id):
         service.close_selection(selection, current_user)
     except (ValidationError, Conflict) as error:
         return _refused(selection, error)
-    return _back(selection, "The selection is closed and its result published.")
+    return _back(selection, _("The selection is closed and its result published."))

@@ -83,10 +83,10 @@ def open_selection(
         raise ValidationError(_l("A title has at most 200 characters."))
     if role not in SELECTION_ROLES:
         raise ValidationError(_l("The seats are either coordinator or member seats."))
-    seats = _int_field(seats, "The number of seats", minimum=1)
-    min_south = _int_field(min_south, "The Southern minimum", minimum=0, optional=True) or 0
-    min_north = _int_field(min_north, "The Northern minimum", minimum=0, optional=True) or 0
-    max_per_group = _int_field(max_per_group, "The per-group maximum", minimum=1, optional=True)
+    seats = _int_field(seats, _l("The number of seats"), minimum=1)
+    min_south = _int_field(min_south, _l("The Southern minimum"), minimum=0, optional=True) or 0
+    min_north = _int_field(min_north, _l("The Northern minimum"), minimum=0, optional=True) or 0
+    max_per_group = _int_field(max_per_group, _l("The per-group maximum"), minimum=1, optional=True)
     rule = Rule(seats=seats, min_south=min_south, min_north=min_north, max_per_group=max_per_group)
     problem = rule_problem(rule)
     if problem:

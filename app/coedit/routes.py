@@ -15,7 +15,7 @@ from app.documents.services import get_document
 from app.documents.splitting import split_paragraphs
 from app.extensions import db
 
-hooks.document_tab("coedit.live", "Live draft", 50)
+hooks.document_tab("coedit.live", _l("Live draft"), 50)
 
 MAX_MESSAGE = 2000
 

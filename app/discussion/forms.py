@@ -18,7 +18,7 @@ def _behalf_field():
 def set_behalf_choices(form, bodies) -> None:
     form.on_behalf_of.choices = [
         (PERSONALLY, "Yourself"),
-        *((b.id, f"On behalf of {b.name}") for b in bodies),
+        *((b.id, _l("On behalf of %(name)s", name=b.name)) for b in bodies),
     ]
 
 

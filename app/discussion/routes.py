@@ -77,7 +77,7 @@ def body_discussions(slug):
 @bp.route("/documents/<slug>/discussions")
 def document_discussions(slug):
     document = get_document(slug)
-    return _archive({"tabs": hooks.TABS, "page_heading": "Discussion"}, document=document)
+    return _archive({"tabs": hooks.TABS, "page_heading": _l("Discussion")}, document=document)
 
 
 @bp.route("/discussions/search")

@@ -6,8 +6,18 @@ from pathlib import Path
 from babel import Locale
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_time, get_locale
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_time,
+    get_locale,
+    gettext,
+)
 from flask_login import current_user
+
+from app.extensions import login_manager
 
 CATALOG_DIR = Path(__file__).resolve().parent
 DEFAULT_LANGUAGE = "en"
@@ -26,6 +36,29 @@ SESSION_KEY = "ui_language"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 
 babel = Babel()
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction where it is translated later (by gettext at render)."""
+    return message
+
+
+# Labels templates translate from a stored value (`_(state|capitalize)`): marked here.
+DYNAMIC_LABELS = (
+    N_("Applied"),
+    N_("Unchanged"),
+    N_("Refused"),
+    N_("Inserted"),
+    N_("Modified"),
+    N_("Deleted"),
+    N_("Moved"),
+    N_("North"),
+    N_("South"),
+    N_("reviewed"),
+    N_("translated"),
+    N_("outdated"),
+    N_("missing"),
+)
 
 
 def stored_choice() -> str | None:
@@ -53,8 +86,15 @@ def select_locale() -> str:
 
 
 def interface_language() -> str:
-    locale = get_locale()
+    """The interface language of this request; English outside a request (CLI, tests)."""
+    locale = get_locale() if request else None
     return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def territory_name(code: str) -> str | None:
+    """A country's name in the interface language (CLDR, through Babel)."""
+    locale = get_locale() if request else None
+    return (locale or Locale("en")).territories.get(code)
 
 
 def interface_direction() -> str:
@@ -132,5 +172,8 @@ def init_babel(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(CATALOG_DIR))
     babel.init_app(app, locale_selector=select_locale)
+    # Flask-Login's "Please log in" flash, in the reader's language.
+    login_manager.login_message = N_("Please log in to access this page.")
+    login_manager.localize_callback = gettext
     app.context_processor(_template_context)
     app.jinja_env.filters["num"] = number_filter

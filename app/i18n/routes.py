@@ -20,16 +20,16 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-@bp.post("/language")
-def choose():
-    language = request.form.get("language", "")
+@bp.get("/language/<language>")
+def choose(language):
+    """A link per language (no form, so pages stay free of writes for visitors)."""
     if language not in current_app.config.get("INTERFACE_LANGUAGES", INTERFACE_LANGUAGES):
-        abort(400)
+        abort(404)
     session[SESSION_KEY] = language
     if current_user.is_authenticated and hasattr(current_user, "ui_language"):
         current_user.ui_language = language
         db.session.commit()
-    response = redirect(_safe_next(request.form.get("next")), code=303)
+    response = redirect(_safe_next(request.values.get("next")), code=303)
     response.set_cookie(
         COOKIE_NAME, language, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True
     )

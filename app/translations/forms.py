@@ -34,4 +34,6 @@ class ReviewForm(PageForm):
 
 
 class XliffUploadForm(PageForm):
-    file = FileField(_l("XLIFF file"), validators=[FileRequired("Choose an XLIFF file to import.")])
+    file = FileField(
+        _l(_l("XLIFF file")), validators=[FileRequired(_l("Choose an XLIFF file to import."))]
+    )

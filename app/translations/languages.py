@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.errors import ValidationError
 from app.core.languages import babel_locale, direction_of
+from app.i18n.locale import interface_language
 
 # The six official languages of the United Nations, offered by default.
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
@@ -63,16 +64,22 @@ def same_language(a: str | None, b: str | None) -> bool:
         return False
 
 
-@lru_cache(maxsize=512)
 def language(tag: str) -> Language:
-    """Names and direction of a (normalised) tag; babel first, then its name tables, then the tag."""
+    """Names (in the interface language) and direction of a (normalised) tag."""
+    return _language(tag, interface_language())
+
+
+@lru_cache(maxsize=2048)
+def _language(tag: str, reader: str) -> Language:
+    """Babel first, then its name tables, then the tag."""
     locale = babel_locale(tag)
     if locale is not None:
-        name = locale.get_display_name("en") or tag
+        name = locale.get_display_name(reader) or tag
         native = locale.get_display_name() or name
         return Language(tag, name, native, direction_of(tag))
     base = tag.split("-")[0]
-    name = Locale("en").languages.get(tag) or Locale("en").languages.get(base) or tag
+    names = Locale.parse(reader).languages
+    name = names.get(tag) or names.get(base) or tag
     return Language(tag, name, name, direction_of(tag))
 
 

@@ -173,7 +173,7 @@ def save(slug, lang, key):
     form = TranslationForm()
     show = form.show.data or "all"
     if not form.validate_on_submit():
-        errors = [e for field in (form.text, form.version) for e in field.errors]
+        errors = [str(e) for field in (form.text, form.version) for e in field.errors]
         return _edit_page(
             document,
             target.tag,
@@ -181,7 +181,7 @@ def save(slug, lang, key):
             status=400,
             problem={
                 "key": key,
-                "message": " ".join(errors) or "The form was not valid.",
+                "message": " ".join(errors) or _("The form was not valid."),
                 "text": form.text.data,
                 "version": form.version.data,
             },
@@ -301,7 +301,10 @@ def import_xliff(slug, lang):
     form = XliffUploadForm()
     report, message, status = None, None, 200
     if not form.validate_on_submit():
-        message, status = " ".join(form.file.errors) or "Choose an XLIFF file to import.", 400
+        message, status = (
+            " ".join(map(str, form.file.errors)) or _("Choose an XLIFF file to import."),
+            400,
+        )
     else:
         data = form.file.data.read(max_bytes + 1)
         try:

@@ -335,38 +335,47 @@ def import_xliff(
 def _judge(version: str, key: str, unit, sources, known_keys, seen) -> UnitOutcome | None:
     """Why a unit is not applied, or None when it is to be applied."""
     if not key:
-        return UnitOutcome("", "refused", "A unit without an id cannot be matched to a paragraph.")
+        return UnitOutcome(
+            "", "refused", _l("A unit without an id cannot be matched to a paragraph.")
+        )
     if key in seen:
-        return UnitOutcome(key, "refused", "This unit id appears more than once in the file.")
+        return UnitOutcome(key, "refused", _l("This unit id appears more than once in the file."))
     if key not in sources:
         if key in known_keys:
             return UnitOutcome(
-                key, "refused", "This paragraph is no longer in the current version."
+                key, "refused", _l("This paragraph is no longer in the current version.")
             )
-        return UnitOutcome(key, "refused", "No paragraph of this document has this key.")
+        return UnitOutcome(key, "refused", _l("No paragraph of this document has this key."))
     row = sources[key]
     if _clean(unit.source) != row.source:
         return UnitOutcome(
             key,
             "refused",
-            "The source paragraph changed since this file was exported; translate today's text.",
+            _l(
+                "The source paragraph changed since this file was exported; translate today's text."
+            ),
         )
     target = _clean(unit.target)
     if not target.strip():
-        return UnitOutcome(key, "unchanged", "No translation in the file.")
+        return UnitOutcome(key, "unchanged", _l("No translation in the file."))
     current = row.translation
     if current is not None and current.text == target:
         if current.source_text == row.source:
-            return UnitOutcome(key, "unchanged", "Same as the saved translation.")
+            return UnitOutcome(key, "unchanged", _l("Same as the saved translation."))
         if _marked_needing_work(version, unit):
             return UnitOutcome(
                 key,
                 "unchanged",
-                "Still outdated: the text was not changed nor marked translated in the file.",
+                _l("Still outdated: the text was not changed nor marked translated in the file."),
             )
     if len(target) > MAX_TRANSLATION_TEXT:
         return UnitOutcome(
-            key, "refused", f"The translation is longer than {MAX_TRANSLATION_TEXT} characters."
+            key,
+            "refused",
+            _l(
+                "The translation is longer than %(MAX_TRANSLATION_TEXT)s characters.",
+                MAX_TRANSLATION_TEXT=MAX_TRANSLATION_TEXT,
+            ),
         )
     return None
 

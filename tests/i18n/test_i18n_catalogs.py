@@ -83,7 +83,9 @@ def test_catalogs_hold_every_marked_message():
 def test_no_unmarked_interface_string_in_templates_or_python():
     findings = []
     for path in sorted((ROOT / "templates").rglob("*.html")):
-        findings += [f"{path.name}:{n}: {t}" for n, t in check.unmarked_in_template(path.read_text())]
+        findings += [
+            f"{path.name}:{n}: {t}" for n, t in check.unmarked_in_template(path.read_text())
+        ]
     for path in sorted((ROOT / "app").rglob("*.py")):
         findings += [f"{path.name}:{n}: {t}" for n, t in check.unmarked_in_python(path.read_text())]
     assert findings == []
