@@ -16,6 +16,8 @@ from flask_babel import (
     gettext,
 )
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from app.extensions import login_manager
 
@@ -167,11 +169,36 @@ def _template_context() -> dict:
     }
 
 
+def _isolate_placeholders(app: Flask) -> None:
+    """In right-to-left pages, every value put into a translated message (a name, a title, a
+    number) is a bidi isolate (U+2068 ... U+2069, the character form of <bdi>, valid in titles
+    and attributes too), so that Latin names and numbers keep their own direction."""
+    env = app.jinja_env
+    plain_gettext, plain_ngettext = env.globals["gettext"], env.globals["ngettext"]
+
+    def isolated(context, variables: dict) -> dict:
+        if not context.eval_ctx.autoescape or interface_direction() != "rtl":
+            return variables
+        return {name: Markup("\u2068%s\u2069") % value for name, value in variables.items()}
+
+    @pass_context
+    def gettext(__context, __string, **variables):
+        return plain_gettext(__context, __string, **isolated(__context, variables))
+
+    @pass_context
+    def ngettext(__context, __singular, __plural, __num, **variables):
+        variables = isolated(__context, variables)
+        return plain_ngettext(__context, __singular, __plural, __num, **variables)
+
+    env.globals.update(gettext=gettext, _=gettext, ngettext=ngettext)
+
+
 def init_babel(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(CATALOG_DIR))
     babel.init_app(app, locale_selector=select_locale)
+    _isolate_placeholders(app)
     # Flask-Login's "Please log in" flash, in the reader's language.
     login_manager.login_message = N_("Please log in to access this page.")
     login_manager.localize_callback = gettext

@@ -20,9 +20,10 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-@bp.get("/language/<language>")
-def choose(language):
+@bp.get("/language")
+def choose():
     """A link per language (no form, so pages stay free of writes for visitors)."""
+    language = request.args.get("language", "")
     if language not in current_app.config.get("INTERFACE_LANGUAGES", INTERFACE_LANGUAGES):
         abort(404)
     session[SESSION_KEY] = language
