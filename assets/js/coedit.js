@@ -78,6 +78,7 @@ function start(root) {
       ],
     }),
   });
+  view.scrollDOM.tabIndex = 0; // the scrolling text is reachable by keyboard, even read-only
 
   const host = {
     getText: () => view.state.doc.toString(),
@@ -198,6 +199,20 @@ function start(root) {
   const isSelf = (peer) => (peer.client_id ? peer.client_id === client.clientId
     : peerUser(peer) !== null && peerUser(peer) === myUser);
 
+  // Joins and departures are announced politely to screen readers (not every cursor move).
+  let present = null;
+  function announcePresence() {
+    const live = root.querySelector("[data-presence-live]");
+    const others = peers.filter((p) => peerUser(p) != null && !isSelf(p));
+    const names = new Map(others.map((p) => [String(peerUser(p)), p.name || _("Participant")]));
+    if (present && live) {
+      const joined = [...names].filter(([id]) => !present.has(id)).map(([, name]) => _("%(name)s joined", { name }));
+      const left = [...present].filter(([id]) => !names.has(id)).map(([, name]) => _("%(name)s left", { name }));
+      if (joined.length || left.length) live.textContent = [...joined, ...left].join(". ");
+    }
+    present = names;
+  }
+
   function renderPeers() {
     const length = view.state.doc.length;
     const items = [];
@@ -246,6 +261,7 @@ function start(root) {
       items.push(item);
     }
     elements.peers.replaceChildren(...items);
+    announcePresence();
     view.dispatch({ effects: setPeers.of(carets) });
   }
 

@@ -75,3 +75,85 @@ def test_no_serious_accessibility_violation_on_any_page_kind(served_world, brows
     finally:
         context.close()
     assert problems == {}, "\n".join(f"{k}: {v}" for k, v in sorted(problems.items()))
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_switch_to_arabic_propose_an_amendment_and_see_the_tally(served_world, browser):
+    """All in Arabic and right to left, from the home page's switcher to the tally."""
+    import re
+
+    base, values = served_world
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        page.goto(base + "/")
+        assert page.locator("html").get_attribute("dir") == "ltr"
+        page.get_by_role("link", name="العربية").click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "ar"
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.get_by_role("link", name="الوثائق").first.is_visible()
+
+        page.get_by_role("link", name="تسجيل الدخول").first.click()
+        page.fill("input[name=email]", "mei@example.org")
+        page.fill("input[name=password]", PASSWORD)
+        page.get_by_role("button", name="تسجيل الدخول").click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("dir") == "rtl"
+
+        page.goto(f"{base}/documents/{values['slug']}?lang=en")  # amend the source text
+        # Numbers inside Arabic labels are bidi isolates (U+2068 ... U+2069).
+        page.get_by_role("link", name=re.compile("^تعديل الفقرة \u20682\u2069$")).click()
+        editor = page.locator("textarea#text")
+        editor.fill(editor.input_value() + " (نص مقترح)")
+        page.fill("textarea#rationale", "توضيح الصياغة.")
+        page.get_by_role("button", name="اقتراح التعديل").click()
+        page.wait_for_url(re.compile(r"/amendments/\d+$"))
+        assert page.locator("html").get_attribute("dir") == "rtl"
+        assert page.locator(".flash-success").inner_text().startswith("تم اقتراح التعديل رقم")
+        assert page.get_by_role("heading", name="حصيلة المواقف").is_visible()
+
+        page.get_by_role("button", name="تأييد").click()
+        page.wait_for_selector('button[aria-pressed="true"]')
+        summary = page.locator(".tally-summary").first.inner_text()
+        assert "الوزن المتساوي" in summary and "100" in summary
+        heading = page.locator("main h1").inner_text()
+        assert heading.startswith("التعديل رقم") and not re.search(r"[A-Za-z]{3,}", heading)
+        # The page is laid out right to left: the main column starts at the right edge.
+        direction = page.evaluate("getComputedStyle(document.querySelector('main')).direction")
+        assert direction == "rtl"
+    finally:
+        context.close()
+
+
+def tabs_to(page, selector: str, limit: int = 200) -> int:
+    """Tab presses from the top of the page until `selector` has the focus."""
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for presses in range(1, limit + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"document.activeElement.matches({selector!r})"):
+            return presses
+    return limit + 1
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_paragraphs_amend_action_is_a_few_tab_presses_away(served_world, browser):
+    base, values = served_world
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        log_in(page, base, "mei@example.org")
+        page.goto(f"{base}/documents/{values['slug']}")
+        keys = page.eval_on_selector_all(
+            "[data-paragraph]", "els => els.map(e => e.dataset.paragraph)"
+        )
+        first = tabs_to(page, f'[data-paragraph="{keys[0]}"] .amend-actions a:first-child')
+        second = tabs_to(page, f'[data-paragraph="{keys[1]}"] .amend-actions a:first-child')
+        print("tab presses", first, second)
+        assert first <= 30
+        assert second - first <= 3  # one paragraph's other actions are not in the way
+    finally:
+        context.close()
