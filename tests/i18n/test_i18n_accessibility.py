@@ -128,9 +128,13 @@ def test_switch_to_arabic_propose_an_amendment_and_see_the_tally(served_world, b
         context.close()
 
 
-def tabs_to(page, selector: str, limit: int = 200) -> int:
+def tabs_to(page, selector: str) -> int:
     """Tab presses from the top of the page until `selector` has the focus."""
     page.evaluate("document.activeElement && document.activeElement.blur()")
+    return tabs_to_from_here(page, selector)
+
+
+def tabs_to_from_here(page, selector: str, limit: int = 100) -> int:
     for presses in range(1, limit + 1):
         page.keyboard.press("Tab")
         if page.evaluate(f"document.activeElement.matches({selector!r})"):
@@ -150,10 +154,15 @@ def test_a_paragraphs_amend_action_is_a_few_tab_presses_away(served_world, brows
         keys = page.eval_on_selector_all(
             "[data-paragraph]", "els => els.map(e => e.dataset.paragraph)"
         )
-        first = tabs_to(page, f'[data-paragraph="{keys[0]}"] .amend-actions a:first-child')
-        second = tabs_to(page, f'[data-paragraph="{keys[1]}"] .amend-actions a:first-child')
-        print("tab presses", first, second)
-        assert first <= 30
-        assert second - first <= 3  # one paragraph's other actions are not in the way
+        amend = '[data-paragraph="{}"] .amend-actions a:first-child'
+        # "Skip to the text" is the second stop; it puts the focus start at the text.
+        assert tabs_to(page, "a.skip[href='#doc-text']") == 2
+        page.keyboard.press("Enter")
+        first = tabs_to_from_here(page, amend.format(keys[0]))
+        second = first + tabs_to_from_here(page, amend.format(keys[1]))
+        assert first <= 5
+        # The next paragraph's "Amend" comes after its number and its own links only (its
+        # insert/delete/status actions show on focus, after "Amend").
+        assert second - first <= 6
     finally:
         context.close()
