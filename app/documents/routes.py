@@ -15,7 +15,7 @@ from app.documents.feed import atom_feed
 from app.documents.services import get_document, get_version
 from app.i18n.locale import interface_language
 
-hooks.document_tab("documents.show", "Text", 10)
+hooks.document_tab("documents.show", _l("Text"), 10)
 hooks.document_tab("documents.versions", _l("History"), 20)
 hooks.document_tab("documents.diff", _l("Diff"), 30)
 
