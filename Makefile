@@ -43,10 +43,12 @@ messages: python-packages
 
 db: setup
 	$(FLASK) db upgrade
-	$(FLASK) demo load
+	$(FLASK) demo load --host $(HOST)
 
+# The production server (gunicorn, gevent) and the other Procfile lines, together; Ctrl-C stops all.
 run: db
-	HOST=$(HOST) PORT=$(PORT) $(PY) wsgi.py
+	$(FLASK) demo guard --host $(HOST)
+	HOST=$(HOST) PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
 
 # The suite on SQLite (browser tests included); then on PostgreSQL when TEST_DATABASE_URL is set.
 test: db

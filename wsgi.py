@@ -1,16 +1,11 @@
-"""Entry point for WSGI servers (gunicorn) and `flask --app wsgi`."""
+"""Entry point for gunicorn (gunicorn.conf.py: `wsgi:app`) and `flask --app wsgi`."""
 
-from app import create_app
-from app.extensions import socketio
+import os
+import sys
+
+if __name__ == "__main__":  # `python wsgi.py`: the production server, never Werkzeug's
+    os.execv(sys.executable, [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"])  # noqa: S606
+
+from app import create_app  # noqa: E402 - not imported by the line above, which replaces us
 
 app = create_app()
-
-if __name__ == "__main__":
-    import os
-
-    socketio.run(
-        app,
-        host=os.environ.get("HOST", "127.0.0.1"),
-        port=int(os.environ.get("PORT", "5000")),
-        allow_unsafe_werkzeug=True,
-    )

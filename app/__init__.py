@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.config import INSTANCE_DIR, Config
 from app.extensions import csrf, db, login_manager, migrate, socketio
+from app.security.jsonsafe import SocketJSON
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,7 +23,13 @@ DOMAINS = (
     "translations",
     "discussion",
     "i18n",
+    "moderation",
+    "audit",
+    "exports",
+    "mail",
+    "notifications",
     "api",
+    "security",  # last: its rate limits name the other domains' endpoints
 )
 
 
@@ -40,7 +47,17 @@ def create_app(config: type[Config] = Config, overrides: dict | None = None) -> 
     _init_extensions(app)
     _register_domains(app)
     _register_template_helpers(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind nginx, see the client's address and scheme (rate limits, links, secure cookies)."""
+    count = app.config.get("PROXY_COUNT") or 0
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _configure_logging(app: Flask) -> None:
@@ -70,6 +87,7 @@ def _init_extensions(app: Flask) -> None:
         cors_allowed_origins="*",
         max_http_buffer_size=limits,
         manage_session=False,
+        json=SocketJSON,  # deeply nested payloads are refused, not dropped with a traceback
     )
 
 

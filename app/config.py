@@ -48,6 +48,8 @@ class Config:
     # Redis pub/sub ignores the database number: processes sharing a channel share rooms.
     SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "agora-socketio")
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+    # Proxies in front whose X-Forwarded-For/-Proto/-Host are trusted (1 behind deploy/'s nginx).
+    PROXY_COUNT = _int("PROXY_COUNT", 0)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -68,10 +70,56 @@ class Config:
     COEDIT_CHANGED_COALESCE = float(os.environ.get("COEDIT_CHANGED_COALESCE", "0.03"))
     # Seconds the first sync of a group commit waits for others to share its transaction.
     COEDIT_GROUP_WINDOW = float(os.environ.get("COEDIT_GROUP_WINDOW", "0.002"))
+    # Presence is sent at most once per this many seconds per room (a cursor flood coalesces).
+    COEDIT_PRESENCE_COALESCE = float(os.environ.get("COEDIT_PRESENCE_COALESCE", "0.1"))
+    # Multiplies the per-user and per-address event budgets (a load test from one address).
+    COEDIT_LIMIT_SCALE = float(os.environ.get("COEDIT_LIMIT_SCALE", "1"))
     # Translations
     XLIFF_MAX_BYTES = _int("XLIFF_MAX_BYTES", 4 * 1024 * 1024)
+    # Documents in and out: upload size, the uncompressed size a DOCX may unpack to, fonts.
+    IMPORT_MAX_BYTES = _int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+    IMPORT_MAX_UNPACKED = _int("IMPORT_MAX_UNPACKED", 50 * 1024 * 1024)
+    EXPORT_FONTS_DIR = os.environ.get(
+        "EXPORT_FONTS_DIR",
+        str(Path(__file__).resolve().parent.parent / "node_modules" / "@fontsource"),
+    )
     # Discussions
     MESSAGE_EDIT_WINDOW_MINUTES = _int("MESSAGE_EDIT_WINDOW_MINUTES", 15)
+    # Mail: without MAIL_URL, mail is written as .eml files under instance/mail/.
+    MAIL_URL = os.environ.get("MAIL_URL") or None
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Agora <noreply@localhost>")
+    LIST_DOMAIN = os.environ.get("LIST_DOMAIN", "lists.localhost")
+    MAIL_INBOUND = os.environ.get("MAIL_INBOUND", "127.0.0.1:2525")
+    MAIL_INBOUND_MAX_BYTES = _int("MAIL_INBOUND_MAX_BYTES", 10 * 1024 * 1024)
+    MAIL_DIR = os.environ.get("MAIL_DIR") or str(INSTANCE_DIR / "mail")
+    MAIL_MAX_ATTEMPTS = _int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_BOUNCE_LIMIT = _int("MAIL_BOUNCE_LIMIT", 3)
+    MAIL_TOKEN_MAX_AGE = _int("MAIL_TOKEN_MAX_AGE", 2 * 3600)
+
+    # Security (app/security): over HTTPS, SECURE_COOKIES=1 (or PREFERRED_URL_SCHEME=https)
+    # makes cookies Secure with __Host- names and sends HSTS.
+    SECURE_COOKIES = (
+        os.environ.get("SECURE_COOKIES", "") == "1"
+        or os.environ.get("PREFERRED_URL_SCHEME") == "https"
+    )
+    # Rate limits: counted in Redis when one is configured (REDIS_URL or the message queue).
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "agora-limits")
+    RATELIMIT_HEADERS_ENABLED = False  # Retry-After comes with the 429 itself
+    RATELIMIT_SWALLOW_ERRORS = True  # a Redis outage must not take the site down
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute;20/hour")
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20/minute;100/hour")
+    REGISTER_LIMIT = os.environ.get("REGISTER_LIMIT", "10/minute;30/hour")
+    CREDENTIALS_LIMIT = os.environ.get("CREDENTIALS_LIMIT", "10/hour")  # wrong current passwords
+    POST_LIMIT = os.environ.get("POST_LIMIT", "20/minute;200/hour")
+    PROPOSE_LIMIT = os.environ.get("PROPOSE_LIMIT", "10/minute;60/hour")
+    PREVIEW_LIMIT = os.environ.get("PREVIEW_LIMIT", "120/minute")
+    # Markdown preview: visitors who cannot edit the live draft get a small size; every
+    # preview renders within a time budget (later paragraphs are shown as plain text).
+    PREVIEW_MAX_TEXT_ANONYMOUS = _int("PREVIEW_MAX_TEXT_ANONYMOUS", 100_000)
+    PREVIEW_TIME_BUDGET = float(os.environ.get("PREVIEW_TIME_BUDGET", "0.5"))
 
     @classmethod
     def load(cls) -> dict:
@@ -88,6 +136,9 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 1024
     ARGON2_PARALLELISM = 1
     SITE_ORIGIN = "http://localhost"
+    RATELIMIT_ENABLED = False  # on in the throttling tests (tests/security)
+    RATELIMIT_STORAGE_URI = "memory://"
+    SECURE_COOKIES = False
 
     @classmethod
     def load(cls) -> dict:

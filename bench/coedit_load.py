@@ -395,6 +395,8 @@ class ServerMeter:
     def _tree(self):
         import psutil
 
+        if self.root is None:  # a running server whose pid was not given
+            return []
         try:
             return [self.root, *self.root.children(recursive=True)]
         except psutil.Error:
@@ -659,7 +661,7 @@ def main(argv=None) -> dict:
     parser.add_argument(
         "--start-server", action="store_true", help="start a server on a fresh database"
     )
-    parser.add_argument("--server", choices=("gunicorn", "werkzeug"), default="gunicorn")
+    parser.add_argument("--server", choices=("gunicorn", "gevent", "werkzeug"), default="gunicorn")
     parser.add_argument("--database", help="postgresql://... to recreate and use instead of SQLite")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--url", help="a running server (loopback), with --tokens")

@@ -5,6 +5,7 @@
 Servers (all Flask-SocketIO `threading` mode, websockets through simple-websocket):
   werkzeug  `socketio.run(app)`: Werkzeug's threaded development server, what `python wsgi.py` runs.
   gunicorn  gunicorn with one `gthread` worker and many threads (one per open websocket).
+  gevent    gunicorn with one `gevent` worker (greenlets; what `make run` and deploy/ use).
 Only loopback addresses are accepted. When the gunicorn worker exits it prints the sync
 engine's counters as one line `coedit engine stats: {json}` (stored revs, group commits...). Profile it from outside with
 `py-spy record --pid <pid>` (py-spy is in the dev extras).
@@ -27,13 +28,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--server", choices=("werkzeug", "gunicorn"), default="gunicorn")
+    parser.add_argument("--server", choices=("werkzeug", "gunicorn", "gevent"), default="gunicorn")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     parser.add_argument("--threads", type=int, default=1000, help="gunicorn gthread threads")
     args = parser.parse_args()
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         parser.error("the benchmark server listens on loopback only")
+    if args.server == "gevent":  # before the app is imported, as gunicorn does for wsgi:app
+        from gevent import monkey
+
+        monkey.patch_all()
     os.environ.setdefault("HOST", args.host)
     os.environ.setdefault("PORT", str(args.port))
     os.environ["PORT"] = str(args.port)
@@ -64,8 +69,11 @@ def main() -> None:
         def load_config(self):
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", 1)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", args.threads)
+            if args.server == "gevent":
+                self.cfg.set("worker_class", "gevent")
+            else:
+                self.cfg.set("worker_class", "gthread")
+                self.cfg.set("threads", args.threads)
             self.cfg.set("timeout", 0)  # websockets hold a thread for as long as they are open
             self.cfg.set("keepalive", 75)
             self.cfg.set("accesslog", None)

@@ -96,8 +96,14 @@ class FreshRequestClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database_uri):
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_uri})
+def app_overrides():
+    """Extra configuration of the test's app: a module overrides it (e.g. rate limits on)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_uri, app_overrides):
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_uri, **app_overrides})
     app.test_client_class = FreshRequestClient
     with app.app_context():
         if POSTGRES_URL:
@@ -329,7 +335,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context()
+    # Playwright's wait_for_function compiles its predicate in the page (new Function), which
+    # the Content-Security-Policy forbids; the app's own scripts need no such exception.
+    context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

@@ -36,6 +36,7 @@ def world(app, make_user, make_body, make_document, make_token):
     from app.amendments.services import propose_amendment
     from app.documents.queries import version_paragraphs
     from app.extensions import db
+    from app.moderation.services import file_report
     from app.translations.services import add_language
 
     # An administrator who coordinates the owner and proposed the amendment: no write is refused
@@ -48,6 +49,7 @@ def world(app, make_user, make_body, make_document, make_token):
         document, coordinator, kind="modify", paragraph=key, text="New text.", rationale="Clearer."
     )
     add_language(document, "fr", coordinator)
+    report = file_report(coordinator, f"amendment:{amendment.id}", "A report to resolve.")
     db.session.commit()
     return {
         "values": {
@@ -56,6 +58,8 @@ def world(app, make_user, make_body, make_document, make_token):
             "key": key,
             "amendment_id": amendment.id,
             "number": 1,
+            "report_id": report.id,
+            "follow_id": 1,  # proposing followed the amendment
         },
         "token": make_token(coordinator),
     }

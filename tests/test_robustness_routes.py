@@ -25,6 +25,12 @@ PASSWORD = "agora-demo-2026"
 
 # Routes that anonymous visitors may legitimately write to.
 ANONYMOUS_WRITES_ALLOWED = {"accounts.login", "accounts.register", "accounts.logout"}
+# Mail links work without a session: password reset and RFC 8058 one-click unsubscribe.
+ANONYMOUS_WRITES_ALLOWED |= {
+    "mail.forgot_password",
+    "mail.reset_password",
+    "mail.one_click_unsubscribe",
+}
 # POST routes that change nothing (the live editor's Markdown preview): anyone may call them.
 READ_ONLY_POSTS = {"coedit.preview"}
 
@@ -315,12 +321,15 @@ def world(tmp_path_factory, _postgres_schema):
 
 
 def _valid_values():
-    from app.accounts.models import User
+    from app.accounts.models import GroupChangeRequest, User
     from app.accounts.services import create_api_token
     from app.amendments.models import Amendment
     from app.bodies.models import Body, Nomination, Selection
     from app.discussion.models import Message, Topic
     from app.documents.models import Document, Version, VersionParagraph
+    from app.mail.account import verification_token
+    from app.mail.addresses import unsubscribe_token
+    from app.moderation.models import Report
     from app.translations.models import DocumentLanguage
 
     document = db.session.scalar(select(Document).where(Document.slug == "best-practice"))
@@ -359,7 +368,16 @@ def _valid_values():
         "token_id": str(spare_token.id),
         "selection_id": str(selection or 1),
         "nomination_id": str(nomination.id if nomination else 1),
+        "report_id": str(first(Report)),
+        "request_id": str(first(GroupChangeRequest)),
         "_unknown": "no/such/endpoint",
+        "follow_id": "1",
+        "notification_id": "1",
+        "token": unsubscribe_token(participant.id, "list:1"),
+        "verify_token": verification_token(participant),
+        # Not a valid one: the sweep would reset the participant's password and end the session.
+        "reset_token": "not-a-signed-token",
+        "name": "no-such-mail.eml",
     }
     actors = {
         "anonymous": {"user_id": None, "token": None},
@@ -401,6 +419,16 @@ def _row_counts():
     return counts
 
 
+def _current_session_id(user_id: str) -> str:
+    """The actor's session id as of now: a sweep that changed their password or e-mail has ended
+    their earlier sessions (the id carries the session epoch)."""
+    from app.accounts.models import User
+
+    user = db.session.get(User, int(user_id.split(":")[0]))
+    db.session.refresh(user)
+    return user.get_id()
+
+
 class _Sweep:
     def __init__(self, app, actors):
         self.app = app
@@ -414,7 +442,8 @@ class _Sweep:
         with self.client.session_transaction() as session:
             session.clear()
             if who["user_id"]:
-                session["_user_id"] = who["user_id"]
+                with self.app.app_context():
+                    session["_user_id"] = _current_session_id(who["user_id"])
                 session["_fresh"] = True
         headers = {}
         if url.startswith("/api/") and who["token"]:

@@ -62,6 +62,7 @@ def create(email, name, group, password, admin, country, organization):
             country=country.upper(),
             organization=organization,
             is_admin=admin,
+            verified=True,
         )
     except DomainError as error:
         _fail(error.message)

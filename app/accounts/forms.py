@@ -62,7 +62,8 @@ class ProfileForm(_DetailsMixin, PageForm):
         _l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=120)]
     )
     group = SelectField(
-        _l("Stakeholder group"), validators=[DataRequired(_l("Choose a stakeholder group."))]
+        _l("Stakeholder group (a change waits for a focal point of the new group)"),
+        validators=[DataRequired(_l("Choose a stakeholder group."))],
     )
     organization = StringField(_l("Organization"), validators=[Length(max=200)])
     country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose a country."))])
@@ -90,6 +91,17 @@ class PasswordForm(PageForm):
     submit = SubmitField(_l("Change password"))
 
 
+class EmailForm(PageForm):
+    new_email = EmailField(
+        "New e-mail address",
+        validators=[DataRequired("Enter the new e-mail address."), Length(max=254)],
+    )
+    email_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password.")]
+    )
+    submit = SubmitField("Change e-mail address")
+
+
 class TokenForm(PageForm):
     token_name = StringField(_l("Token name"), validators=[Length(max=80)])
     submit = SubmitField(_l("Create token"))
@@ -100,7 +112,9 @@ def attach_error(form: PageForm, message: str) -> None:
     lowered = message.lower()
     for field_name, words in (
         ("email", ("e-mail",)),
+        ("new_email", ("e-mail",)),
         ("current", ("current password",)),
+        ("email_password", ("current password",)),
         ("password", ("password",)),
         ("group", ("group",)),
         ("country", ("country",)),

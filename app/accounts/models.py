@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.regions import country_name, region_of, side_of
@@ -37,10 +37,24 @@ class User(UserMixin, db.Model):
     # Bumped at login and logout so that old session cookies stop working.
     session_epoch: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The name's confusable skeleton (app/accounts/names.py): look-alike names share it.
+    name_key: Mapped[str] = mapped_column(String(480), default="", index=True)
+    # Set by a focal point of the person's stakeholder group; cleared when the group changes.
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Mail features wait for a verified address; registration itself does not.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ui_language: Mapped[str | None] = mapped_column(String(8))
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
     )
+
+    verified_by: Mapped["User | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_epoch}"
@@ -80,3 +94,47 @@ class ApiToken(db.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+GROUP_REQUEST_STATUSES = {
+    "pending": "Waiting for confirmation",
+    "confirmed": "Confirmed",
+    "refused": "Refused",
+    "cancelled": "Cancelled",
+}
+
+
+class GroupChangeRequest(db.Model):
+    """A participant's request to move to another stakeholder group.
+
+    Tallies weigh groups equally, so a group is only changed once an administrator or a
+    focal point of the new group confirms; confirmed rows are the public history of changes.
+    """
+
+    __tablename__ = "group_change_request"
+    __table_args__ = (Index("ix_group_change_request_user_status", "user_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    from_group: Mapped[str] = mapped_column(String(32))
+    to_group: Mapped[str] = mapped_column(String(32), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return GROUP_REQUEST_STATUSES.get(self.status, self.status)
+
+    @property
+    def from_label(self) -> str:
+        return STAKEHOLDER_GROUPS.get(self.from_group, self.from_group)
+
+    @property
+    def to_label(self) -> str:
+        return STAKEHOLDER_GROUPS.get(self.to_group, self.to_group)

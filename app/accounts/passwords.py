@@ -27,3 +27,20 @@ def verify_password(password_hash: str, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher().check_needs_rehash(password_hash)
+
+
+_DUMMY_HASHES: dict[tuple, str] = {}
+
+
+def dummy_hash() -> str:
+    """A hash of a random secret with the current parameters, made once per parameter set.
+
+    Verifying against it costs what verifying a real account's password costs.
+    """
+    cfg = current_app.config
+    key = (cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"])
+    if key not in _DUMMY_HASHES:
+        import secrets
+
+        _DUMMY_HASHES[key] = hash_password(secrets.token_urlsafe(24))
+    return _DUMMY_HASHES[key]

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp, services
 from app.accounts.forms import (
+    EmailForm,
     LoginForm,
     PasswordForm,
     ProfileForm,
@@ -16,6 +17,7 @@ from app.accounts.forms import (
     attach_error,
 )
 from app.accounts.regions import REGIONS
+from app.core import signals
 from app.core.errors import ValidationError
 from app.extensions import db
 
@@ -49,7 +51,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(
+            services.register_user(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
@@ -59,17 +61,33 @@ def register():
             )
         except ValidationError as error:
             db.session.rollback()
-            attach_error(form, error.message)
+            if error.code != services.EMAIL_TAKEN:
+                attach_error(form, error.message)
+            else:
+                # Answer as for a new account; the owner learns of the attempt by mail.
+                owner = services.owner_of_email(form.email.data)
+                if owner is not None:
+                    signals.registration_for_taken_email.send(owner)
+                db.session.commit()
+                return _registered(form.email.data)
         else:
-            db.session.commit()
-            _start_session(user)
-            flash(
-                _("Welcome, %(name)s. You can take part in every document now.", name=user.name),
-                "success",
-            )
-            return redirect(_safe_next(request.args.get("next")))
+            db.session.commit()  # register_user announced the new account (verification mail)
+            return _registered(form.email.data)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
+
+
+def _registered(email: str):
+    """The one answer to a registration, whether the address was free or taken.
+
+    Saying "welcome" only to new addresses would tell anyone who is registered here.
+    """
+    flash(
+        f"Check your mail: we have written to {email.strip()}. If the account is new, "
+        "log in now with the password you chose.",
+        "success",
+    )
+    return redirect(url_for("accounts.login", next=request.args.get("next") or None))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -101,7 +119,12 @@ def logout():
 
 
 def _profile_page(
-    profile_form=None, password_form=None, token_form=None, new_token=None, status=200
+    profile_form=None,
+    password_form=None,
+    token_form=None,
+    new_token=None,
+    status=200,
+    email_form=None,
 ):
     user = current_user._get_current_object()
     if profile_form is None:
@@ -111,6 +134,7 @@ def _profile_page(
         user=user,
         profile_form=profile_form,
         password_form=password_form or PasswordForm(formdata=None),
+        email_form=email_form or EmailForm(formdata=None),
         token_form=token_form or TokenForm(formdata=None),
         tokens=services.tokens_of(user),
         new_token=new_token,
@@ -130,7 +154,7 @@ def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
         try:
-            services.update_profile(
+            requested = services.update_profile(
                 current_user._get_current_object(),
                 name=form.name.data,
                 organization=form.organization.data or "",
@@ -143,6 +167,17 @@ def update_profile():
         else:
             db.session.commit()
             flash(_("Your details are saved."), "success")
+            if requested is not None:
+                flash(
+                    _(
+                        "Your change to %(to_group)s waits for an administrator or a focal "
+                        "point of that group to confirm it; until then you count as "
+                        "%(from_group)s.",
+                        to_group=requested.to_label,
+                        from_group=requested.from_label,
+                    ),
+                    "info",
+                )
             return redirect(url_for("accounts.profile"))
     return _profile_page(profile_form=form, status=400)
 
@@ -163,9 +198,35 @@ def change_password():
             attach_error(form, error.message)
         else:
             db.session.commit()
-            flash(_("Your password is changed."), "success")
+            _start_session(current_user._get_current_object())  # the other sessions end
+            flash(_("Your password is changed. Every other session of yours has ended."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(password_form=form, status=400)
+
+
+@bp.route("/profile/email", methods=["POST"])
+@login_required
+def change_email():
+    form = EmailForm()
+    if form.validate_on_submit():
+        try:
+            services.change_email(
+                current_user._get_current_object(),
+                password=form.email_password.data,
+                email=form.new_email.data,
+            )
+        except ValidationError as error:
+            db.session.rollback()
+            attach_error(form, error.message)
+        else:
+            db.session.commit()
+            _start_session(current_user._get_current_object())  # the other sessions end
+            flash(
+                "Your e-mail address is changed. Every other session of yours has ended.",
+                "success",
+            )
+            return redirect(url_for("accounts.profile"))
+    return _profile_page(email_form=form, status=400)
 
 
 @bp.route("/profile/tokens", methods=["POST"])
@@ -199,5 +260,13 @@ def revoke_token(token_id: int):
 
 @bp.route("/people/<int:user_id>")
 def person(user_id: int):
+    from app.accounts import groups
+
     user = services.get_user(user_id)
-    return render_template("accounts/person.html", person=user, regions=REGIONS)
+    return render_template(
+        "accounts/person.html",
+        person=user,
+        regions=REGIONS,
+        group_history=groups.group_history(user),
+        pending_group=groups.pending_request(user),
+    )

@@ -7,10 +7,12 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import STAKEHOLDER_GROUPS, ApiToken, User
-from app.accounts.passwords import hash_password, needs_rehash, verify_password
+from app.accounts.names import name_skeleton, refuse_unsafe_name
+from app.accounts.passwords import dummy_hash, hash_password, needs_rehash, verify_password
 from app.accounts.regions import region_of
 from app.core import signals
 from app.core.errors import NotFound, ValidationError
@@ -53,6 +55,33 @@ def check_password_strength(password: str, *, email: str = "", name: str = "") -
         )
 
 
+def check_display_name(name: str, *, user_id: int | None = None) -> str:
+    """The cleaned name, or a refusal: bidi controls, or a look-alike of another person's name."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError("A name is required.")
+    if len(name) > 120:
+        raise ValidationError("A name has at most 120 characters.")
+    refuse_unsafe_name(name)
+    key = name_skeleton(name)
+    if not key:
+        raise ValidationError("A name needs at least one letter or digit.", code="name_invalid")
+    query = select(User.id).where(User.name_key == key)
+    if user_id is not None:
+        query = query.where(User.id != user_id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise ValidationError(
+            "This name is, or looks like, the name of another participant; add your "
+            "organization or another name so that nobody can take one of you for the other.",
+            code="name_imitates",
+        )
+    return name
+
+
+def _email_registered(email: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.email == email)) is not None
+
+
 def register_user(
     *,
     email: str,
@@ -62,14 +91,22 @@ def register_user(
     country: str,
     organization: str = "",
     is_admin: bool = False,
+    verified: bool = False,
 ) -> User:
-    """Create a participant; every registrant takes part at once (no accreditation step)."""
+    """Create a participant; every registrant takes part at once (no accreditation step).
+
+    `verified` takes the address as proven (accounts an administrator creates); otherwise a
+    verification link is mailed and only mail features wait for it.
+    """
     email = normalize_email(email)
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_l("A name is required."))
-    if len(name) > 120:
-        raise ValidationError(_l("A name has at most 120 characters."))
+    try:
+        name = check_display_name(name)
+    except ValidationError as error:
+        # Registering again under one's own name must answer as any taken address does (also
+        # when a parallel registration of the same address has just committed).
+        if error.code == "name_imitates" and _email_registered(email):
+            raise _email_taken() from None
+        raise
     if len((organization or "").strip()) > 200:
         raise ValidationError(_l("An organization name has at most 200 characters."))
     if group not in STAKEHOLDER_GROUPS:
@@ -83,20 +120,46 @@ def register_user(
     if not region_of(country):
         raise ValidationError(_l("Unknown country code %(country)s.", country=repr(country)))
     check_password_strength(password, email=email, name=name)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise ValidationError(_l("An account with this e-mail address already exists."))
+    # Hashed before the look-up so that a taken address costs the same time as a free one.
+    password_hash = hash_password(password)
+    if _email_registered(email):
+        raise _email_taken()
     user = User(
         email=email,
         name=name,
-        password_hash=hash_password(password),
+        name_key=name_skeleton(name),
+        password_hash=password_hash,
         group=group,
         organization=(organization or "").strip(),
         is_admin=is_admin,
+        email_verified_at=utcnow() if verified else None,
     )
     user.set_country(country)
     db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        # A parallel registration of the same address won the race.
+        raise _email_taken() from None
+    signals.user_registered.send(user, verified=verified)
     return user
+
+
+EMAIL_TAKEN = "email_taken"
+
+
+def _email_taken() -> ValidationError:
+    return ValidationError("An account with this e-mail address already exists.", code=EMAIL_TAKEN)
+
+
+def owner_of_email(email: str) -> User | None:
+    """The account registered with `email` (normalised), or None."""
+    try:
+        email = normalize_email(email)
+    except ValidationError:
+        return None
+    return db.session.scalar(select(User).where(User.email == email))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -106,7 +169,11 @@ def authenticate(email: str, password: str) -> User | None:
     except ValidationError:
         return None
     user = db.session.scalar(select(User).where(User.email == email))
-    if user is None or not verify_password(user.password_hash, password):
+    if user is None:
+        # Same work as for a real account: the answer's timing does not tell who is registered.
+        verify_password(dummy_hash(), password)
+        return None
+    if not verify_password(user.password_hash, password):
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -205,17 +272,21 @@ def tokens_of(user: User) -> list[ApiToken]:
     )
 
 
-def update_profile(user: User, *, name: str, organization: str, country: str, group: str) -> User:
-    """Change the details others see; the country also sets region and North/South."""
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_l("A name is required."))
-    if len(name) > 120:
-        raise ValidationError(_l("A name has at most 120 characters."))
+def update_profile(
+    user: User, *, name: str, organization: str, country: str, group: str | None = None
+):
+    """Change the details others see; the country also sets region and North/South.
+
+    A different stakeholder group is not applied but requested (app/accounts/groups.py): the
+    request is returned, or None when the group stays.
+    """
+    from app.accounts.groups import request_group_change
+
+    name = check_display_name(name, user_id=user.id)
     organization = (organization or "").strip()
     if len(organization) > 200:
         raise ValidationError(_l("An organization name has at most 200 characters."))
-    if group not in STAKEHOLDER_GROUPS:
+    if group is not None and group not in STAKEHOLDER_GROUPS:
         raise ValidationError(
             _l(
                 "Unknown stakeholder group %(group)s; choose one of %(STAKEHOLDER_GROUPS)s.",
@@ -225,27 +296,20 @@ def update_profile(user: User, *, name: str, organization: str, country: str, gr
         )
     if not region_of(country):
         raise ValidationError(_l("Unknown country code %(country)s.", country=repr(country)))
-    before = {
-        "name": user.name,
-        "organization": user.organization,
-        "group": user.group,
-        "country": user.country,
-    }
+    before = {"name": user.name, "organization": user.organization, "country": user.country}
     user.name = name
+    user.name_key = name_skeleton(name)
     user.organization = organization
-    user.group = group
     user.set_country(country)
     db.session.flush()
-    after = {
-        "name": user.name,
-        "organization": user.organization,
-        "group": user.group,
-        "country": user.country,
-    }
+    after = {"name": user.name, "organization": user.organization, "country": user.country}
     fields = [field for field in before if before[field] != after[field]]
     if fields:
         signals.profile_changed.send(user, actor=user, fields=fields, before=before, after=after)
-    return user
+    if group is not None:
+        # Asking for one's own group withdraws a pending request.
+        return request_group_change(user, group)
+    return None
 
 
 def change_password(user: User, *, current: str, new: str) -> None:
@@ -254,8 +318,34 @@ def change_password(user: User, *, current: str, new: str) -> None:
         raise ValidationError(_l("The current password is not correct."))
     check_password_strength(new, email=user.email, name=user.name)
     user.password_hash = hash_password(new)
+    renew_session_epoch(user)
     db.session.flush()
     signals.credentials_changed.send(user, what="password")
+
+
+def change_email(user: User, *, password: str, email: str) -> None:
+    """Move the account to another address after checking the password.
+
+    Every session of the account ends (the caller starts a fresh one for the current
+    browser). A taken address gets the same answer as a free one would refuse to reveal:
+    the change is refused with a message that does not say whether it is registered.
+    """
+    if not verify_password(user.password_hash, password or ""):
+        raise ValidationError("The current password is not correct.")
+    email = normalize_email(email)
+    if email == user.email:
+        raise ValidationError("This is already your e-mail address.")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ValidationError("This e-mail address cannot be used; choose another one.")
+    old_email = user.email
+    user.email = email
+    renew_session_epoch(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise ValidationError("This e-mail address cannot be used; choose another one.") from None
+    signals.credentials_changed.send(user, what="email", old_email=old_email)
 
 
 def list_users() -> list[User]:

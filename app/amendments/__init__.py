@@ -3,7 +3,7 @@ from flask import Blueprint
 bp = Blueprint("amendments", __name__)
 
 # Routes and API must be attached before the factory registers the blueprints.
-from app.amendments import api, hooks, proceedings, routes, services  # noqa: E402,F401
+from app.amendments import api, feeds, hooks, proceedings, routes, services  # noqa: E402,F401
 
 
 def init_app(app):

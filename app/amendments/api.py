@@ -11,6 +11,7 @@ from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_re
 from app.core.errors import ValidationError
 from app.documents.services import get_document
 from app.extensions import db
+from app.moderation.queries import hidden_reason
 
 
 def amendment_json(amendment, tally=None) -> dict:
@@ -32,12 +33,37 @@ def amendment_json(amendment, tally=None) -> dict:
         "attribution": attribution(amendment),
         "merged_version": amendment.merged_version.number if amendment.merged_version else None,
         "decided_at": amendment.decided_at.isoformat() if amendment.decided_at else None,
+        "decision": _decision_json(amendment),
         "created_at": amendment.created_at.isoformat(),
         "url": url_for("amendments.show", amendment_id=amendment.id, _external=False),
     }
     if tally is not None:
         data["tally"] = tally.as_json()
+    reason = hidden_reason("amendment", amendment.id)
+    data.update(hidden=reason is not None, hidden_reason=reason)
+    if reason is not None:
+        data["rationale"] = ""  # kept in the archive, shown as hidden by a moderator
     return data
+
+
+def _decision_json(amendment) -> dict | None:
+    if amendment.decided_at is None:
+        return None
+    by = amendment.decided_by
+    return {
+        "status": amendment.status,
+        "reason": amendment.decision_reason or "",
+        "by": {"id": by.id, "name": by.name} if by else None,
+        "at": amendment.decided_at.isoformat(),
+    }
+
+
+def _reason_field() -> str:
+    """The decision's reason from the JSON body: required, as a string."""
+    reason = json_body().get("reason") if request.get_data() else None
+    if reason is not None and not isinstance(reason, str):
+        raise ValidationError("`reason` must be a string.", code="reason_required")
+    return reason or ""
 
 
 def _version_json(version) -> dict:
@@ -127,7 +153,7 @@ def delete_position(amendment_id):
 def accept(amendment_id):
     user = api_user()
     amendment = queries.get_amendment(amendment_id)
-    result = services.accept_amendment(amendment, user)
+    result = services.accept_amendment(amendment, user, _reason_field())
     db.session.commit()
     if not result.ok:
         return jsonify(
@@ -145,20 +171,25 @@ def accept(amendment_id):
     )
 
 
-@bp.post("/amendments/<int:amendment_id>/reject")
-def reject(amendment_id):
-    user = api_user()
-    amendment = services.reject_amendment(queries.get_amendment(amendment_id), user)
+def _decide_by_api(amendment_id: int, decide):
+    amendment = decide(queries.get_amendment(amendment_id), api_user(), _reason_field())
     db.session.commit()
     return jsonify(amendment_json(amendment))
+
+
+@bp.post("/amendments/<int:amendment_id>/reject")
+def reject(amendment_id):
+    return _decide_by_api(amendment_id, services.reject_amendment)
+
+
+@bp.post("/amendments/<int:amendment_id>/request-rebase")
+def request_rebase(amendment_id):
+    return _decide_by_api(amendment_id, services.request_rebase)
 
 
 @bp.post("/amendments/<int:amendment_id>/withdraw")
 def withdraw(amendment_id):
-    user = api_user()
-    amendment = services.withdraw_amendment(queries.get_amendment(amendment_id), user)
-    db.session.commit()
-    return jsonify(amendment_json(amendment))
+    return _decide_by_api(amendment_id, services.withdraw_amendment)
 
 
 @bp.post("/amendments/<int:amendment_id>/rebase")
@@ -194,6 +225,26 @@ def _errors(*codes: int) -> dict:
     return {str(c): {"description": names[c], **_ERR} for c in codes}
 
 
+_REASON = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["reason"],
+                "properties": {
+                    "reason": {
+                        "type": "string",
+                        "description": "the public reason for the decision (400 reason_required "
+                        "without it)",
+                    }
+                },
+            }
+        }
+    },
+}
+
+
 def _decision(summary: str, extra: dict | None = None) -> dict:
     return {
         "post": {
@@ -201,10 +252,11 @@ def _decision(summary: str, extra: dict | None = None) -> dict:
             "tags": ["amendments"],
             "parameters": [_ID],
             **_WRITE,
+            "requestBody": _REASON,
             "responses": {
                 "200": {"description": "The amendment", **_AMENDMENT},
                 **(extra or {}),
-                **_errors(401, 403, 404, 409),
+                **_errors(400, 401, 403, 404, 409, 413),
             },
         }
     }
@@ -323,6 +375,7 @@ document_paths(
                 "tags": ["amendments"],
                 "parameters": [_ID],
                 **_WRITE,
+                "requestBody": _REASON,
                 "responses": {
                     "200": {
                         "description": "The accepted amendment and the new version",
@@ -338,7 +391,7 @@ document_paths(
                             }
                         },
                     },
-                    **_errors(401, 403, 404),
+                    **_errors(400, 401, 403, 404, 413),
                     "409": {
                         "description": "Conflict: the amendment now has status conflict or "
                         "superseded; error.conflict has base_text, current_text",
@@ -351,6 +404,10 @@ document_paths(
             "Reject (coordinators of the owning body, administrators)"
         ),
         "/api/amendments/{amendment_id}/withdraw": _decision("Withdraw (the proposer)"),
+        "/api/amendments/{amendment_id}/request-rebase": _decision(
+            "Ask the proposer to rebase onto today's text (coordinators of the owning body, "
+            "administrators); the amendment waits with status conflict"
+        ),
         "/api/amendments/{amendment_id}/rebase": {
             "post": {
                 "summary": "Rebase onto today's paragraph (the proposer); without text the change is "
@@ -417,6 +474,17 @@ document_paths(
                 "headcount": {"type": ["number", "null"]},
                 "consensus": {"type": "boolean"},
                 "positions_on_earlier_text": {"type": "integer"},
+                "verified": {
+                    "type": "object",
+                    "description": "The same scores among verified participants only",
+                    "properties": {
+                        "groups": {"type": "object"},
+                        "equal_weight": {"type": ["number", "null"]},
+                        "headcount": {"type": ["number", "null"]},
+                        "consensus": {"type": "boolean"},
+                        "positions": {"type": "integer"},
+                    },
+                },
             },
         },
         "Amendment": {
@@ -431,12 +499,25 @@ document_paths(
                 "base_text": {"type": "string"},
                 "text": {"type": "string"},
                 "rationale": {"type": "string"},
+                "hidden": {"type": "boolean"},
+                "hidden_reason": {"type": ["string", "null"]},
                 "status": {"type": "string", "enum": list(STATUSES)},
                 "revision": {"type": "integer"},
                 "proposer": {"type": "object"},
                 "on_behalf_of": {"type": ["object", "null"]},
                 "attribution": {"type": "string"},
                 "merged_version": {"type": ["integer", "null"]},
+                "decided_at": {"type": ["string", "null"]},
+                "decision": {
+                    "type": ["object", "null"],
+                    "description": "the last decision: status, public reason, by whom, when",
+                    "properties": {
+                        "status": {"type": "string"},
+                        "reason": {"type": "string"},
+                        "by": {"type": ["object", "null"]},
+                        "at": {"type": "string"},
+                    },
+                },
                 "tally": {"$ref": "#/components/schemas/Tally"},
             },
         },

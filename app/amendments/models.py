@@ -56,6 +56,8 @@ class Amendment(db.Model):
     )
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The public reason given with the last decision (accept, reject, withdraw, ask to rebase).
+    decision_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -97,6 +99,9 @@ class Position(db.Model):
     base_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("version.id", ondelete="SET NULL")
     )
+    # The author's stakeholder group when taking the position: a later change of group
+    # does not move positions already counted.
+    group: Mapped[str | None] = mapped_column("stakeholder_group", String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

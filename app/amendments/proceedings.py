@@ -46,10 +46,12 @@ def set_amendment_period(document, user, *, open_: bool) -> None:
                 code="bad_status",
             )
         document.status = "open"
+        signals.amendment_period_changed.send(document, actor=user, opened=True)
     else:
         if document.status not in ("open", "closed"):
             raise Conflict(_l("Only an open document can be closed."), code="bad_status")
         document.status = "closed"
+        signals.amendment_period_changed.send(document, actor=user, opened=False)
 
 
 def set_paragraph_status(document, user, key: str, status: str, note: str = "") -> ParagraphStatus:

@@ -1,5 +1,7 @@
 """Reads: amendment lists, tallies (aggregated in SQL), paragraph statuses and blame."""
 
+from dataclasses import replace
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
@@ -32,24 +34,41 @@ def _count_columns():
 
 
 def tallies(amendment_ids) -> dict[int, Tally]:
-    """Tallies of many amendments in one GROUP BY query (amendment, stakeholder group)."""
+    """Tallies of many amendments in one GROUP BY query (amendment, stakeholder group, verified).
+
+    A position counts for the group its author had when taking it; the verified-only tally
+    counts positions whose author is verified in that same group.
+    """
     ids = list(amendment_ids)
     counts: dict[int, dict[str, GroupCount]] = {i: {} for i in ids}
+    verified: dict[int, dict[str, GroupCount]] = {i: {} for i in ids}
     earlier: dict[int, int] = dict.fromkeys(ids, 0)
     if ids:
+        group = func.coalesce(Position.group, User.group)
+        is_verified = case(((User.verified_at.is_not(None)) & (User.group == group), 1), else_=0)
         rows = db.session.execute(
-            select(Position.amendment_id, User.group, *_count_columns())
+            select(Position.amendment_id, group, is_verified, *_count_columns())
             .join(User, User.id == Position.user_id)
             .join(Amendment, Amendment.id == Position.amendment_id)
             .where(Position.amendment_id.in_(ids))
-            .group_by(Position.amendment_id, User.group)
+            .group_by(Position.amendment_id, group, is_verified)
         )
-        for amendment_id, group, support, oppose, abstain, old in rows:
-            counts[amendment_id][group] = GroupCount(
-                int(support or 0), int(oppose or 0), int(abstain or 0)
-            )
+        for amendment_id, group_name, trusted, support, oppose, abstain, old in rows:
+            count = GroupCount(int(support or 0), int(oppose or 0), int(abstain or 0))
+            counts[amendment_id][group_name] = _add(counts[amendment_id].get(group_name), count)
+            if trusted:
+                verified[amendment_id][group_name] = count
             earlier[amendment_id] += int(old or 0)
-    return {i: compute_tally(counts[i], earlier[i]) for i in ids}
+    return {
+        i: replace(compute_tally(counts[i], earlier[i]), verified=compute_tally(verified[i]))
+        for i in ids
+    }
+
+
+def _add(a: GroupCount | None, b: GroupCount) -> GroupCount:
+    if a is None:
+        return b
+    return GroupCount(a.support + b.support, a.oppose + b.oppose, a.abstain + b.abstain)
 
 
 def tally(amendment: Amendment) -> Tally:

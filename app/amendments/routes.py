@@ -211,7 +211,7 @@ def position(amendment_id):
 def accept(amendment_id):
     amendment = queries.get_amendment(amendment_id)
     try:
-        result = services.accept_amendment(amendment, current_user)
+        result = services.accept_amendment(amendment, current_user, request.form.get("reason"))
     except Forbidden:
         raise
     except DomainError as error:
@@ -233,25 +233,39 @@ def accept(amendment_id):
     return redirect(_back(amendment_id))
 
 
+def _decide_on_page(amendment_id: int, decide, success: str):
+    """A decision from the amendment page's form, with the reason typed there."""
+    amendment = queries.get_amendment(amendment_id)
+    return _act(
+        lambda: decide(amendment, current_user, request.form.get("reason")),
+        _back(amendment_id),
+        success,
+    )
+
+
 @bp.route("/amendments/<int:amendment_id>/reject", methods=["POST"])
 @participant_required
 def reject(amendment_id):
-    amendment = queries.get_amendment(amendment_id)
-    return _act(
-        lambda: services.reject_amendment(amendment, current_user),
-        _back(amendment_id),
-        f"Amendment #{amendment_id} rejected.",
+    return _decide_on_page(
+        amendment_id, services.reject_amendment, f"Amendment #{amendment_id} rejected."
+    )
+
+
+@bp.route("/amendments/<int:amendment_id>/request-rebase", methods=["POST"])
+@participant_required
+def request_rebase(amendment_id):
+    return _decide_on_page(
+        amendment_id,
+        services.request_rebase,
+        f"Amendment #{amendment_id} was sent back to its proposer to be rebased.",
     )
 
 
 @bp.route("/amendments/<int:amendment_id>/withdraw", methods=["POST"])
 @participant_required
 def withdraw(amendment_id):
-    amendment = queries.get_amendment(amendment_id)
-    return _act(
-        lambda: services.withdraw_amendment(amendment, current_user),
-        _back(amendment_id),
-        f"Amendment #{amendment_id} withdrawn.",
+    return _decide_on_page(
+        amendment_id, services.withdraw_amendment, f"Amendment #{amendment_id} withdrawn."
     )
 
 

@@ -32,6 +32,7 @@ from app.amendments.rules import (
 )
 from app.core import signals
 from app.core.errors import Conflict, Forbidden, TooLarge, ValidationError
+from app.core.locking import lock_rows
 from app.core.timeutil import utcnow
 from app.documents.models import Version
 from app.documents.services import append_version, new_paragraph_key
@@ -206,6 +207,7 @@ def set_position(amendment: Amendment, user, stance: str) -> Position:
         "stance": stance,
         "revision": amendment.revision,
         "base_version_id": amendment.base_version_id,
+        "group": user.group,
         "created_at": now,
         "updated_at": now,
     }
@@ -257,15 +259,63 @@ class AcceptResult:
         return self.version is not None
 
 
-def _decide(amendment: Amendment, user, status: str) -> None:
+REASON_MAX = 2000
+
+
+def _reason(reason: str | None) -> str:
+    """Every decision is explained in public: a participant whose text is not taken is entitled
+    to know why."""
+    reason = clean(reason or "")
+    if not reason:
+        raise ValidationError(
+            _l("Give a reason for the decision: it is shown on the amendment."),
+            code="reason_required",
+        )
+    if len(reason) > REASON_MAX:
+        raise TooLarge(
+            _l(
+                "The reason has %(length)s characters; the limit is %(limit)s.",
+                length=len(reason),
+                limit=REASON_MAX,
+            )
+        )
+    return reason
+
+
+def _decide(
+    amendment: Amendment, user, status: str, reason: str, version=None, before: str | None = None
+) -> None:
+    """Record the decision and announce it; the caller holds the document's lock."""
+    before = before or amendment.status
     amendment.status = status
     amendment.decided_by_id = user.id
+    amendment.decision_reason = reason
     amendment.decided_at = amendment.updated_at = utcnow()
-
-
-def _announce(amendment: Amendment, user, decision: str, before: str, version=None) -> None:
+    if version is not None:
+        amendment.merged_version_id = version.id
+    db.session.flush()
     signals.amendment_decided.send(
-        amendment, actor=user, decision=decision, reason="", before=before, version=version
+        amendment, actor=user, decision=status, reason=reason, before=before, version=version
+    )
+
+
+def _lock(amendment: Amendment) -> None:
+    """Serialize decisions on the document's amendments and reload the amendment as it stands.
+
+    Two accepts of one amendment (a double click) or of two amendments of one document must
+    not both build a version from the same text.
+    """
+    lock_rows(amendment.document, amendment)
+
+
+def _not_pending(amendment: Amendment) -> Conflict:
+    return Conflict(
+        _l(
+            "Amendment #%(id)s is already %(status_label)s.",
+            id=amendment.id,
+            status_label=amendment.status_label.lower(),
+        ),
+        code="not_pending",
     )
 
 
@@ -277,12 +327,15 @@ def _require_decidable(amendment: Amendment, user) -> None:
         )
 
 
-def accept_amendment(amendment: Amendment, user) -> AcceptResult:
+def accept_amendment(amendment: Amendment, user, reason: str | None = None) -> AcceptResult:
     """Rebase onto today's paragraph and merge as a new version, or mark a conflict.
 
     A conflict (or a superseded amendment) is a result, not an exception, so that the caller
     commits the new status before answering 409.
     """
+    _require_decidable(amendment, user)
+    reason = _reason(reason)
+    _lock(amendment)
     _require_decidable(amendment, user)
     if amendment.status == "conflict":
         raise Conflict(
@@ -293,20 +346,13 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
             code="needs_rebase",
         )
     if amendment.status != "proposed":
-        raise Conflict(
-            _l(
-                "Amendment #%(id)s is already %(status_label)s.",
-                id=amendment.id,
-                status_label=amendment.status_label.lower(),
-            ),
-            code="not_pending",
-        )
+        raise _not_pending(amendment)
     document = amendment.document
     current, keys, texts = current_paragraphs(document)
     key = amendment.paragraph_key
 
     if key is not None and key not in keys:
-        _decide(amendment, user, "superseded")
+        _decide(amendment, user, "superseded", reason)
         return AcceptResult(
             amendment,
             conflict={
@@ -327,8 +373,7 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
         else:
             merged = rebase_text(amendment.base_text, amendment.text, today)
         if merged is None:
-            amendment.status = "conflict"
-            amendment.updated_at = utcnow()
+            _decide(amendment, user, "conflict", reason)
             return AcceptResult(amendment, conflict=conflict_details(amendment, today))
         blocks = split_paragraphs(merged) if merged else []
         if merged and not blocks:
@@ -342,7 +387,10 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
         )
         texts[index : index + 1] = blocks
 
-    _decide(amendment, user, "accepted")  # before the signal, so listeners see it merged
+    # Marked accepted before the version exists, so that listeners of the new version see it
+    # merged; announced once the version is known.
+    before = amendment.status
+    amendment.status = "accepted"
     version = append_version(
         document,
         texts,
@@ -352,7 +400,7 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
         message=f"Amendment #{amendment.id} by {attribution(amendment)}",
     )
     if version is None:
-        amendment.status = "superseded"
+        _decide(amendment, user, "superseded", reason, before=before)
         return AcceptResult(
             amendment,
             conflict={
@@ -360,8 +408,7 @@ def accept_amendment(amendment: Amendment, user) -> AcceptResult:
                 "message": _l("The paragraph already reads as proposed."),
             },
         )
-    amendment.merged_version_id = version.id
-    db.session.flush()
+    _decide(amendment, user, "accepted", reason, version=version, before=before)
     log.info("amendment #%s accepted into %s v%s", amendment.id, document.slug, version.number)
     return AcceptResult(amendment, version=version)
 
@@ -379,35 +426,43 @@ def conflict_details(amendment: Amendment, today: str | None) -> dict:
     }
 
 
-def reject_amendment(amendment: Amendment, user) -> Amendment:
+def reject_amendment(amendment: Amendment, user, reason: str | None = None) -> Amendment:
+    _require_decidable(amendment, user)
+    reason = _reason(reason)
+    _lock(amendment)
     _require_decidable(amendment, user)
     if amendment.status not in PENDING:
-        raise Conflict(
-            _l(
-                "Amendment #%(id)s is already %(status_label)s.",
-                id=amendment.id,
-                status_label=amendment.status_label.lower(),
-            ),
-            code="not_pending",
-        )
-    _decide(amendment, user, "rejected")
+        raise _not_pending(amendment)
+    _decide(amendment, user, "rejected", reason)
     return amendment
 
 
-def withdraw_amendment(amendment: Amendment, user) -> Amendment:
+def request_rebase(amendment: Amendment, user, reason: str | None = None) -> Amendment:
+    """Send the amendment back to its proposer to be written against today's text."""
+    _require_decidable(amendment, user)
+    reason = _reason(reason)
+    _lock(amendment)
+    _require_decidable(amendment, user)
+    if amendment.status == "conflict":
+        raise Conflict(
+            f"Amendment #{amendment.id} is already waiting for its proposer's rebase.",
+            code="needs_rebase",
+        )
+    if amendment.status != "proposed":
+        raise _not_pending(amendment)
+    _decide(amendment, user, "conflict", reason)
+    return amendment
+
+
+def withdraw_amendment(amendment: Amendment, user, reason: str | None = None) -> Amendment:
     require_participant(user)
     if user.id != amendment.proposer_id:
         raise Forbidden(_l("Only the proposer can withdraw an amendment."))
+    reason = _reason(reason)
+    _lock(amendment)
     if amendment.status not in PENDING:
-        raise Conflict(
-            _l(
-                "Amendment #%(id)s is already %(status_label)s.",
-                id=amendment.id,
-                status_label=amendment.status_label.lower(),
-            ),
-            code="not_pending",
-        )
-    _decide(amendment, user, "withdrawn")
+        raise _not_pending(amendment)
+    _decide(amendment, user, "withdrawn", reason)
     return amendment
 
 
@@ -419,6 +474,7 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
     require_participant(user)
     if user.id != amendment.proposer_id:
         raise Forbidden(_l("Only the proposer can rebase an amendment."))
+    _lock(amendment)
     if amendment.status not in PENDING:
         raise Conflict(
             _l(

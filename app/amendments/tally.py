@@ -37,6 +37,8 @@ class Tally:
     headcount: Fraction | None
     consensus: bool
     earlier_text: int = field(default=0)
+    # The same rule over the positions of verified participants only (None when not computed).
+    verified: "Tally | None" = field(default=None)
 
     @property
     def positions(self) -> int:
@@ -53,6 +55,20 @@ class Tally:
             "headcount": _float(self.headcount),
             "consensus": self.consensus,
             "positions_on_earlier_text": self.earlier_text,
+            **({"verified": self.verified.core_json()} if self.verified is not None else {}),
+        }
+
+    def core_json(self) -> dict:
+        """The groups and the three scores, as the verified-only tally is shown."""
+        return {
+            "groups": {
+                g: {"support": c.support, "oppose": c.oppose, "abstain": c.abstain}
+                for g, c in self.groups.items()
+            },
+            "equal_weight": _float(self.equal_weight),
+            "headcount": _float(self.headcount),
+            "consensus": self.consensus,
+            "positions": self.positions,
         }
 
 

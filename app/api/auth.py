@@ -52,3 +52,13 @@ def _has_nul(value) -> bool:
     if isinstance(value, list):
         return any(_has_nul(item) for item in value)
     return False
+
+
+def page_param(maximum: int = 100000) -> int:
+    """The `page` query parameter (1 when absent), or a 400 for anything but 1..maximum."""
+    from app.core.errors import ValidationError
+
+    value = request.args.get("page", "1")
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= maximum):
+        raise ValidationError(f"page is an integer from 1 to {maximum}.")
+    return int(value)

@@ -57,6 +57,11 @@ ERROR_CONTENT = {"content": {"application/json": {"schema": schema_ref("Error")}
 def path_param(name: str, type_: str = "string", description: str | None = None) -> dict:
     """A required path parameter, the same shape in every domain's description."""
     param = {"name": name, "in": "path", "required": True, "schema": {"type": type_}}
+    if type_ == "integer":
+        # URLs carry 32-bit identifiers only (app/main BoundedIntegerConverter).
+        from app.main import MAX_URL_INT
+
+        param["schema"].update(minimum=0, maximum=MAX_URL_INT)
     if description:
         param["description"] = description
     return param

@@ -147,6 +147,7 @@ document_paths(
                         "regional_caucus",
                         "thematic_caucus",
                         "working_group",
+                        "focal_points",
                     ],
                 },
                 "coordinators": {"type": "array", "items": _PERSON},

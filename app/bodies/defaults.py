@@ -66,6 +66,21 @@ CORE_BODIES = [
     ),
 ]
 
+# One body of focal points per stakeholder group: its members confirm group changes into the
+# group and mark participants of the group as verified.
+FOCAL_POINT_SLUGS = {
+    "government": "government-focal-points",
+    "civil_society": "civil-society-focal-points",
+    "private_sector": "private-sector-focal-points",
+    "international_organization": "international-organization-focal-points",
+}
+FOCAL_POINT_NAMES = {
+    "government": "Government focal points",
+    "civil_society": "Civil society focal points",
+    "private_sector": "Private sector focal points",
+    "international_organization": "International organization focal points",
+}
+
 REGIONAL_SLUGS = {key: key.replace("_", "-") + "-caucus" for key in REGIONS}
 
 THEMATIC_CAUCUSES = [
@@ -186,6 +201,17 @@ def default_bodies() -> list[dict]:
                 team_role=None,
                 is_open=True,
                 purpose=purpose,
+            )
+        )
+    for group, slug in FOCAL_POINT_SLUGS.items():
+        bodies.append(
+            dict(
+                slug=slug,
+                name=FOCAL_POINT_NAMES[group],
+                kind="focal_points",
+                team_role=None,
+                is_open=False,
+                purpose="Confirm changes into the stakeholder group and verify its participants.",
             )
         )
     return bodies

@@ -26,6 +26,7 @@ BODY_KINDS = {
     "regional_caucus": _l("Regional caucus"),
     "thematic_caucus": _l("Thematic caucus"),
     "working_group": _l("Working group"),
+    "focal_points": _l("Focal points"),
 }
 BODY_KINDS_PLURAL = {
     "bureau": _l("Bureau"),
@@ -34,6 +35,7 @@ BODY_KINDS_PLURAL = {
     "regional_caucus": _l("Regional caucuses"),
     "thematic_caucus": _l("Thematic caucuses"),
     "working_group": _l("Working groups"),
+    "focal_points": _l("Focal points of the stakeholder groups"),
 }
 # The role a team plays decides permissions: the drafting team co-edits, the translation team translates.
 TEAM_ROLES = {

@@ -68,7 +68,7 @@ def _page(selection, *, status: int = 200, error: str | None = None, typed_email
         selection=selection,
         body=selection.body,
         phase=phase,
-        nominations=selection.nominations,
+        nominations=_visible(selection.nominations, user),
         votes={n.id: v for n, v in counts},
         electorate=permissions.electorate(selection.body),
         ballots=service.ballot_count(selection),
@@ -92,6 +92,16 @@ def selection(selection_id):
     return _page(service.get_selection(selection_id))
 
 
+def _visible(nominations, user) -> list:
+    """Candidates for all; a nomination awaiting acceptance only for its nominee and
+    administrators (listing it would tell the nominator that the address is registered)."""
+    return [
+        n
+        for n in nominations
+        if n.accepted or (user.is_authenticated and (user.id == n.nominee_id or user.is_admin))
+    ]
+
+
 def _back(selection, message: str):
     db.session.commit()
     flash(message, "success")
@@ -112,9 +122,17 @@ def nominate(selection_id):
         nomination = service.nominate(selection, current_user, email)
     except (ValidationError, Conflict) as error:
         return _refused(selection, error, email)
-    if nomination.accepted:
+    if nomination is not None and nomination.accepted:
         return _back(selection, _("You are a candidate."))
-    return _back(selection, f"{nomination.nominee.name} is nominated and can now accept.")
+    # The same words whether the address is registered or not (no account enumeration).
+    return _back(
+        selection,
+        _(
+            "If %(email)s is the address of a participant, they are nominated "
+            "and can accept on this page.",
+            email=email.strip(),
+        ),
+    )
 
 
 @bp.route("/selections/<int:selection_id>/nominations/<int:nomination_id>/accept", methods=["POST"])

@@ -29,9 +29,10 @@ from app.bodies.models import (
 )
 from app.bodies.permissions import voter_refusal
 from app.bodies.queries import membership_of, valid_id
-from app.bodies.services import add_member, find_user_by_email
+from app.bodies.services import add_member
 from app.core import signals
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.core.locking import lock_rows
 from app.core.timeutil import utcnow
 from app.extensions import db
 
@@ -122,12 +123,34 @@ def open_selection(
     return selection
 
 
-def nominate(selection: Selection, user, email: str | None = None) -> Nomination:
-    """Nominate someone by e-mail (or oneself when no address is given) during nominations."""
+def nominate(selection: Selection, user, email: str | None = None) -> Nomination | None:
+    """Nominate someone by e-mail (or oneself when no address is given) during nominations.
+
+    By e-mail, an address nobody registered and a person already nominated give None, as a
+    new nomination's answer must not tell whether an address belongs to someone.
+    """
     _not_over(selection)
     if selection.phase() != "nomination":
         raise ValidationError(_l("Nominations for this selection are closed."))
-    nominee = user if not (email or "").strip() else find_user_by_email(email)
+    if (email or "").strip():
+        return _nominate_by_email(selection, user, email)
+    return _nominate(selection, user, user)
+
+
+def _nominate_by_email(selection: Selection, user, email: str) -> Nomination | None:
+    from app.accounts.services import normalize_email, owner_of_email
+
+    normalize_email(email)  # a malformed address is refused: that reveals nobody
+    nominee = owner_of_email(email)
+    if nominee is None:
+        return None
+    try:
+        return _nominate(selection, user, nominee)
+    except Conflict:
+        return None
+
+
+def _nominate(selection: Selection, user, nominee) -> Nomination:
     exists = db.session.scalar(
         select(Nomination.id).where(
             Nomination.selection_id == selection.id,
@@ -165,6 +188,7 @@ def _own_nomination(selection: Selection, user, nomination_id) -> Nomination:
     nomination = db.session.get(Nomination, number) if number is not None else None
     if nomination is None or nomination.selection_id != selection.id:
         raise NotFound(_l("No such nomination in this selection."))
+    lock_rows(selection, nomination)
     if nomination.nominee_id != user.id:
         raise Forbidden(_l("Only the nominee can answer a nomination."))
     _not_over(selection)
@@ -285,6 +309,7 @@ def close_selection(selection: Selection, user) -> dict:
 
     A rule that cannot be met raises a ValidationError and changes nothing.
     """
+    lock_rows(selection)  # one count, however many coordinators press "close" at once
     if selection.status == CLOSED:
         raise Conflict(_l("This selection is already closed."))
     if selection.status == CANCELLED:
@@ -375,6 +400,7 @@ def cancel_selection(selection: Selection, user, reason: str) -> Selection:
     This is the way out for a selection that cannot be counted (no accepted candidates, a rule
     that the candidates cannot meet) or that should not go on.
     """
+    lock_rows(selection)
     if selection.status == CLOSED:
         raise Conflict(_l("This selection is closed; its result stands."))
     if selection.status == CANCELLED:

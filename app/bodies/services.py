@@ -21,6 +21,7 @@ from app.bodies.permissions import admin_only
 from app.bodies.queries import membership_of
 from app.core import signals
 from app.core.errors import Conflict, NotFound, ValidationError
+from app.core.locking import lock_rows
 from app.core.slugs import slugify
 from app.core.slugs import unique_slug as core_unique_slug
 from app.core.timeutil import utcnow
@@ -157,6 +158,7 @@ def _changed(membership: Membership, change: str, before: dict | None, actor=Non
 
 def join_body(user, body: Body) -> Membership:
     """Join an open body at once."""
+    lock_rows(body)  # membership changes of a body one at a time
     if not body.is_open:
         if admin_only(body):
             raise ValidationError(
@@ -197,6 +199,7 @@ def _activate(membership: Membership) -> None:
 
 def request_membership(user, body: Body) -> Membership:
     """Ask to join a closed body; its coordinators approve or decline."""
+    lock_rows(body)
     if body.is_open:
         raise ValidationError(_l("The %(name)s is open: join it directly.", name=body.name))
     if admin_only(body):
@@ -225,6 +228,7 @@ def request_membership(user, body: Body) -> Membership:
 
 def leave_body(user, body: Body) -> None:
     """Leave a body, or withdraw a pending request."""
+    lock_rows(body)
     membership = membership_of(user, body.id)
     if membership is None:
         raise ValidationError(_l("You are not a member of the %(name)s.", name=body.name))
@@ -250,6 +254,7 @@ def _pending(body: Body, user_id: int) -> Membership:
 
 
 def approve_request(body: Body, user_id: int, actor=None) -> Membership:
+    lock_rows(body)
     membership = _pending(body, user_id)
     before = _state(membership)
     _activate(membership)
@@ -259,6 +264,7 @@ def approve_request(body: Body, user_id: int, actor=None) -> Membership:
 
 
 def decline_request(body: Body, user_id: int, actor=None) -> None:
+    lock_rows(body)
     membership = _pending(body, user_id)
     _changed(membership, "declined", _state(membership), actor=actor)
     db.session.delete(membership)
@@ -267,6 +273,7 @@ def decline_request(body: Body, user_id: int, actor=None) -> None:
 
 def add_member(body: Body, user, *, coordinator: bool = False, actor=None) -> Membership:
     """Make `user` an active member (or coordinator); approves a pending request on the way."""
+    lock_rows(body)
     membership = membership_of(user, body.id)
     before = _state(membership)
     if membership is None:
@@ -306,6 +313,7 @@ def _active(body: Body, user_id: int) -> Membership:
 
 
 def remove_member(body: Body, user_id: int, actor=None) -> None:
+    lock_rows(body)
     membership = _active(body, user_id)
     _changed(membership, "removed", _state(membership), actor=actor)
     db.session.delete(membership)
@@ -314,6 +322,7 @@ def remove_member(body: Body, user_id: int, actor=None) -> None:
 
 def set_role(body: Body, user_id: int, role: str, actor=None) -> Membership:
     """Promote a member to coordinator or make a coordinator a plain member again."""
+    lock_rows(body)
     if role not in (MEMBER, COORDINATOR):
         raise ValidationError(_l("A role is either member or coordinator."))
     membership = _active(body, user_id)

@@ -24,6 +24,8 @@ from app.coedit.engine import DeltaMismatch, compose, ends, from_delta, rebase, 
 log = logging.getLogger(__name__)
 
 NAMESPACE = "/coedit"
+PUSH_ACK_DELAY = 1.0  # seconds: applied pushes are acknowledged by an empty sync within 2 s
+PUSH_GRACE = 0.5  # seconds a push editor waits for a push after `changed` before it syncs
 
 
 def _same(text: str) -> list:
@@ -46,8 +48,18 @@ class SyncRefused(Exception):
 class SyncClient:
     """One client's view of one live text, independent of the transport."""
 
-    def __init__(self, doc: str, lang: str, mode: str = "edit", diff_timeout: float = 1.0):
+    def __init__(
+        self,
+        doc: str,
+        lang: str,
+        mode: str = "edit",
+        diff_timeout: float = 1.0,
+        *,
+        push: bool = True,
+    ):
         self.doc, self.lang, self.mode = doc, lang, mode
+        self.push = push  # ask for push mode (COEDIT.md "Push mode")
+        self.pushing = False  # the server agreed
         self.dmp = diff_match_patch()
         self.dmp.Diff_Timeout = diff_timeout
         self.text = ""
@@ -72,7 +84,10 @@ class SyncClient:
 
     def join_payload(self) -> dict:
         payload = {"doc": self.doc, "lang": self.lang, "mode": self.mode}
-        if self.client_id and not self.needs_rejoin:
+        if self.push:
+            payload["push"] = True
+        follower_push = self.push and self.mode != "edit"  # it keeps no state on the server
+        if self.client_id and not self.needs_rejoin and not follower_push:
             payload["client_id"] = self.client_id
         return payload
 
@@ -97,6 +112,7 @@ class SyncClient:
         self.client_id = ack["client_id"]
         self.rev = ack["rev"]
         self.joined, self.needs_rejoin = True, False
+        self.pushing = ack.get("push") is True
 
     # -- sync
 
@@ -146,7 +162,58 @@ class SyncClient:
                 return False
             raise SyncRefused(error.get("code", "bad_request"), error.get("message", "no answer"))
         self.outbox = [e for e in self.outbox if e["n"] >= ack["n"]]
-        for edit in ack["edits"]:
+        if not self._apply_edits(ack["edits"]):
+            return False
+        self.rev = max(self.rev, ack["rev"])
+        return True
+
+    def on_push(self, data: dict, in_flight: bool = False) -> str:
+        """A pushed `edits {doc, lang, rev, edits}`: "applied", "ignored" or "rejoin".
+
+        Applied only with no sync in flight, nothing staged and a rev newer than the last
+        answer or push applied; an ignored push means: sync as soon as you may (its answer
+        carries the same changes).
+        """
+        if (
+            in_flight
+            or self.outbox
+            or not self.joined
+            or not isinstance(data.get("rev"), int)
+            or not isinstance(data.get("edits"), list)
+        ):
+            return "ignored"
+        if data["rev"] <= self.rev:
+            return "ignored"
+        if not self._apply_edits(data["edits"]):
+            return "rejoin"
+        self.rev = data["rev"]
+        return "applied"
+
+    def on_revs(self, data: dict) -> bool:
+        """A followers' `revs {from, to, delta}`; False when this follower must rejoin."""
+        start, end, delta = data.get("from"), data.get("to"), data.get("delta")
+        if not self.joined or not isinstance(end, int):
+            return True
+        if end <= self.rev:
+            return True  # a window this follower is already past
+        if start != self.rev or not isinstance(delta, str):
+            self.needs_rejoin = True
+            return False
+        try:
+            diffs, new_text = from_delta(self.shadow, delta)
+        except ValueError:
+            self.needs_rejoin = True
+            return False
+        self.text = self.shadow = self.base = new_text
+        self.local, self.sent = None, _same(new_text)
+        self.rev = end
+        if self.on_remote is not None:
+            self.on_remote(diffs, new_text)
+        return True
+
+    def _apply_edits(self, edits: list) -> bool:
+        """Server edits with m >= ours, in order, exactly onto the shadow and carried to the text."""
+        for edit in sorted(edits, key=lambda e: e["m"]):
             if edit["m"] < self.m:
                 continue
             if edit["m"] > self.m:
@@ -170,7 +237,6 @@ class SyncClient:
                 self.on_remote(diffs, new_shadow)
         if not self.outbox:
             self.base, self.sent = self.shadow, _same(self.shadow)
-        self.rev = max(self.rev, ack["rev"])
         return True
 
     def _unacknowledged(self) -> list | None:
@@ -222,11 +288,12 @@ class SocketClient:
         timeout: float = 10.0,
         headers: dict | None = None,
         on_change=None,
+        push: bool = True,
     ):
         import socketio
 
         self.url, self.token, self.timeout, self.headers = url, token, timeout, headers or {}
-        self.core = SyncClient(doc, lang, mode)
+        self.core = SyncClient(doc, lang, mode, push=push)
         self.lock = threading.RLock()
         self._in_flight = threading.RLock()
         self.sio = socketio.Client(
@@ -240,11 +307,20 @@ class SocketClient:
         self._connected_once = False
         self._resume = False
         self._worker = threading.Thread(target=self._run, daemon=True)
+        self._syncing = False  # a sync is in flight (pushes are then ignored)
+        self._kick = False  # a sync is wanted now
+        self._due: float | None = None  # when the worker must sync if still behind
+        self._due_rev = -1  # ... behind this rev (a `changed` no push followed)
+        self._acked_m = 0  # the m our last sync acknowledged
+        self.pushes = {"applied": 0, "ignored": 0, "rejoin": 0}
+        self._ignored_rev = -1  # the newest push ignored while a sync was in flight
         self.refusal: SyncRefused | None = None  # why the server refused the last connection
         self.sio.on("connect", self._on_connect, namespace=NAMESPACE)
         self.sio.on("connect_error", self._on_connect_error, namespace=NAMESPACE)
         self.sio.on("changed", self._on_changed, namespace=NAMESPACE)
         self.sio.on("presence", self._on_presence, namespace=NAMESPACE)
+        self.sio.on("edits", self._on_edits, namespace=NAMESPACE)
+        self.sio.on("revs", self._on_revs, namespace=NAMESPACE)
 
     @property
     def text(self) -> str:
@@ -280,7 +356,9 @@ class SocketClient:
             ack = self.sio.call("join", payload, namespace=NAMESPACE, timeout=self.timeout)
             with self.lock:
                 self.core.on_join(ack)
-        self.sync()
+                follower = self.core.pushing and self.core.mode != "edit"
+        if not follower:  # a push follower never syncs
+            self.sync()
 
     def edit(self, text: str) -> None:
         with self.lock:
@@ -299,14 +377,22 @@ class SocketClient:
         with self._in_flight:
             with self.lock:
                 payload = self.core.sync_payload()
+                self._syncing, self._acked_m = True, payload["m"]
             try:
                 ack = self.sio.call("sync", payload, namespace=NAMESPACE, timeout=self.timeout)
             except Exception as error:  # timeout or disconnect: the outbox is resent next time
                 self.sync_failures += 1
                 log.info("sync failed: %s", error)
+                with self.lock:
+                    self._syncing = False
                 return False
             with self.lock:
+                self._syncing = False
+                ignored, self._ignored_rev = self._ignored_rev, -1
                 if self.core.on_sync(ack):
+                    if ignored > self.core.rev:  # a push newer than this answer was ignored
+                        self._kick = True
+                        self._wake.set()
                     return True
                 payload = self.core.join_payload()
             ack = self.sio.call("join", payload, namespace=NAMESPACE, timeout=self.timeout)
@@ -368,13 +454,65 @@ class SocketClient:
             self._wake.set()
 
     def _on_changed(self, data) -> None:
-        if (
-            isinstance(data, dict)
-            and isinstance(data.get("rev"), int)
-            and data["rev"] <= self.core.rev
-        ):
+        rev = data.get("rev") if isinstance(data, dict) else None
+        if isinstance(rev, int) and rev <= self.core.rev:
             return  # our own change, already in our last answer
+        if self.core.pushing and self.core.mode == "edit" and isinstance(rev, int):
+            # the push brings it; sync only if none did (a change stored by another process)
+            self._later(PUSH_GRACE, rev)
+            return
+        self._kick = True
         self._wake.set()
+
+    def _later(self, delay: float, rev: int = -1) -> None:
+        with self.lock:
+            due = time.monotonic() + delay
+            self._due = due if self._due is None else min(self._due, due)
+            self._due_rev = max(self._due_rev, rev)
+        self._wake.set()
+
+    def _on_edits(self, data) -> None:
+        if not isinstance(data, dict):
+            return
+        with self.lock:
+            outcome = self.core.on_push(data, in_flight=self._syncing)
+            self.pushes[outcome] += 1
+            acknowledge = outcome == "applied" and self.core.m != self._acked_m
+        if outcome == "applied":
+            if self.on_change:
+                self.on_change(self)
+            if acknowledge:
+                self._later(PUSH_ACK_DELAY)
+        else:
+            if outcome == "rejoin":
+                self._resume = True
+            elif self._syncing and isinstance(data.get("rev"), int):
+                # the answer on its way carries it, unless the push is newer (see sync())
+                with self.lock:
+                    self._ignored_rev = max(self._ignored_rev, data["rev"])
+                return
+            self._kick = True
+            self._wake.set()
+
+    def _on_revs(self, data) -> None:
+        if not isinstance(data, dict):
+            return
+        with self.lock:
+            ok = self.core.on_revs(data)
+        if not ok:
+            self._resume = True
+            self._wake.set()
+        elif self.on_change:
+            self.on_change(self)
+
+    def _due_now(self) -> bool:
+        """The delayed sync is due: still behind a `changed`, or pushes to acknowledge."""
+        with self.lock:
+            if self._due is None or time.monotonic() < self._due:
+                return False
+            self._due = None
+            behind = self.core.rev < self._due_rev
+            return behind or self.core.m != self._acked_m
 
     def _on_presence(self, data) -> None:
         if isinstance(data, dict):
@@ -382,13 +520,20 @@ class SocketClient:
 
     def _run(self) -> None:
         while not self._stop:
-            woken = self._wake.wait(1.0)
+            due = self._due
+            timeout = 1.0 if due is None else max(0.0, min(1.0, due - time.monotonic()))
+            self._wake.wait(timeout)
             self._wake.clear()
             if self._stop:
                 return
+            kicked, self._kick = self._kick, False
+            due = self._due_now()
             with self.lock:
                 pending = self.core.text != self.core.shadow or bool(self.core.outbox)
-            if not (woken or pending):
+                pushed_follower = self.core.pushing and self.core.mode != "edit"
+            if pushed_follower and not self._resume:
+                continue  # a push follower never syncs: rejoining is how it catches up
+            if not (kicked or due or pending or self._resume):
                 continue
             try:
                 if self._resume:

@@ -1,5 +1,6 @@
 """Markdown rendering with an explicit HTML allow-list: user text never reaches a page unsanitised."""
 
+import time
 from functools import lru_cache
 
 import nh3
@@ -82,6 +83,36 @@ def render_markdown(text: str) -> str:
     return sanitize_html(_md.render(text or ""))
 
 
+# Splitting needs the block structure only: skipping inline parsing keeps it linear and fast
+# (emphasis-heavy text such as "*a **" repeated costs seconds to parse inline).
+_md_blocks = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    .enable("table")
+    .enable("strikethrough")
+    .disable("inline")
+)
+
+
 def parse_blocks(text: str):
-    """Return markdown-it tokens for `text`; used to split documents into top-level blocks."""
+    """Return markdown-it block tokens for `text` (inline tokens keep their source in
+    `content`, without children); used to split documents into top-level blocks."""
+    return _md_blocks.parse(text or "")
+
+
+def parse_tokens(text: str):
+    """Return markdown-it tokens for `text` with inline children (emphasis, links), for
+    converting a paragraph into another format; callers bound the text's size."""
     return _md.parse(text or "")
+
+
+def render_within(paragraphs: list[str], seconds: float, max_paragraph: int) -> str:
+    """Render paragraphs until `seconds` have passed; the rest, and any paragraph longer than
+    `max_paragraph`, are shown as escaped plain text, so that a preview's cost is bounded."""
+    deadline = time.monotonic() + seconds
+    parts = []
+    for paragraph in paragraphs:
+        if len(paragraph) > max_paragraph or time.monotonic() > deadline:
+            parts.append(f'<p class="unrendered">{escapeHtml(paragraph)}</p>')
+        else:
+            parts.append(render_markdown(paragraph))
+    return "\n".join(parts)

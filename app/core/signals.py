@@ -54,3 +54,27 @@ credentials_changed = _signals.signal("credentials-changed")
 # sender: the User who already owns the address; someone tried to register with it. The
 # owner is told by mail instead of the form revealing that the address is taken.
 registration_for_taken_email = _signals.signal("registration-for-taken-email")
+
+# --- trust: groups, verification, moderation -------------------------------------------------
+# sender: the GroupChangeRequest; kwargs: actor (the person asking).
+group_change_requested = _signals.signal("group-change-requested")
+# sender: the GroupChangeRequest; kwargs: actor, decision ("confirmed" or "refused"),
+# before ({"group"}), after ({"group"}).
+group_change_decided = _signals.signal("group-change-decided")
+# sender: the User verified (or no longer verified); kwargs: actor, verified (bool), group.
+verification_changed = _signals.signal("verification-changed")
+# sender: the Report; kwargs: actor (the reporter).
+report_filed = _signals.signal("report-filed")
+# sender: the Report; kwargs: actor (the moderator), outcome ("hidden" or "dismissed"),
+# reason (the moderator's public reason). The reporter is to be told the outcome.
+report_resolved = _signals.signal("report-resolved")
+# sender: the HiddenContent row; kwargs: actor (the moderator), report (the Report acted on).
+content_hidden = _signals.signal("content-hidden")
+
+# --- appended by mail and notifications ------------------------------------------------------
+# sender: the Document; kwargs: actor, opened (True when the amendment period opens, False
+# when it closes).
+amendment_period_changed = _signals.signal("amendment-period-changed")
+# sender: the User who just registered; kwargs: verified (True when the address is taken as
+# verified, e.g. accounts made by `flask users create`). Mail queues the verification link.
+user_registered = _signals.signal("user-registered")

@@ -14,6 +14,11 @@ def _dmp() -> diff_match_patch:
     return dmp
 
 
+def words(text: str) -> list[str]:
+    """The tokens a word diff compares: words, runs of space and single signs (all of `text`)."""
+    return _WORD.findall(text or "")
+
+
 def _words_to_chars(a: str, b: str) -> tuple[str, str, list[str]]:
     """Map every word (and run of space) to one character so the diff works on words."""
     tokens: list[str] = [""]

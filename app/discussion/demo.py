@@ -202,6 +202,13 @@ def load_demo(drafts_dir: pathlib.Path) -> None:
 
     Idempotent: a thread whose title already exists in its place is not posted again.
     """
+    from app.mail.lists import without_list_mail
+
+    with without_list_mail():
+        _post_threads()
+
+
+def _post_threads() -> None:
     people = {u.email: u for u in db.session.scalars(select(User))}
     start = utcnow() - timedelta(days=len(THREADS) + 1)
     for n, (place_spec, title, behalf_slug, messages) in enumerate(THREADS):

@@ -31,9 +31,21 @@ def atom_feed(*, title: str, page_url: str, feed_url: str, messages, updated) ->
             author_uri=url_for("accounts.person", user_id=message.author.id, _external=True)
             if message.author is not None
             else None,
-            content_html=render_markdown(message.text),
+            content_html=_content_html(message),
         )
     return Response(feed.to_bytes(), mimetype="application/atom+xml")
+
+
+def _content_html(message) -> str:
+    """The post, or the moderator's placeholder where it was hidden."""
+    from markupsafe import escape
+
+    from app.moderation.queries import hidden_reason
+
+    reason = hidden_reason("post", message.id)
+    if reason is not None:
+        return f"<p><em>Hidden by a moderator: {escape(reason)}</em></p>"
+    return render_markdown(message.text)
 
 
 def _feed(place_title: str, page_url: str, feed_url: str, **place):

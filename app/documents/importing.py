@@ -60,6 +60,11 @@ def read_draft(path: Path) -> ParsedDraft:
         raise ValidationError(
             _l("%(path)s: cannot be read (%(error)s).", path=path, error=error.strerror or error)
         ) from error
+    return parse_draft(data, path)
+
+
+def parse_draft(data: bytes, path: Path) -> ParsedDraft:
+    """Check and split the bytes of one Markdown draft (from a file or an upload)."""
     if len(data) > MAX_DRAFT_BYTES:
         raise ValidationError(
             _l(

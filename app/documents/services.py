@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.core import signals
 from app.core.errors import NotFound, ValidationError
+from app.core.locking import lock_rows
 from app.core.slugs import slugify as core_slugify
 from app.core.slugs import unique_slug as core_unique_slug
 from app.documents.alignment import align_keys
@@ -108,6 +109,7 @@ def append_version(
     texts = [t.strip("\n") for t in texts if t.strip()]
     if not texts:
         raise ValidationError(_l("A version needs at least one paragraph."))
+    lock_rows(document)  # one new version at a time per document, numbered after the last
     current = document.current_version
     previous = current.paragraphs if current else []
     if current and [p.text for p in previous] == texts:

@@ -11,9 +11,15 @@ MAX_URL_INT = 2**31 - 1
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_URL_INT)
-        super().__init__(map, *args, **kwargs)
+    """Numbers past MAX_URL_INT become 0, which names nothing: the view answers 404.
+
+    (Refusing them in the converter made werkzeug answer 405 for some methods, since the
+    refused rule still counted as a match for the others.)
+    """
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        return number if number <= MAX_URL_INT else 0
 
 
 def init_app(app):

@@ -3,12 +3,14 @@
 from flask import current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as NotFoundError
 
 from app.core.errors import DomainError, ValidationError
 from app.documents.hooks import languages
 from app.documents.queries import list_documents
+from app.extensions import db
 from app.main import bp
 
 
@@ -71,6 +73,18 @@ def handle_http_error(error: HTTPException):
     elif message == type(error).description:  # werkzeug's English default: say it in the reader's
         message = _("The request could not be carried out (error %(status)s).", status=error.code)
     return render_template("errors/error.html", status=error.code, message=message), error.code
+
+
+@bp.app_errorhandler(IntegrityError)
+def handle_integrity_error(error: IntegrityError):
+    """Two requests raced to create the same row (one e-mail, one membership): the database
+    kept one, and the other request is told so instead of seeing a 500."""
+    db.session.rollback()
+    current_app.logger.info("Refused by a database constraint on %s: %s", request.path, error.orig)
+    message = "Someone else made the same change at the same moment; reload the page to see it."
+    if _wants_json():
+        return error_json("conflict", message, 409)
+    return render_template("errors/error.html", status=409, message=message), 409
 
 
 @bp.app_errorhandler(Exception)

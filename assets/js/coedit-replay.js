@@ -1,4 +1,4 @@
-// The timeslider: move through a live draft's edit log one edit at a time.
+// The timeslider: move through a live draft's edit log, one author's burst of typing at a time.
 import { DIFF_DELETE, DIFF_INSERT } from "./lib/textsync.js";
 import { Replay, fetchLog } from "./lib/replay.js";
 import { _ } from "./lib/i18n.js";
@@ -44,8 +44,11 @@ async function start(root) {
   const show = (index) => {
     const clamped = Math.max(0, Math.min(replay.length - 1, index));
     slider.value = String(clamped);
-    const { entry, diffs } = replay.step(clamped);
-    position.textContent = _("Edit %(n)s of %(total)s · revision %(rev)s", { n: clamped + 1, total: replay.length, rev: entry.rev });
+    const { entry, last, edits, diffs } = replay.step(clamped);
+    const revs = edits > 1
+      ? _("revisions %(first)s–%(last)s (%(edits)s edits)", { first: entry.rev, last: last.rev, edits })
+      : _("revision %(rev)s", { rev: entry.rev });
+    position.textContent = _("Edit %(n)s of %(total)s · %(revs)s", { n: clamped + 1, total: replay.length, revs });
     author.replaceChildren(...describe(entry));
     output.replaceChildren(...renderDiff(diffs));
     output.querySelector("ins, del")?.scrollIntoView({ block: "nearest" });

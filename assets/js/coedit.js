@@ -1,17 +1,31 @@
 // The live page: CodeMirror editor of the working draft, synchronized over Socket.IO (COEDIT.md),
 // with presence, remote cursors, a connection indicator, a server-rendered preview and publishing.
 import { markdown } from "@codemirror/lang-markdown";
-import { Compartment, EditorState } from "@codemirror/state";
-import { EditorView } from "@codemirror/view";
+import { Compartment, EditorState, StateEffect, StateField } from "@codemirror/state";
+import { Decoration, EditorView } from "@codemirror/view";
 import { basicSetup } from "codemirror";
 import { io } from "socket.io-client";
 
 import { colorFor, remoteChange, remotePeers, replaceText, setPeers } from "./lib/cm-presence.js";
+import { Authorship } from "./lib/authorship.js";
+import { fetchLog } from "./lib/replay.js";
 import { SyncClient } from "./lib/sync-client.js";
 import { _, ngettext } from "./lib/i18n.js";
 
 const CURSOR_INTERVAL_MS = 120;
 const PREVIEW_DELAY_MS = 400;
+const AUTHORS_REFRESH_MS = 1_500;
+
+// Authorship colours: marks over the text each author wrote, mapped through later changes.
+const setAuthors = StateEffect.define();
+const authorMarks = StateField.define({
+  create: () => Decoration.none,
+  update(marks, tr) {
+    for (const effect of tr.effects) if (effect.is(setAuthors)) return effect.value;
+    return marks.map(tr.changes);
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
 
 const root = document.getElementById("coedit");
 if (root) start(root);
@@ -30,6 +44,9 @@ function start(root) {
     messages: root.querySelector("[data-messages]"),
     mode: root.querySelector("[data-mode-label]"),
     publish: document.getElementById("coedit-publish"),
+    authorsToggle: root.querySelector("[data-authors-toggle]"),
+    authorsPanel: root.querySelector("[data-authors-panel]"),
+    authors: root.querySelector("[data-authors]"),
   };
   const initial = root.querySelector("[data-initial-text]")?.value ?? "";
   elements.editor.replaceChildren();
@@ -50,7 +67,10 @@ function start(root) {
         basicSetup,
         markdown(),
         EditorView.lineWrapping,
+        // The editor's <style> element carries the page's Content-Security-Policy nonce.
+        EditorView.cspNonce.of(config.cspNonce || ""),
         remotePeers,
+        authorMarks,
         readOnly.of(lock(!canEdit)),
         EditorView.contentAttributes.of({ "aria-label": _("Working draft, Markdown") }),
         EditorView.updateListener.of((update) => {
@@ -145,6 +165,14 @@ function start(root) {
   socket.on("changed", (event) => {
     if (event && event.doc === config.doc && event.lang === config.lang) client.remoteChanged(event.rev);
   });
+  // Push mode (the default): editors get `edits`, followers one `revs` per window.
+  const ours = (event) => event && event.doc === config.doc && event.lang === config.lang;
+  socket.on("edits", (event) => {
+    if (ours(event)) client.pushed(event);
+  });
+  socket.on("revs", (event) => {
+    if (ours(event)) client.revs(event);
+  });
   socket.on("presence", (event) => {
     if (!event || event.doc !== config.doc || event.lang !== config.lang) return;
     peers = event.peers || [];
@@ -165,15 +193,23 @@ function start(root) {
   function renderStatus(status) {
     if (!status) return;
     lastStatus = status;
+    if (typeof status.rev === "number") scheduleAuthors();
     const changes = (n) => ngettext("%(num)d unsynced change", "%(num)d unsynced changes", n);
     let state = status.state;
     let text;
-    if (state === "connected") {
+    const following = status.mode && status.mode !== "edit";
+    if (state === "connected" && following) {
+      // Observers save nothing: tell them they see the draft live, not that "changes" are saved.
+      text = _("Connected · following the draft live");
+    } else if (state === "connected") {
       text = status.unsynced ? _("Connected · saving %(changes)s…", { changes: changes(status.unsynced) }) : _("Connected · all changes saved");
     } else if (state === "joining") {
       text = _("Connecting…");
     } else if (state === "stopped") {
       text = _("Stopped");
+    } else if (following && (!navigator.onLine || attempts >= 3)) {
+      state = "offline";
+      text = _("Offline · the draft will update when the connection returns");
     } else if (!navigator.onLine || attempts >= 3) {
       state = "offline";
       text = _("Offline · %(changes)s; they will be sent when the connection returns", { changes: changes(status.unsynced) });
@@ -348,5 +384,74 @@ function start(root) {
     });
   }
 
-  window.coedit = { view, client, socket }; // for debugging and browser tests
+  // --- authorship ----------------------------------------------------------------------------
+  // The edit log replayed into runs of text by author, fetched incrementally while shown.
+  const authorship = new Authorship();
+  let showAuthors = false;
+  let authorsTimer = null;
+  let authorsBusy = false;
+  if (elements.authorsToggle) {
+    elements.authorsToggle.hidden = false;
+    elements.authorsToggle.addEventListener("click", () => {
+      showAuthors = !showAuthors;
+      elements.authorsToggle.setAttribute("aria-pressed", String(showAuthors));
+      elements.authorsToggle.textContent = showAuthors ? "Hide who wrote what" : "Show who wrote what";
+      elements.authorsPanel.hidden = !showAuthors;
+      if (showAuthors) refreshAuthors();
+      else view.dispatch({ effects: setAuthors.of(Decoration.none) });
+    });
+  }
+
+  function scheduleAuthors() {
+    if (!showAuthors || authorsTimer !== null) return;
+    authorsTimer = setTimeout(() => {
+      authorsTimer = null;
+      refreshAuthors();
+    }, AUTHORS_REFRESH_MS);
+  }
+
+  async function refreshAuthors() {
+    if (!showAuthors || authorsBusy) return;
+    authorsBusy = true;
+    try {
+      const entries = await fetchLog(config.logUrl, config.lang, { after: authorship.rev });
+      authorship.apply(entries);
+    } catch {
+      authorship.rev = -1; // start again from the whole log next time
+      authorship.text = "";
+      authorship.runs = [];
+      return;
+    } finally {
+      authorsBusy = false;
+    }
+    // Drawn when the log has caught up with the editor; marks then follow the typing.
+    if (!showAuthors || authorship.text !== view.state.doc.toString()) {
+      scheduleAuthors();
+      return;
+    }
+    const marks = authorship.spans().map((span) => Decoration.mark({
+      class: "cm-author",
+      attributes: { style: `--author: ${colorFor(span.user.id)}`, title: span.user.name || "" },
+    }).range(span.from, span.to));
+    view.dispatch({ effects: setAuthors.of(Decoration.set(marks, true)) });
+    const items = authorship.authors().map(({ user, length }) => {
+      const item = document.createElement("li");
+      item.className = "peer";
+      const swatch = document.createElement("span");
+      swatch.className = "peer-swatch";
+      swatch.style.backgroundColor = colorFor(user.id);
+      swatch.setAttribute("aria-hidden", "true");
+      const name = document.createElement("span");
+      name.className = "peer-name";
+      name.textContent = user.name || "Participant";
+      const size = document.createElement("span");
+      size.className = "peer-where muted";
+      size.textContent = `${length} character${length === 1 ? "" : "s"}`;
+      item.append(swatch, name, size);
+      return item;
+    });
+    elements.authors.replaceChildren(...items);
+  }
+
+  window.coedit = { view, client, socket, authorship }; // for debugging and browser tests
 }

@@ -249,7 +249,10 @@ test("only one sync is in flight at a time", async () => {
 test("the replay rebuilds every revision from the log", async () => {
   const { Replay, fetchLog } = await import("../js/lib/replay.js");
   const texts = ["Intro.", "Intro. Body 😀.", "Intro 2. Body 😀.", "Body 😀!"];
-  const log = texts.map((text, rev) => ({ rev, delta: makeDelta(rev ? texts[rev - 1] : "", text) }));
+  // each edit by another author: one timeslider step each
+  const log = texts.map((text, rev) => ({
+    rev, delta: makeDelta(rev ? texts[rev - 1] : "", text), user: { id: rev, name: `U${rev}` },
+  }));
   const pages = [log.slice(0, 2), log.slice(2), []];
   const seen = [];
   const fetchImpl = async (url) => {

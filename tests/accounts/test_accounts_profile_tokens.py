@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.accounts import services
+from app.accounts.groups import pending_request
 from app.accounts.models import ApiToken
 from app.accounts.passwords import verify_password
 from app.extensions import db
@@ -32,13 +33,15 @@ def test_profile_edit_details(client, make_user, login):
     )
     assert response.status_code == 302
     db.session.refresh(user)
+    # A new group is only requested: it waits for a focal point or an administrator.
     assert (user.name, user.organization, user.country, user.group) == (
         "Amina N.",
         "New org",
         "FR",
-        "government",
+        "civil_society",
     )
     assert user.region == "europe" and user.side == "north"
+    assert pending_request(user).to_group == "government"
 
 
 def test_profile_edit_errors_keep_typed(client, make_user, login):

@@ -76,7 +76,12 @@ def test_propose_weigh_accept_through_the_api(api, world):
     assert api("get", path + "?group=government", who=None).get_json()["amendments"] == []
     assert len(api("get", path + "?body=gender-caucus", who=None).get_json()["amendments"]) == 1
 
-    accepted = api("post", f"/api/amendments/{amendment_id}/accept", who="coordinator")
+    accepted = api(
+        "post",
+        f"/api/amendments/{amendment_id}/accept",
+        who="coordinator",
+        json={"reason": "Agreed."},
+    )
     assert accepted.status_code == 200
     assert accepted.get_json()["version"]["number"] == 2
     document = api("get", f"/api/amendments/{amendment_id}", who=None).get_json()
@@ -100,7 +105,9 @@ def test_accept_conflict_answers_409_and_keeps_the_status(api, world):
     texts[1] = texts[1].replace("shall ensure", "will promote")
     append_version(world.document, texts, cause="publish", message="edit")
     db.session.commit()
-    response = api("post", f"/api/amendments/{amendment_id}/accept", who="admin")
+    response = api(
+        "post", f"/api/amendments/{amendment_id}/accept", who="admin", json={"reason": "Agreed."}
+    )
     assert response.status_code == 409
     error = response.get_json()["error"]
     assert error["code"] == "conflict" and error["conflict"]["current_text"] == texts[1]
@@ -114,7 +121,15 @@ def test_accept_conflict_answers_409_and_keeps_the_status(api, world):
     )
     assert rebased.status_code == 200 and rebased.get_json()["status"] == "proposed"
     assert rebased.get_json()["revision"] == 2
-    assert api("post", f"/api/amendments/{amendment_id}/accept", who="admin").status_code == 200
+    assert (
+        api(
+            "post",
+            f"/api/amendments/{amendment_id}/accept",
+            who="admin",
+            json={"reason": "Agreed."},
+        ).status_code
+        == 200
+    )
 
 
 def test_reject_and_withdraw(api, world):
@@ -125,10 +140,22 @@ def test_reject_and_withdraw(api, world):
     )
     assert first.status_code == second.status_code == 201
     assert second.get_json()["after"] is None
-    rejected = api("post", f"/api/amendments/{first.get_json()['id']}/reject", who="coordinator")
+    rejected = api(
+        "post",
+        f"/api/amendments/{first.get_json()['id']}/reject",
+        who="coordinator",
+        json={"reason": "Agreed."},
+    )
     assert rejected.get_json()["status"] == "rejected"
-    assert api("post", f"/api/amendments/{first.get_json()['id']}/withdraw").status_code == 409
-    withdrawn = api("post", f"/api/amendments/{second.get_json()['id']}/withdraw")
+    assert (
+        api(
+            "post", f"/api/amendments/{first.get_json()['id']}/withdraw", json={"reason": "Agreed."}
+        ).status_code
+        == 409
+    )
+    withdrawn = api(
+        "post", f"/api/amendments/{second.get_json()['id']}/withdraw", json={"reason": "Agreed."}
+    )
     assert withdrawn.get_json()["status"] == "withdrawn"
     assert (
         api(

@@ -59,7 +59,7 @@ def _request(client, action, world, amendment_id):
         )
     if action == "period":
         return client.post(f"/documents/{slug}/amendment-period", data={"period": "close"})
-    return client.post(f"/amendments/{amendment_id}/{action}", data={})
+    return client.post(f"/amendments/{amendment_id}/{action}", data={"reason": "Agreed."})
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -46,6 +46,7 @@ def test_propose_support_accept_in_a_browser(world, live_server, browser):
     context.close()
 
     context, page = _log_in(browser, live_server, world.coordinator, path)
+    page.fill("textarea#decision-reason", "Supported across groups; no objection.")
     page.get_by_role("button", name="Accept and create a new version").click()
     page.locator(".flash-success", has_text="Rev.2 created").wait_for()
     page.goto(f"{live_server}/documents/{slug}/versions")
@@ -56,4 +57,26 @@ def test_propose_support_accept_in_a_browser(world, live_server, browser):
     page.goto(f"{live_server}/documents/{slug}")
     assert "guarantee access" in page.locator(f"#p-{world.keys[1]}").inner_text()
     assert "changed by amendment #" in page.locator(f"#p-{world.keys[1]}").inner_text()
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_rejection_carries_its_reason_to_the_proposer(world, live_server, browser, propose):
+    amendment = propose()
+    path = f"/amendments/{amendment.id}"
+    context, page = _log_in(browser, live_server, world.coordinator, path)
+    # The browser itself refuses a decision without a reason (the field is required).
+    page.get_by_role("button", name="Reject").click()
+    assert page.url.endswith(path)
+    assert page.locator("textarea#decision-reason:invalid").count() == 1
+    page.fill("textarea#decision-reason", "The Plenary agreed to keep the **original** wording.")
+    page.get_by_role("button", name="Reject").click()
+    page.locator(".flash-success", has_text="rejected").wait_for()
+    context.close()
+
+    context, page = _log_in(browser, live_server, world.proposer, path)
+    reason = page.locator("#decision")
+    assert "The Plenary agreed to keep the original wording." in reason.inner_text()
+    assert reason.locator("strong", has_text="original").count() == 1
+    assert "Rejected by" in page.content()
     context.close()

@@ -106,7 +106,7 @@ def test_list_interleaves_groups_and_filters(world, propose, make_user, as_user)
         .get_data(as_text=True)
     )
     assert re.findall(r'id="a-(\d+)"', only_gov) == [str(government.id)]
-    services.reject_amendment(private, world.admin)
+    services.reject_amendment(private, world.admin, "As agreed in the drafting group.")
     db.session.commit()
     rejected = (
         as_user(None)
@@ -135,6 +135,8 @@ def test_compare_page_shows_competing_amendments_with_tallies(world, propose, as
         .get_data(as_text=True)
     )
     assert f"#{first.id}" in page and f"#{second.id}" in page
+    # Each amendment: its tally, and the same among verified participants beside it.
+    assert page.count('class="tally-verified"') == 2
     assert page.count('class="tally-summary"') == 2
     assert "Government (Gus Government)" in page
 
@@ -197,7 +199,7 @@ def test_paragraph_panel_and_context_provider(world, propose, app, make_user):
     modify = propose(on_behalf_of="gender-caucus")
     propose(index=1, text="Different words.", user=world.participant)
     merged = propose(index=2, text="Every version is public.", user=world.participant)
-    services.accept_amendment(merged, world.admin)
+    services.accept_amendment(merged, world.admin, "As agreed in the drafting group.")
     db.session.commit()
     version = world.document.current_version
     statements = []

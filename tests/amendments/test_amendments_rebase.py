@@ -23,7 +23,9 @@ def _publish(world, texts):
 
 def test_clean_accept_creates_attributed_version(world, propose):
     amendment = propose(on_behalf_of="gender-caucus")
-    result = services.accept_amendment(amendment, world.coordinator)
+    result = services.accept_amendment(
+        amendment, world.coordinator, "As agreed in the drafting group."
+    )
     db.session.commit()
     assert result.ok
     version = result.version
@@ -45,7 +47,9 @@ def test_concurrent_change_elsewhere_in_paragraph_is_carried_over(world, propose
     texts[1] = texts[1].replace("in every region.", "in every region of the world.")
     texts[1] = "Recalling Rio, t" + texts[1][1:]
     _publish(world, texts)
-    result = services.accept_amendment(amendment, world.coordinator)
+    result = services.accept_amendment(
+        amendment, world.coordinator, "As agreed in the drafting group."
+    )
     db.session.commit()
     assert result.ok
     assert _texts(world.document)[1] == (
@@ -61,13 +65,15 @@ def test_overlapping_change_is_a_conflict_and_can_be_rebased(world, propose, mak
     texts = _texts(world.document)
     texts[1] = texts[1].replace("ensure", "promote")
     before = _publish(world, texts)
-    result = services.accept_amendment(amendment, world.coordinator)
+    result = services.accept_amendment(
+        amendment, world.coordinator, "As agreed in the drafting group."
+    )
     db.session.commit()
     assert not result.ok and amendment.status == "conflict"
     assert result.conflict["current_text"] == texts[1]
     assert world.document.current_version_id == before.id  # no version
     with pytest.raises(Conflict):
-        services.accept_amendment(amendment, world.coordinator)
+        services.accept_amendment(amendment, world.coordinator, "As agreed in the drafting group.")
     # The proposer rebases onto today's text: back to proposed, old positions kept but marked.
     services.rebase_amendment(
         amendment, world.proposer, texts[1].replace("promote", "promote and guarantee")
@@ -80,7 +86,9 @@ def test_overlapping_change_is_a_conflict_and_can_be_rebased(world, propose, mak
     services.set_position(amendment, world.participant, "oppose")
     db.session.commit()
     assert queries.tally(amendment).earlier_text == 0
-    result = services.accept_amendment(amendment, world.coordinator)
+    result = services.accept_amendment(
+        amendment, world.coordinator, "As agreed in the drafting group."
+    )
     db.session.commit()
     assert result.ok and "promote and guarantee" in _texts(world.document)[1]
 
@@ -107,7 +115,9 @@ def test_accepting_amendment_to_deleted_paragraph_supersedes_it(world, propose):
     _publish(world, texts)
     amendment.status = "proposed"  # as if the listener had not run
     db.session.commit()
-    result = services.accept_amendment(amendment, world.coordinator)
+    result = services.accept_amendment(
+        amendment, world.coordinator, "As agreed in the drafting group."
+    )
     db.session.commit()
     assert not result.ok and amendment.status == "superseded"
     assert result.conflict["reason"] == "paragraph_deleted"
@@ -116,8 +126,8 @@ def test_accepting_amendment_to_deleted_paragraph_supersedes_it(world, propose):
 def test_insert_at_start_and_end(world, propose):
     start = propose(kind="insert", index=None, text="Preamble paragraph.")
     end = propose(kind="insert", index=len(world.keys) - 1, text="Closing paragraph.")
-    assert services.accept_amendment(start, world.admin).ok
-    assert services.accept_amendment(end, world.admin).ok
+    assert services.accept_amendment(start, world.admin, "As agreed in the drafting group.").ok
+    assert services.accept_amendment(end, world.admin, "As agreed in the drafting group.").ok
     db.session.commit()
     texts = _texts(world.document)
     assert texts[0] == "Preamble paragraph." and texts[-1] == "Closing paragraph."
@@ -129,7 +139,9 @@ def test_insert_at_start_and_end(world, propose):
 def test_accepted_delete_removes_paragraph_and_competitors(world, propose):
     delete = propose(kind="delete", index=2)
     competing = propose(index=2, text="Every version is public.")
-    assert services.accept_amendment(delete, world.coordinator).ok
+    assert services.accept_amendment(
+        delete, world.coordinator, "As agreed in the drafting group."
+    ).ok
     db.session.commit()
     assert world.keys[2] not in [p.key for p in world.document.current_version.paragraphs]
     assert delete.status == "accepted" and competing.status == "superseded"
@@ -140,11 +152,15 @@ def test_delete_of_changed_paragraph_conflicts(world, propose):
     texts = _texts(world.document)
     texts[2] = "Every version of the text is public."
     _publish(world, texts)
-    result = services.accept_amendment(delete, world.coordinator)
+    result = services.accept_amendment(
+        delete, world.coordinator, "As agreed in the drafting group."
+    )
     assert not result.ok and delete.status == "conflict"
     services.rebase_amendment(delete, world.proposer)
     assert delete.status == "proposed" and delete.base_text == texts[2]
-    assert services.accept_amendment(delete, world.coordinator).ok
+    assert services.accept_amendment(
+        delete, world.coordinator, "As agreed in the drafting group."
+    ).ok
 
 
 def test_rebase_without_text_carries_clean_change(world, propose):

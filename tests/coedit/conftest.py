@@ -51,8 +51,9 @@ class Socket:
         received = self.raw.get_received(NAMESPACE)
         return [e for e in received if name is None or e["name"] == name]
 
-    def core(self, doc="declaration", lang="en", mode="edit") -> SyncClient:
-        core = SyncClient(doc, lang, mode)
+    def core(self, doc="declaration", lang="en", mode="edit", push=False) -> SyncClient:
+        """A joined client core; without push it speaks the protocol before push mode."""
+        core = SyncClient(doc, lang, mode, push=push)
         core.on_join(self.call("join", core.join_payload()))
         return core
 
@@ -79,6 +80,7 @@ def sockets(app, login):
         return sock
 
     app.config["COEDIT_CHANGED_COALESCE"] = 0
+    app.config["COEDIT_PRESENCE_COALESCE"] = 0
     yield factory
     for sock in opened:
         if sock.connected:

@@ -30,7 +30,7 @@ def accept(team, index, text):
         rationale="Say that it can be found.",
     )
     db.session.commit()
-    result = accept_amendment(amendment, team["admin"])
+    result = accept_amendment(amendment, team["admin"], "As agreed in the drafting group.")
     db.session.commit()
     assert result.version is not None, result.conflict
     return result.version

@@ -11,7 +11,7 @@ PARAGRAPH = "All stakeholder groups take part in drafting as equals."
 
 
 def _logged_in_page(browser, app, base_url, user):
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)  # wait_for_function needs eval
     page = context.new_page()
     page.set_default_timeout(10_000)
     if "accounts.login" in app.view_functions:
@@ -79,11 +79,21 @@ def test_two_editors_type_into_one_paragraph_and_publish(
     try:
         context_a, page_a = _logged_in_page(browser, app, live_server, amina)
         context_b, page_b = _logged_in_page(browser, app, live_server, lucas)
-        contexts += [context_a, context_b]
+        observer_context = browser.new_context()
+        contexts += [context_a, context_b, observer_context]
+        observer = observer_context.new_page()
+        observer.set_default_timeout(10_000)
         for page in (page_a, page_b):
             page.goto(url)
             page.wait_for_selector("[data-status][data-state=connected]")
             page.wait_for_selector(".cm-content:not([aria-readonly])")
+        observer.goto(url)
+        observer.wait_for_selector("[data-status][data-state=connected]")
+        # Everyone is in push mode (COEDIT.md "Push mode"), the default of the browser client.
+        for page in (page_a, page_b, observer):
+            assert page.evaluate("window.coedit.client.pushing") is True
+        # An observer saves nothing and is not told that its changes are saved.
+        assert "saved" not in observer.locator("[data-status-text]").inner_text()
 
         _put_cursor_in_paragraph(page_a, "end")
         _put_cursor_in_paragraph(page_b, "start")
@@ -98,11 +108,15 @@ def test_two_editors_type_into_one_paragraph_and_publish(
         finished_typing = time.monotonic()
         expected = f"{typed_b}{PARAGRAPH}{typed_a}"
         while True:
-            text_a, text_b = _text(page_a), _text(page_b)
-            if text_a == text_b and expected in text_a:
+            text_a, text_b, text_o = _text(page_a), _text(page_b), _text(observer)
+            if text_a == text_b == text_o and expected in text_a:
                 break
-            assert time.monotonic() - finished_typing < 2.0, (text_a, text_b)
+            assert time.monotonic() - finished_typing < 3.0, (text_a, text_b, text_o)
             time.sleep(0.05)
+        # The editors got each other's typing pushed, the observer by `revs` windows.
+        pushes = [page.evaluate("window.coedit.client.pushes") for page in (page_a, page_b)]
+        assert sum(p["applied"] + p["ignored"] for p in pushes) >= 1, pushes
+        assert "saved" not in observer.locator("[data-status-text]").inner_text()
 
         # Each page draws the other's cursor, labelled with their name.
         page_a.wait_for_selector(".cm-remote-caret", state="attached", timeout=3000)
@@ -110,6 +124,16 @@ def test_two_editors_type_into_one_paragraph_and_publish(
         assert "Lucas Writer" in page_a.locator(".cm-remote-caret-label").all_inner_texts()
         assert "Amina Writer" in page_b.locator(".cm-remote-caret-label").all_inner_texts()
         assert page_a.locator("[data-peers] .peer", has_text="Lucas Writer").count() == 1
+
+        # The editor uses the page's width (not a narrow column of a 1280 px window).
+        width = page_a.viewport_size["width"]
+        assert page_a.locator(".cm-editor").bounding_box()["width"] >= 0.6 * width
+        # Authorship colours: who wrote which part of the live text.
+        page_a.get_by_role("button", name="Show who wrote what").click()
+        page_a.wait_for_selector(".cm-author[title='Lucas Writer']", timeout=5000)
+        page_a.wait_for_selector(".cm-author[title='Amina Writer']", timeout=5000)
+        authors = page_a.locator("[data-authors] .peer-name").all_inner_texts()
+        assert set(authors) == {"Amina Writer", "Lucas Writer"}
 
         # Real CodeMirror typing takes the exact path: no edit needed fuzzy patching.
         for page in (page_a, page_b):
@@ -146,7 +170,7 @@ def test_observer_follows_read_only_and_replays_the_edits(
     contexts = []
     try:
         context_w, editor = _logged_in_page(browser, app, live_server, writer)
-        observer_context = browser.new_context()
+        observer_context = browser.new_context(bypass_csp=True)  # wait_for_function needs eval
         contexts += [context_w, observer_context]
         observer = observer_context.new_page()
         observer.set_default_timeout(10_000)
@@ -178,6 +202,8 @@ def test_observer_follows_read_only_and_replays_the_edits(
         assert last >= 1
         assert "Watched live." in replay.locator("[data-text]").inner_text()
         assert "Mei Writer" in replay.locator("[data-author]").inner_text()
+        # one step for the writer's burst of typing, not one per keystroke
+        assert last == 1, last
         replay.get_by_role("button", name="First edit").click()
         assert "Watched" not in replay.locator("[data-text]").inner_text()
         assert "Starting text" in replay.locator("[data-author]").inner_text()
@@ -249,7 +275,7 @@ def test_a_refused_connection_shows_the_servers_message(
 
     document = make_document()
     monkeypatch.setattr(connection, "origin_allowed", lambda origin: False)
-    context = browser.new_context()
+    context = browser.new_context(bypass_csp=True)  # wait_for_function needs eval
     try:
         page = context.new_page()
         page.set_default_timeout(10_000)

@@ -110,7 +110,7 @@ def accept(doc, team):
             rationale="Clearer wording.",
         )
         db.session.commit()
-        result = accept_amendment(amendment, team["admin"])
+        result = accept_amendment(amendment, team["admin"], "As agreed in the drafting group.")
         db.session.commit()
         assert result.conflict is None and result.version is not None
         return result.version

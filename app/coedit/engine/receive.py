@@ -34,7 +34,15 @@ def receive_edits(
     # paper; without, the outbox still holds exactly the edits it lacks, so the state
     # is kept and they are sent again (a duplicate cannot then desynchronize the shadow).
     resent = False
-    if m != shadow_m:
+    if m != shadow_m and m in state.kept:
+        # push mode: pushes crossed this sync on the wire (or were ignored); the client's
+        # edits start from the shadow we had before pushing edit m, and this answer
+        # supersedes those pushes
+        shadow, shadow_rev = state.kept[m]
+        shadow_m = m
+        outbox = []
+        stats["push_crossings"] += 1
+    elif m != shadow_m:
         fresh = any(edit["n"] >= state.shadow_n for edit in edits)
         if fresh and m == state.backup_m:
             shadow, shadow_m, shadow_rev = state.backup, state.backup_m, state.backup_rev

@@ -24,6 +24,8 @@ class ClientState:
     outbox: list = field(default_factory=list)
     attached: bool = True
     last_seen: float = 0.0
+    push: bool = False  # the client asked for push mode (COEDIT.md "Push mode")
+    kept: dict = field(default_factory=dict)  # m -> (shadow, shadow_rev) before each push
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -59,6 +61,15 @@ class SyncResult:
     edits: list
     rev: int
     changed: bool
+    base_rev: int | None = None  # the stored rev before this sync's change, when it made one
+
+
+@dataclass
+class PushResult:
+    """What a push sends one editor: its whole outbox, as of the stored rev."""
+
+    edits: list
+    rev: int
 
 
 class ClientStates(dict):

@@ -25,6 +25,7 @@ from app.coedit.engine.state import (
     ClientState,
     ClientStates,
     JoinResult,
+    PushResult,
     ReceivedEdits,
     SyncResult,
 )
@@ -90,18 +91,27 @@ class SyncEngine:
     # -- protocol
 
     def join(
-        self, channel, *, user=None, mode: str = "edit", client_id: str | None = None
+        self,
+        channel,
+        *,
+        user=None,
+        mode: str = "edit",
+        client_id: str | None = None,
+        push: bool = False,
     ) -> JoinResult:
         """Resume a known client's state or start a fresh one from the current text."""
         self.expire()
         cached = self._channel(channel)
         state = self.states.get(client_id) if client_id else None
+        if push and mode == "follow":
+            state = None  # a push follower keeps no shadow: it always starts from the text
         if state is not None and state.channel == channel and state.user == user:
             # the client's lock before the channel's, in the order a sync takes them
             with state.lock:
                 with cached.lock:
                     _text, rev = cached.current()
                 state.mode, state.attached, state.last_seen = mode, True, self.clock()
+                state.push = push
                 self.stats["resumes"] += 1
                 return JoinResult(
                     state.client_id, state.shadow, rev, state.shadow_n, state.shadow_m, True
@@ -118,6 +128,7 @@ class SyncEngine:
             backup=text,
             backup_rev=rev,
             last_seen=self.clock(),
+            push=push,
         )
         self.states.add(state)
         self.stats["joins"] += 1
@@ -220,6 +231,7 @@ class SyncEngine:
                     submission.state, cached, submission.received, text, rev, answer, answer_rev
                 )
                 submission.result.changed = changed  # its own edit made a rev
+                submission.result.base_rev = first_rev
             except SyncError as error:
                 submission.error = error
 
@@ -260,8 +272,93 @@ class SyncEngine:
         state.shadow_rev = shadow_rev
         state.backup, state.backup_m, state.backup_rev = backup, backup_m, backup_rev
         state.outbox = outbox
+        state.kept = {}  # every sync ends the pushes before it
         # 7.
         return SyncResult(n=received.shadow_n, edits=list(outbox), rev=rev, changed=False)
+
+    # -- push mode (COEDIT.md "Push mode")
+
+    def push(self, client_ids, channel, rev_hint: int | None = None) -> tuple[dict, list]:
+        """Step 6 for every push editor of `channel` whose shadow is behind the stored text.
+
+        Returns ({client_id: PushResult}, busy client_ids). A client whose state is locked (a
+        sync of it is under way) is not waited for but reported busy: its answer carries the
+        text, and the sync handler asks for another window if the text moved on meanwhile.
+        `rev_hint`: the stored rev that opened the window (the cached text, when at least that
+        new, is used without asking the database).
+        """
+        cached = self._channel(channel)
+        with cached.lock:
+            text, rev = cached.current(rev_hint if rev_hint is not None else cached.rev)
+        pushed, busy = {}, []
+        for client_id in client_ids:
+            state = self.states.get(client_id)
+            if state is None or not state.push or state.mode != "edit" or not state.attached:
+                continue
+            if not state.lock.acquire(blocking=False):
+                busy.append(client_id)
+                continue
+            try:
+                result = self._push_one(state, cached, text, rev)
+            finally:
+                state.lock.release()
+            if result is not None:
+                pushed[client_id] = result
+        return pushed, busy
+
+    def _push_one(self, state: ClientState, cached: Channel, text: str, rev: int):
+        if state.shadow_rev is not None and state.shadow_rev >= rev:
+            return None
+        if state.shadow == text:
+            state.shadow_rev = rev
+            return None
+        with cached.lock:
+            delta = cached.answer_delta(state.shadow, state.shadow_rev, text, rev)
+        state.kept[state.shadow_m] = (state.shadow, state.shadow_rev)
+        state.outbox.append({"m": state.shadow_m, "delta": delta})
+        state.shadow, state.shadow_m, state.shadow_rev = text, state.shadow_m + 1, rev
+        self.stats["pushes"] += 1
+        if len(state.outbox) > MAX_OUTBOX:
+            self._desync(state, "Too many unacknowledged pushed edits.")
+            return None
+        return PushResult(list(state.outbox), rev)
+
+    def channel_rev(self, channel) -> int:
+        """The last stored rev this process knows of (no database read)."""
+        return self._channel(channel).rev
+
+    def revs(
+        self, channel, from_rev: int, from_text: str | None, rev_hint: int | None = None
+    ) -> tuple[int, str, str | None]:
+        """Followers' window: (to_rev, to_text, delta from the text at from_rev to it, or None).
+
+        The delta is computed once per window for every follower: composed from the stored
+        steps when known, else diffed from `from_text`.
+        """
+        cached = self._channel(channel)
+        with cached.lock:
+            text, rev = cached.current(rev_hint if rev_hint is not None else cached.rev)
+            if rev <= from_rev:
+                return rev, text, None
+            key = (from_rev, rev)
+            delta = cached.history.deltas.get(key)
+            if delta is None:
+                try:
+                    diffs = cached.history.chain(from_rev, rev)
+                except ValueError:
+                    diffs = None
+                if diffs is not None:
+                    start, end = ends(diffs)
+                    if end != text or (from_text is not None and start != from_text):
+                        diffs = None
+                if diffs is None and from_text is not None:
+                    diffs = self.differ.diff(from_text, text)
+                if diffs is None:
+                    return rev, text, None
+                delta = to_delta(diffs)
+                cached.history.remember(key, delta)
+            self.stats["revs_windows"] += 1
+            return rev, text, delta
 
     # -- helpers
 

@@ -9,7 +9,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.coedit import services
-from app.coedit.events.hub import NAMESPACE, room_of
+from app.coedit.events.hub import NAMESPACE, changed_room_of
 from app.extensions import socketio
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def _emit_after_commit(session):
                 socketio.emit(
                     "changed",
                     payload,
-                    to=room_of(payload["doc"], payload["lang"]),
+                    to=changed_room_of(payload["doc"], payload["lang"]),
                     namespace=NAMESPACE,
                 )
     except Exception:  # an emit must never undo or break a committed change

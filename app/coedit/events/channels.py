@@ -7,7 +7,7 @@ from flask_socketio import join_room, leave_room
 
 from app.coedit import queries, services
 from app.coedit.events.connection import load_document, require_edit, user_of
-from app.coedit.events.hub import Hub, Joined, room_of
+from app.coedit.events.hub import Hub, Joined, changed_room_of, revs_room_of, room_of
 from app.coedit.events.payloads import (
     MODES,
     Refusal,
@@ -32,7 +32,11 @@ def peer(user, mode: str, offset: int = 0, end: int = 0) -> dict:
 
 
 def join(h: Hub, data) -> dict:
-    """join {doc, lang, mode, client_id?}: resume or start the client's state; enter the room."""
+    """join {doc, lang, mode, client_id?, push?}: resume or start the client's state; enter the room.
+
+    With `push: true` the client is in push mode (COEDIT.md "Push mode"): an editor gets `edits`
+    pushed, a follower one `revs` per window instead of `changed`.
+    """
     conn = h.connections.get(request.sid)
     if conn is None:
         raise Refusal("unauthenticated", "Connect again.")
@@ -42,6 +46,9 @@ def join(h: Hub, data) -> dict:
     if mode not in MODES:
         raise Refusal("bad_request", "`mode` is edit or follow.")
     client_id = read_string(data, "client_id", 64, required=False)
+    push = data.get("push", False)
+    if not isinstance(push, bool):
+        raise Refusal("bad_request", "`push` is true or false.")
     user = user_of(conn)
     document = load_document(doc)
     queries.check_language(document, lang)
@@ -53,20 +60,37 @@ def join(h: Hub, data) -> dict:
     previous = conn.channels.get((doc, lang))
     if previous is not None and previous.client_id != client_id:
         h.engine.leave(previous.client_id)
-    result = h.engine.join(live_id, user=user.id if user else None, mode=mode, client_id=client_id)
-    conn.channels[(doc, lang)] = Joined(result.client_id, document_id, live_id, mode)
+    result = h.engine.join(
+        live_id, user=user.id if user else None, mode=mode, client_id=client_id, push=push
+    )
+    joined = Joined(result.client_id, document_id, live_id, mode, push)
+    conn.channels[(doc, lang)] = joined
     room = room_of(doc, lang)
     join_room(room)
+    h.remove_push_client(room, request.sid)
+    text, rev = result.text, result.rev
+    if push and mode == "follow":
+        leave_room(changed_room_of(doc, lang))
+        join_room(revs_room_of(doc, lang))
+        text, rev = h.add_push_client(
+            room, doc, lang, request.sid, joined, (result.text, result.rev)
+        )
+    else:
+        leave_room(revs_room_of(doc, lang))
+        join_room(changed_room_of(doc, lang))
+        if push:
+            h.add_push_client(room, doc, lang, request.sid, joined, None)
     h.set_presence(room, request.sid, peer(user, mode))
     h.emit_presence(doc, lang)
     return {
         "ok": True,
         "client_id": result.client_id,
-        "text": result.text,
-        "rev": result.rev,
+        "text": text,
+        "rev": rev,
         "n": result.n,
         "m": result.m,
         "peers": h.peers(room),
+        **({"push": True} if push else {}),
     }
 
 
@@ -97,6 +121,9 @@ def leave(h: Hub, data) -> dict:
         h.engine.leave(joined.client_id)
         room = room_of(doc, lang)
         leave_room(room)
+        leave_room(changed_room_of(doc, lang))
+        leave_room(revs_room_of(doc, lang))
+        h.remove_push_client(room, request.sid)
         h.set_presence(room, request.sid, None)
         h.emit_presence(doc, lang)
     return {"ok": True}

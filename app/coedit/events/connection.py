@@ -55,6 +55,11 @@ def user_of(conn: Connection):
     return None
 
 
+def address() -> str | None:
+    """The client's address (as the proxy in front reports it, when the app trusts one)."""
+    return request.remote_addr
+
+
 def forget_cached_user() -> None:
     """Load the session user afresh for every event, even under an outer app context (tests)."""
     g.pop("_login_user", None)
@@ -118,7 +123,7 @@ def connect(h: Hub, auth) -> None:
         user_id = user.id
     elif current_user.is_authenticated:
         user_id = current_user.id
-    h.connections[request.sid] = Connection(user_id=user_id, token=token)
+    h.connections[request.sid] = Connection(user_id=user_id, token=token, address=address())
     db.session.rollback()
 
 
@@ -129,5 +134,6 @@ def disconnect(h: Hub) -> None:
         return
     for (doc, lang), joined in conn.channels.items():
         h.engine.detach(joined.client_id)
+        h.remove_push_client(room_of(doc, lang), request.sid)
         h.set_presence(room_of(doc, lang), request.sid, None)
         h.emit_presence(doc, lang)

@@ -1,15 +1,16 @@
-"""Validation of /coedit payloads, the per-connection sync rate limit, and `Refusal`."""
+"""Validation of /coedit payloads and `Refusal`."""
 
 from __future__ import annotations
 
-import time
+import re
+from urllib.parse import unquote
 
 from flask import current_app
 
-from app.coedit.events.hub import Connection
-
 MODES = ("edit", "follow")
 MAX_EDITS_PER_SYNC = 1000
+# C0 controls but tab, line feed and carriage return (NUL included: PostgreSQL cannot store it)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class Refusal(Exception):
@@ -66,17 +67,17 @@ def read_edits(data: dict) -> list[dict]:
             raise Refusal("bad_request", "`delta` must be a string.")
         if len(delta) > max_delta:
             raise Refusal("too_large", f"A delta has at most {max_delta} characters.")
+        if inserts_control(delta):
+            raise Refusal("bad_request", "Text may not contain NUL or other control characters.")
         clean.append({"n": n, "delta": delta})
     return clean
 
 
-def rate_limited(conn: Connection) -> bool:
-    """Note one more sync of this connection; True when it is over the per-second limit."""
-    limit = current_app.config["COEDIT_MAX_SYNCS_PER_SECOND"]
-    now = time.monotonic()
-    while conn.syncs and now - conn.syncs[0] > 1.0:
-        conn.syncs.popleft()
-    if len(conn.syncs) >= limit:
+def inserts_control(delta: str) -> bool:
+    """Does the delta insert a control character (raw or %-escaped) into the text?"""
+    if CONTROL.search(delta.replace("\t", " ")):
         return True
-    conn.syncs.append(now)
-    return False
+    return any(
+        part.startswith("+") and "%" in part and CONTROL.search(unquote(part[1:], errors="replace"))
+        for part in delta.split("\t")
+    )

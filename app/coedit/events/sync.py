@@ -10,7 +10,6 @@ from app.coedit.events.connection import load_document, require_edit, user_of
 from app.coedit.events.hub import Connection, Hub, Joined
 from app.coedit.events.payloads import (
     Refusal,
-    rate_limited,
     read_channel,
     read_edits,
     read_integer,
@@ -35,6 +34,7 @@ def engine_sync(
     )
     if result.changed:
         h.schedule_changed({"doc": doc, "lang": lang, "rev": result.rev, "by": user_id})
+    h.after_sync(doc, lang, joined, result.rev)
     return {"ok": True, "n": result.n, "edits": result.edits, "rev": result.rev}
 
 
@@ -85,8 +85,6 @@ def sync(h: Hub, data) -> dict:
     conn = h.connections.get(request.sid)
     if conn is None:
         raise Refusal("unauthenticated", "Connect again.")
-    if rate_limited(conn):
-        raise Refusal("rate_limited", "Too many syncs: wait a moment.")
     data = read_payload(data)
     doc, lang = read_channel(data)
     m = read_integer(data, "m")

@@ -8,6 +8,11 @@ import {
 
 const ACK_TIMEOUT_MS = 10_000;
 const MAX_BACKOFF_MS = 8_000;
+// Push mode (COEDIT.md "Push mode"): applied pushes are acknowledged by an empty sync within
+// 2 s; after `changed`, a push editor waits this long for the push before it syncs itself
+// (the change may have been stored by another server process, which pushes to its own clients).
+const PUSH_ACK_MS = 1_000;
+const PUSH_GRACE_MS = 500;
 
 /**
  * One channel (document, language) of one client.
@@ -27,7 +32,12 @@ const MAX_BACKOFF_MS = 8_000;
  */
 export class SyncClient {
   constructor({ transport, host, doc, lang, mode = "edit", debounceMs = 60, minIntervalMs = 0,
-    timers = globalThis, listeners = {} }) {
+    timers = globalThis, listeners = {}, push = true }) {
+    this.push = push; // ask for push mode
+    this.pushing = false; // the server agreed
+    this.pushTimer = null;
+    this.pushes = { applied: 0, ignored: 0 };
+    this.ignoredRev = -1; // the newest push ignored while a sync was in flight
     this.transport = transport;
     this.host = host;
     this.doc = doc;
@@ -109,7 +119,9 @@ export class SyncClient {
     this.joining = true;
     const session = this.session;
     const payload = { doc: this.doc, lang: this.lang, mode: this.mode };
-    if (this.clientId) payload.client_id = this.clientId;
+    if (this.push) payload.push = true;
+    // A push follower keeps no state on the server: it always starts from the current text.
+    if (this.clientId && !(this.push && this.readOnly)) payload.client_id = this.clientId;
     const ack = await this.transport.emit("join", payload, ACK_TIMEOUT_MS);
     if (session !== this.session) return;
     this.joining = false;
@@ -129,6 +141,7 @@ export class SyncClient {
     this.clientId = ack.client_id;
     this.rev = ack.rev;
     this.joined = true;
+    this.pushing = ack.push === true;
     this.backoff = 0;
     this.listeners.onJoined?.(ack);
     if (ack.peers) this.listeners.onPeers?.(ack.peers);
@@ -246,7 +259,78 @@ export class SyncClient {
   /** The server says the channel changed. */
   remoteChanged(rev) {
     if (typeof rev === "number" && this.rev !== null && rev <= this.rev) return;
+    if (this.pushing && typeof rev === "number") {
+      if (this.readOnly) return;
+      // The push brings it; sync only if none did by then.
+      this.timers.setTimeout(() => {
+        if (this.rev === null || this.rev < rev) this.schedule(0);
+      }, PUSH_GRACE_MS);
+      return;
+    }
     this.schedule(0);
+  }
+
+  /** A pushed `edits {rev, edits}`: applied as a sync answer's edits when nothing is in flight
+   * or staged and it is newer than what we applied last; otherwise we sync, whose answer carries
+   * the same changes. Returns true when applied. */
+  pushed(event) {
+    if (!this.pushing || this.readOnly || this.stopped || !event || !Array.isArray(event.edits)) {
+      return false;
+    }
+    if (!this.joined || this.inFlight || this.outbox.length || typeof event.rev !== "number"
+        || (this.rev !== null && event.rev <= this.rev)) {
+      this.pushes.ignored += 1;
+      if (this.inFlight && typeof event.rev === "number") {
+        // The answer on its way carries the same changes unless the push is newer than it:
+        // then we sync again right after it (see sync()).
+        this.ignoredRev = Math.max(this.ignoredRev, event.rev);
+      } else {
+        this.schedule(0);
+      }
+      return false;
+    }
+    if (!this.applyEdits(event.edits)) {
+      this.desync();
+      return false;
+    }
+    this.pushes.applied += 1;
+    this.rev = event.rev;
+    this.status();
+    if (this.pushTimer === null) {
+      // Acknowledge within 2 s (any sync does; typing usually sends one sooner).
+      this.pushTimer = this.timers.setTimeout(() => {
+        this.pushTimer = null;
+        this.schedule(0);
+      }, PUSH_ACK_MS);
+    }
+    return true;
+  }
+
+  /** A followers' `revs {from, to, delta}`: applied at rev `from`, else we rejoin. */
+  revs(event) {
+    if (!this.pushing || !this.readOnly || this.stopped || !this.joined || !event) return false;
+    if (typeof event.to !== "number" || (this.rev !== null && event.to <= this.rev)) return false;
+    let decoded = null;
+    if (event.from === this.rev && typeof event.delta === "string") {
+      try {
+        decoded = decodeDelta(this.shadow, event.delta);
+      } catch {
+        decoded = null;
+      }
+    }
+    if (decoded === null) {
+      this.desync(); // rejoin from the current text
+      return false;
+    }
+    if (decoded.text !== this.host.getText()) {
+      this.host.setText(decoded.text, changesFromDiff(decoded.diffs));
+    }
+    this.shadow = decoded.text;
+    this.confirmed = decoded.text;
+    this.resetLocal(decoded.text);
+    this.rev = event.to;
+    this.status();
+    return true;
   }
 
   schedule(delay) {
@@ -267,6 +351,7 @@ export class SyncClient {
 
   async sync() {
     if (this.stopped || !this.joined || !this.transport.isConnected()) return;
+    if (this.pushing && this.readOnly) return; // a push follower never syncs
     if (this.inFlight) {
       this.again = true;
       return;
@@ -324,18 +409,26 @@ export class SyncClient {
       this.confirmed = this.shadow;
       this.sent = sameDiff(this.shadow);
     }
-    const edits = (ack.edits || []).slice().sort((a, b) => a.m - b.m);
-    for (const edit of edits) {
-      if (edit.m < this.m) continue;
-      if (edit.m > this.m || !this.applyServerEdit(edit.delta)) {
-        this.desync();
-        return;
-      }
+    if (!this.applyEdits(ack.edits || [])) {
+      this.desync();
+      return;
     }
-    if (typeof ack.rev === "number") this.rev = ack.rev;
+    if (typeof ack.rev === "number" && (this.rev === null || ack.rev > this.rev)) this.rev = ack.rev;
+    if (this.ignoredRev > (this.rev ?? -1)) this.again = true; // a push newer than this answer
+    this.ignoredRev = -1;
     if (this.outbox.length === 0 && this.host.getText() === this.shadow) this.unsynced = 0;
     this.status();
     if (this.again || this.hasPending()) this.schedule(this.again ? 0 : this.debounceMs);
+  }
+
+  /** Server edits with m >= ours, in order; false when one does not fit (rejoin). */
+  applyEdits(list) {
+    const edits = list.slice().sort((a, b) => a.m - b.m);
+    for (const edit of edits) {
+      if (edit.m < this.m) continue;
+      if (edit.m > this.m || !this.applyServerEdit(edit.delta)) return false;
+    }
+    return true;
   }
 
   applyServerEdit(delta) {

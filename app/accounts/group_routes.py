@@ -1,0 +1,71 @@
+"""Pages of trust in groups: the requests to decide, confirming or refusing, verifying."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.accounts import bp, groups, services
+from app.core.errors import DomainError
+from app.extensions import db
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.route("/groups/requests")
+@login_required
+def group_requests():
+    actor = _user()
+    pending = groups.requests_for(actor)
+    if not actor.is_admin and not any(
+        groups.is_focal_point(actor, g) for g in groups.STAKEHOLDER_GROUPS
+    ):
+        abort(403)
+    return render_template("accounts/group_requests.html", requests=pending)
+
+
+def _decide(request_id: int, action, done: str):
+    group_request = groups.get_request(request_id)
+    try:
+        action(group_request, _user())
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 403:
+            abort(403)
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(f"{group_request.user.name}: {done}.", "success")
+    return redirect(url_for("accounts.group_requests"))
+
+
+@bp.route("/groups/requests/<int:request_id>/confirm", methods=["POST"])
+@login_required
+def confirm_group_request(request_id: int):
+    return _decide(request_id, groups.confirm_group_change, "change of group confirmed")
+
+
+@bp.route("/groups/requests/<int:request_id>/refuse", methods=["POST"])
+@login_required
+def refuse_group_request(request_id: int):
+    return _decide(request_id, groups.refuse_group_change, "change of group refused")
+
+
+@bp.route("/people/<int:user_id>/verification", methods=["POST"])
+@login_required
+def set_verification(user_id: int):
+    person = services.get_user(user_id)
+    verified = request.form.get("verified") == "1"
+    try:
+        groups.set_verified(person, _user(), verified)
+    except DomainError as error:
+        db.session.rollback()
+        if error.status == 403:
+            abort(403)
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(
+            f"{person.name} is {'now verified' if verified else 'no longer verified'}.", "success"
+        )
+    return redirect(url_for("accounts.person", user_id=person.id))

@@ -1,0 +1,215 @@
+"""Stakeholder groups people can trust: confirmed group changes and verified participants.
+
+A group is declared at registration; a later change is a request that an administrator or a
+focal point of the new group confirms. Focal points (members of their group's focal-point
+body, app/bodies/defaults.py) also mark participants of their group as verified.
+"""
+
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.accounts.models import STAKEHOLDER_GROUPS, GroupChangeRequest, User
+from app.core import signals
+from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.core.timeutil import utcnow
+from app.extensions import db
+
+PENDING = "pending"
+
+
+def focal_point_body_id(group: str) -> int | None:
+    from app.bodies.defaults import FOCAL_POINT_SLUGS
+    from app.bodies.queries import body_by_slug
+
+    body = body_by_slug(FOCAL_POINT_SLUGS.get(group, ""))
+    return body.id if body is not None else None
+
+
+def is_focal_point(user, group: str) -> bool:
+    """An active member of the group's focal-point body."""
+    from app.bodies.queries import is_member
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    body_id = focal_point_body_id(group)
+    return body_id is not None and is_member(user, body_id)
+
+
+def focal_point_groups() -> dict[int, list[str]]:
+    """{user id: [groups they are a focal point of]} in one query (for badges)."""
+    from app.bodies.defaults import FOCAL_POINT_SLUGS
+    from app.bodies.models import ACTIVE, Body, Membership
+
+    by_slug = {slug: group for group, slug in FOCAL_POINT_SLUGS.items()}
+    rows = db.session.execute(
+        select(Membership.user_id, Body.slug)
+        .join(Body, Body.id == Membership.body_id)
+        .where(Body.slug.in_(by_slug), Membership.status == ACTIVE)
+    )
+    result: dict[int, list[str]] = {}
+    for user_id, slug in rows:
+        result.setdefault(user_id, []).append(by_slug[slug])
+    return result
+
+
+def can_vouch_for(actor, group: str) -> bool:
+    """Administrators, and focal points of `group`, confirm changes into it and verify in it."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return bool(actor.is_admin) or is_focal_point(actor, group)
+
+
+# --- group changes -------------------------------------------------------------------------
+
+
+def pending_request(user: User) -> GroupChangeRequest | None:
+    return db.session.scalar(
+        select(GroupChangeRequest)
+        .where(GroupChangeRequest.user_id == user.id, GroupChangeRequest.status == PENDING)
+        .order_by(GroupChangeRequest.id.desc())
+        .limit(1)
+    )
+
+
+def group_history(user: User) -> list[GroupChangeRequest]:
+    """Every decided request of the person, oldest first: the public history of changes."""
+    return list(
+        db.session.scalars(
+            select(GroupChangeRequest)
+            .where(
+                GroupChangeRequest.user_id == user.id,
+                GroupChangeRequest.status.in_(("confirmed", "refused")),
+            )
+            .order_by(GroupChangeRequest.id)
+        )
+    )
+
+
+def get_request(request_id: int) -> GroupChangeRequest:
+    request = db.session.get(GroupChangeRequest, request_id)
+    if request is None:
+        raise NotFound("No such group change request.")
+    return request
+
+
+def requests_for(actor) -> list[GroupChangeRequest]:
+    """Pending requests `actor` may decide, oldest first."""
+    query = select(GroupChangeRequest).where(GroupChangeRequest.status == PENDING)
+    if not actor.is_admin:
+        groups = [g for g in STAKEHOLDER_GROUPS if is_focal_point(actor, g)]
+        if not groups:
+            return []
+        query = query.where(GroupChangeRequest.to_group.in_(groups))
+    return list(db.session.scalars(query.order_by(GroupChangeRequest.id)))
+
+
+def request_group_change(user: User, to_group: str, note: str = "") -> GroupChangeRequest | None:
+    """Ask to move to `to_group`; a request still pending is replaced. None when unchanged."""
+    if to_group not in STAKEHOLDER_GROUPS:
+        raise ValidationError(
+            f"Unknown stakeholder group {to_group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}."
+        )
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationError("A note has at most 500 characters.")
+    _cancel_pending(user)
+    if to_group == user.group:
+        return None
+    request = GroupChangeRequest(
+        user_id=user.id, from_group=user.group, to_group=to_group, note=note, status=PENDING
+    )
+    db.session.add(request)
+    db.session.flush()
+    signals.group_change_requested.send(request, actor=user)
+    return request
+
+
+def _cancel_pending(user: User) -> None:
+    db.session.execute(
+        update(GroupChangeRequest)
+        .where(GroupChangeRequest.user_id == user.id, GroupChangeRequest.status == PENDING)
+        .values(status="cancelled", decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _decide(request: GroupChangeRequest, actor, status: str) -> None:
+    """Move a pending request to `status` once: a conditional UPDATE, so parallel deciders
+    see one outcome and the others a 409."""
+    if not can_vouch_for(actor, request.to_group):
+        raise Forbidden(
+            "Only administrators and focal points of the new group decide this request."
+        )
+    now = utcnow()
+    result = db.session.execute(
+        update(GroupChangeRequest)
+        .where(GroupChangeRequest.id == request.id, GroupChangeRequest.status == PENDING)
+        .values(status=status, decided_by_id=actor.id, decided_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise Conflict("This request has already been decided or withdrawn.", code="decided")
+    set_committed_value(request, "status", status)
+    set_committed_value(request, "decided_by_id", actor.id)
+    set_committed_value(request, "decided_at", now)
+
+
+def confirm_group_change(request: GroupChangeRequest, actor) -> GroupChangeRequest:
+    """Apply the change: new positions count for the new group, old ones keep theirs."""
+    _decide(request, actor, "confirmed")
+    user = request.user
+    before = {"group": user.group, "verified": user.verified_at is not None}
+    user.group = request.to_group
+    # Verification vouches for membership of a group: it does not carry over to another one.
+    user.verified_at = None
+    user.verified_by_id = None
+    db.session.flush()
+    signals.group_change_decided.send(
+        request,
+        actor=actor,
+        decision="confirmed",
+        before=before,
+        after={"group": user.group, "verified": False},
+    )
+    return request
+
+
+def refuse_group_change(request: GroupChangeRequest, actor) -> GroupChangeRequest:
+    _decide(request, actor, "refused")
+    group = request.user.group
+    signals.group_change_decided.send(
+        request, actor=actor, decision="refused", before={"group": group}, after={"group": group}
+    )
+    return request
+
+
+# --- verification --------------------------------------------------------------------------
+
+
+def set_verified(person: User, actor, verified: bool) -> User:
+    """Mark (or unmark) a participant as verified by a focal point of their group."""
+    if not can_vouch_for(actor, person.group):
+        raise Forbidden("Only administrators and focal points of the person's group verify.")
+    now = utcnow()
+    condition = User.verified_at.is_(None) if verified else User.verified_at.is_not(None)
+    values = (
+        {"verified_at": now, "verified_by_id": actor.id}
+        if verified
+        else {
+            "verified_at": None,
+            "verified_by_id": None,
+        }
+    )
+    result = db.session.execute(
+        update(User)
+        .where(User.id == person.id, condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        state = "already verified" if verified else "not verified"
+        raise Conflict(f"{person.name} is {state}.", code="verification_unchanged")
+    for key, value in values.items():
+        set_committed_value(person, key, value)
+    signals.verification_changed.send(person, actor=actor, verified=verified, group=person.group)
+    return person

@@ -1,0 +1,187 @@
+"""JSON API of the discussion archives: a body's threads, one thread with its posts.
+
+Posts a moderator hid keep their place, with `hidden` and the public `reason` instead of text.
+"""
+
+from flask import jsonify, url_for
+
+from app.api import bp
+from app.api.auth import page_param
+from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.bodies.queries import get_body
+from app.core.errors import NotFound
+from app.core.markdown import render_markdown
+from app.discussion import queries
+from app.discussion.models import Topic
+from app.extensions import db
+from app.moderation.queries import hidden_reason
+
+
+def _author(user) -> dict | None:
+    if user is None:
+        return None
+    return {"id": user.id, "name": user.name, "group": user.group}
+
+
+def post_json(message, topic) -> dict:
+    reason = hidden_reason("post", message.id)
+    return {
+        "id": message.id,
+        "author": _author(message.author),
+        "on_behalf_of": message.on_behalf_body.slug if message.on_behalf_body else None,
+        "subject": topic.title if message.parent_id is None else f"Re: {topic.title}",
+        "body_html": "" if reason is not None else render_markdown(message.text),
+        "hidden": reason is not None,
+        "reason": reason,
+        "parent": message.parent_id,
+        "created_at": message.created_at.isoformat(),
+        "edited_at": message.edited_at.isoformat() if message.edited_at else None,
+    }
+
+
+@bp.get("/bodies/<slug>/threads")
+def api_body_threads(slug):
+    body = get_body(slug)
+    listing = queries.topics(body_id=body.id, page=page_param())
+    return jsonify(
+        {
+            "threads": [
+                {
+                    "id": topic.id,
+                    "title": topic.title,
+                    "author": _author(topic.author),
+                    "posts": count,
+                    "created_at": topic.created_at.isoformat(),
+                    "last_post_at": topic.last_post_at.isoformat(),
+                    "url": url_for("discussion.topic", topic_id=topic.id),
+                }
+                for topic, count in listing.items
+            ],
+            "total": listing.total,
+            "page": listing.page,
+            "per_page": listing.per_page,
+        }
+    )
+
+
+@bp.get("/threads/<int:topic_id>")
+def api_thread(topic_id: int):
+    topic = db.session.get(Topic, topic_id)
+    if topic is None:
+        raise NotFound(f"No thread #{topic_id}.")
+    return jsonify(
+        {
+            "id": topic.id,
+            "title": topic.title,
+            "body": topic.body.slug if topic.body is not None else None,
+            "document": topic.document.slug if topic.document is not None else None,
+            "posts": [post_json(message, topic) for message, _depth in queries.thread(topic)],
+            "url": url_for("discussion.topic", topic_id=topic.id),
+        }
+    )
+
+
+_PAGE = {
+    "name": "page",
+    "in": "query",
+    "required": False,
+    "schema": {"type": "integer", "minimum": 1, "maximum": 100000},
+}
+_NOT_FOUND = {"description": "Unknown", **ERROR_CONTENT}
+_AUTHOR = {
+    "type": ["object", "null"],
+    "properties": {
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "group": {"type": "string"},
+    },
+}
+
+document_paths(
+    {
+        "/api/bodies/{slug}/threads": {
+            "get": {
+                "summary": "A body's discussion archive, most recently active thread first",
+                "tags": ["discussion"],
+                "parameters": [path_param("slug"), _PAGE],
+                "responses": {
+                    "200": {
+                        "description": "Threads",
+                        "content": {"application/json": {"schema": schema_ref("ThreadList")}},
+                    },
+                    "400": {"description": "Bad page", **ERROR_CONTENT},
+                    "404": _NOT_FOUND,
+                },
+            }
+        },
+        "/api/threads/{topic_id}": {
+            "get": {
+                "summary": "One thread with its posts; hidden posts carry the moderator's reason",
+                "tags": ["discussion"],
+                "parameters": [path_param("topic_id", "integer")],
+                "responses": {
+                    "200": {
+                        "description": "The thread",
+                        "content": {"application/json": {"schema": schema_ref("Thread")}},
+                    },
+                    "404": _NOT_FOUND,
+                },
+            }
+        },
+    },
+    {
+        "ThreadList": {
+            "type": "object",
+            "required": ["threads", "total", "page", "per_page"],
+            "properties": {
+                "threads": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["id", "title", "posts"],
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "title": {"type": "string"},
+                            "author": _AUTHOR,
+                            "posts": {"type": "integer"},
+                            "created_at": {"type": "string", "format": "date-time"},
+                            "last_post_at": {"type": "string", "format": "date-time"},
+                            "url": {"type": "string"},
+                        },
+                    },
+                },
+                "total": {"type": "integer"},
+                "page": {"type": "integer"},
+                "per_page": {"type": "integer"},
+            },
+        },
+        "Post": {
+            "type": "object",
+            "required": ["id", "author", "subject", "body_html", "hidden", "reason"],
+            "properties": {
+                "id": {"type": "integer"},
+                "author": _AUTHOR,
+                "on_behalf_of": {"type": ["string", "null"]},
+                "subject": {"type": "string"},
+                "body_html": {"type": "string"},
+                "hidden": {"type": "boolean"},
+                "reason": {"type": ["string", "null"]},
+                "parent": {"type": ["integer", "null"]},
+                "created_at": {"type": "string", "format": "date-time"},
+                "edited_at": {"type": ["string", "null"], "format": "date-time"},
+            },
+        },
+        "Thread": {
+            "type": "object",
+            "required": ["id", "title", "posts"],
+            "properties": {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "body": {"type": ["string", "null"]},
+                "document": {"type": ["string", "null"]},
+                "posts": {"type": "array", "items": schema_ref("Post")},
+                "url": {"type": "string"},
+            },
+        },
+    },
+)

@@ -1,0 +1,13 @@
+"""Moderation: reports of posts, comments, rationales and profiles; hiding with a public reason."""
+
+from flask import Blueprint
+
+bp = Blueprint("moderation", __name__)
+
+from app.moderation import api, routes  # noqa: E402,F401
+
+
+def init_app(app):
+    from app.moderation.templating import register
+
+    register(app)

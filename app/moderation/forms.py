@@ -1,0 +1,18 @@
+"""Forms of the moderation pages; the services check everything again."""
+
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from app.main.forms import PageForm
+
+
+class ReportForm(PageForm):
+    target = HiddenField(validators=[DataRequired("Nothing to report.")])
+    reason = TextAreaField(
+        "What is wrong with it?",
+        validators=[DataRequired("Say what is wrong with it."), Length(max=2000)],
+    )
+
+
+class ResolveForm(PageForm):
+    reason = TextAreaField("Public reason", validators=[Length(max=2000)])

@@ -1,0 +1,15 @@
+"""Follows and notifications: what people follow, the in-app list, mail per their choice."""
+
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__)
+
+
+def init_app(app) -> None:
+    from app.notifications import queries, receivers
+
+    receivers.connect()
+    app.context_processor(queries.header_context)
+
+
+from app.notifications import api, routes  # noqa: E402,F401

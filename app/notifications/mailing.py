@@ -1,0 +1,107 @@
+"""Notification mail: one message now, or a digest of a day's or a week's notifications."""
+
+from datetime import timedelta
+from html import escape
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.core.timeutil import utcnow
+from app.extensions import db
+from app.mail.addresses import reply_address, site_url, unsubscribe_url
+from app.mail.outbox import mailable, new_message_id, queue_mail
+from app.notifications.models import Notification
+
+
+def _footer(link: str, unsubscribe: str | None) -> tuple[str, str]:
+    text = f"\n\n-- \nOpen: {link}\nChange what you receive: {site_url('/notifications/preferences')}\n"
+    html = (
+        f'<p><a href="{escape(link)}">Open</a> · '
+        f'<a href="{escape(site_url("/notifications/preferences"))}">Change what you receive</a>'
+    )
+    if unsubscribe:
+        text += f"Stop mail about this: {unsubscribe}\n"
+        html += f' · <a href="{escape(unsubscribe)}">Stop mail about this</a>'
+    return text, html + "</p>"
+
+
+def mail_notification(row: Notification, *, reply_target: str | None = None) -> None:
+    """Queue the mail of one notification, with a signed Reply-To where replying posts."""
+    user = db.session.get(User, row.user_id)
+    if not mailable(user):
+        return
+    link = site_url(row.url)
+    unsubscribe = unsubscribe_url(user.id, f"follow:{row.follow_id}") if row.follow_id else None
+    foot_text, foot_html = _footer(link, unsubscribe)
+    headers = {"X-Agora-Kind": row.kind, "Precedence": "bulk"}
+    if unsubscribe:
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if reply_target:
+        headers["Reply-To"] = reply_address(user.id, reply_target)
+    queue_mail(
+        to=user.email,
+        user_id=user.id,
+        subject=row.title,
+        text=f"{row.title}\n\n{row.text}{foot_text}",
+        html=f"<p><strong>{escape(row.title)}</strong></p><p>{escape(row.text)}</p>{foot_html}",
+        headers=headers,
+        message_id=new_message_id(f"n{row.id}"),
+        kind=f"notification:{row.kind}"[:32],
+    )
+    row.mailed_at = utcnow()
+
+
+PERIODS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
+
+
+def queue_digests(period: str) -> int:
+    """Queue one digest per person with unmailed notifications of this period; answer how many."""
+    rows = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.mail_mode == period, Notification.mailed_at.is_(None))
+            .order_by(Notification.user_id, Notification.id)
+        )
+    )
+    by_user: dict[int, list[Notification]] = {}
+    for row in rows:
+        by_user.setdefault(row.user_id, []).append(row)
+    now = utcnow()
+    queued = 0
+    for user_id, items in by_user.items():
+        user = db.session.get(User, user_id)
+        if mailable(user):
+            _queue_digest(user, period, items)
+            queued += 1
+        for row in items:
+            row.mailed_at = now
+    db.session.flush()
+    return queued
+
+
+def _queue_digest(user: User, period: str, items: list[Notification]) -> None:
+    title = f"Your {period} digest: {len(items)} notification{'s' if len(items) != 1 else ''}"
+    text = "\n".join(f"* {row.title}\n  {site_url(row.url)}" for row in items)
+    html = "<ul>" + "".join(
+        f'<li><a href="{escape(site_url(row.url))}">{escape(row.title)}</a></li>' for row in items
+    )
+    foot_text, foot_html = _footer(site_url("/notifications"), None)
+    queue_mail(
+        to=user.email,
+        user_id=user.id,
+        subject=title,
+        text=f"{title}\n\n{text}{foot_text}",
+        html=f"<p>{escape(title)}</p>{html}</ul>{foot_html}",
+        headers={"X-Agora-Kind": f"digest-{period}", "Precedence": "bulk"},
+        message_id=new_message_id(f"digest-{period}-u{user.id}"),
+        kind=f"digest:{period}",
+    )
+
+
+def due_periods(last_runs: dict[str, object]) -> list[str]:
+    """The digest periods whose last run is older than the period (or that never ran)."""
+    now = utcnow()
+    return [
+        p for p, span in PERIODS.items() if last_runs.get(p) is None or now - last_runs[p] >= span
+    ]
