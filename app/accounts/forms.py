@@ -93,13 +93,13 @@ class PasswordForm(PageForm):
 
 class EmailForm(PageForm):
     new_email = EmailField(
-        "New e-mail address",
+        _l("New e-mail address"),
         validators=[DataRequired("Enter the new e-mail address."), Length(max=254)],
     )
     email_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired("Enter your current password.")]
     )
-    submit = SubmitField("Change e-mail address")
+    submit = SubmitField(_l("Change e-mail address"))
 
 
 class TokenForm(PageForm):

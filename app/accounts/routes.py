@@ -83,8 +83,10 @@ def _registered(email: str):
     Saying "welcome" only to new addresses would tell anyone who is registered here.
     """
     flash(
-        f"Check your mail: we have written to {email.strip()}. If the account is new, "
-        "log in now with the password you chose.",
+        _(
+            "Check your mail: we have written to %(email)s. If the account is new, log in now with the password you chose.",
+            email=email.strip(),
+        ),
         "success",
     )
     return redirect(url_for("accounts.login", next=request.args.get("next") or None))
@@ -222,7 +224,7 @@ def change_email():
             db.session.commit()
             _start_session(current_user._get_current_object())  # the other sessions end
             flash(
-                "Your e-mail address is changed. Every other session of yours has ended.",
+                _("Your e-mail address is changed. Every other session of yours has ended."),
                 "success",
             )
             return redirect(url_for("accounts.profile"))

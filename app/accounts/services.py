@@ -59,20 +59,21 @@ def check_display_name(name: str, *, user_id: int | None = None) -> str:
     """The cleaned name, or a refusal: bidi controls, or a look-alike of another person's name."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError("A name is required.")
+        raise ValidationError(_l("A name is required."))
     if len(name) > 120:
-        raise ValidationError("A name has at most 120 characters.")
+        raise ValidationError(_l("A name has at most 120 characters."))
     refuse_unsafe_name(name)
     key = name_skeleton(name)
     if not key:
-        raise ValidationError("A name needs at least one letter or digit.", code="name_invalid")
+        raise ValidationError(_l("A name needs at least one letter or digit."), code="name_invalid")
     query = select(User.id).where(User.name_key == key)
     if user_id is not None:
         query = query.where(User.id != user_id)
     if db.session.scalar(query.limit(1)) is not None:
         raise ValidationError(
-            "This name is, or looks like, the name of another participant; add your "
-            "organization or another name so that nobody can take one of you for the other.",
+            _l(
+                "This name is, or looks like, the name of another participant; add your organization or another name so that nobody can take one of you for the other."
+            ),
             code="name_imitates",
         )
     return name
@@ -150,7 +151,9 @@ EMAIL_TAKEN = "email_taken"
 
 
 def _email_taken() -> ValidationError:
-    return ValidationError("An account with this e-mail address already exists.", code=EMAIL_TAKEN)
+    return ValidationError(
+        _l("An account with this e-mail address already exists."), code=EMAIL_TAKEN
+    )
 
 
 def owner_of_email(email: str) -> User | None:
@@ -331,12 +334,12 @@ def change_email(user: User, *, password: str, email: str) -> None:
     the change is refused with a message that does not say whether it is registered.
     """
     if not verify_password(user.password_hash, password or ""):
-        raise ValidationError("The current password is not correct.")
+        raise ValidationError(_l("The current password is not correct."))
     email = normalize_email(email)
     if email == user.email:
-        raise ValidationError("This is already your e-mail address.")
+        raise ValidationError(_l("This is already your e-mail address."))
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise ValidationError("This e-mail address cannot be used; choose another one.")
+        raise ValidationError(_l("This e-mail address cannot be used; choose another one."))
     old_email = user.email
     user.email = email
     renew_session_epoch(user)
@@ -344,7 +347,9 @@ def change_email(user: User, *, password: str, email: str) -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise ValidationError("This e-mail address cannot be used; choose another one.") from None
+        raise ValidationError(
+            _l("This e-mail address cannot be used; choose another one.")
+        ) from None
     signals.credentials_changed.send(user, what="email", old_email=old_email)
 
 

@@ -62,7 +62,7 @@ def _reason_field() -> str:
     """The decision's reason from the JSON body: required, as a string."""
     reason = json_body().get("reason") if request.get_data() else None
     if reason is not None and not isinstance(reason, str):
-        raise ValidationError("`reason` must be a string.", code="reason_required")
+        raise ValidationError(_l("`reason` must be a string."), code="reason_required")
     return reason or ""
 
 

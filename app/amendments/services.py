@@ -445,7 +445,7 @@ def request_rebase(amendment: Amendment, user, reason: str | None = None) -> Ame
     _require_decidable(amendment, user)
     if amendment.status == "conflict":
         raise Conflict(
-            f"Amendment #{amendment.id} is already waiting for its proposer's rebase.",
+            _l("Amendment #%(id)s is already waiting for its proposer's rebase.", id=amendment.id),
             code="needs_rebase",
         )
     if amendment.status != "proposed":

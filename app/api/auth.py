@@ -60,5 +60,5 @@ def page_param(maximum: int = 100000) -> int:
 
     value = request.args.get("page", "1")
     if not (value.isascii() and value.isdigit() and 1 <= int(value) <= maximum):
-        raise ValidationError(f"page is an integer from 1 to {maximum}.")
+        raise ValidationError(_l("page is an integer from 1 to %(maximum)s.", maximum=maximum))
     return int(value)

@@ -5,6 +5,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -39,7 +40,7 @@ def resend_verification():
     if current_user.email_verified_at is None:
         account.queue_verification(current_user._get_current_object())
         db.session.commit()
-    flash("A confirmation link is on its way to your address.", "info")
+    flash(_("A confirmation link is on its way to your address."), "info")
     return redirect(url_for("accounts.profile"))
 
 
@@ -73,7 +74,7 @@ def reset_password(reset_token: str):
             form.password.errors = [error.message]
         else:
             db.session.commit()
-            flash("Your password is changed; log in with it.", "success")
+            flash(_("Your password is changed; log in with it."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("mail/reset.html", form=form), 400 if form.is_submitted() else 200
 
