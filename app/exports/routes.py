@@ -20,12 +20,12 @@ from app.extensions import db
 from app.main.forms import PageForm
 
 FORMAT_LABELS = {
-    "docx": "Word (DOCX)",
-    "pdf": "PDF",
-    "html": "HTML",
-    "md": "Markdown",
-    "txt": "Plain text",
-    "akn": "Akoma Ntoso XML",
+    "docx": _l("Word (DOCX)"),
+    "pdf": _l("PDF"),
+    "html": _l("HTML"),
+    "md": _l("Markdown"),
+    "txt": _l("Plain text"),
+    "akn": _l("Akoma Ntoso XML"),
 }
 
 

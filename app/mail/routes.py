@@ -25,12 +25,14 @@ def verify(verify_token: str):
         account.verify_address(verify_token)
     except ValidationError as error:
         db.session.rollback()
-        return render_template("mail/message.html", title="Not confirmed", text=error.message), 404
+        return render_template(
+            "mail/message.html", title=_("Not confirmed"), text=error.message
+        ), 404
     db.session.commit()
     return render_template(
         "mail/message.html",
-        title="Address confirmed",
-        text="Your e-mail address is confirmed: notifications and lists can reach it now.",
+        title=_("Address confirmed"),
+        text=_("Your e-mail address is confirmed: notifications and lists can reach it now."),
     )
 
 
@@ -64,7 +66,9 @@ def reset_password(reset_token: str):
     try:
         account.user_for_reset(reset_token)
     except ValidationError as error:
-        return render_template("mail/message.html", title="Link not valid", text=error.message), 404
+        return render_template(
+            "mail/message.html", title=_("Link not valid"), text=error.message
+        ), 404
     form = ResetForm()
     if form.validate_on_submit():
         try:
@@ -86,13 +90,15 @@ def one_click_unsubscribe(token: str):
     payload = unsign("unsubscribe", token)
     if not isinstance(payload, list) or len(payload) != 2:
         return render_template(
-            "mail/message.html", title="Link not valid", text="This unsubscribe link is not valid."
+            "mail/message.html",
+            title=_("Link not valid"),
+            text=_("This unsubscribe link is not valid."),
         ), 404
     if request.method == "GET":
         return render_template("mail/unsubscribe.html", token=token)
     what = unsubscribe(int(payload[0]), str(payload[1]))
     db.session.commit()
-    return render_template("mail/message.html", title="Unsubscribed", text=what)
+    return render_template("mail/message.html", title=_("Unsubscribed"), text=what)
 
 
 def _require_admin():

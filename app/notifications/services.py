@@ -22,17 +22,17 @@ from app.notifications.models import (
 UI_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
 KINDS = {
-    "version": "A new version of a document you follow",
-    "amendment_proposed": "An amendment proposed on a document you follow",
-    "amendment_decided": "A decision on an amendment you follow",
-    "amendment_conflict": "Your amendment is in conflict and waits for your rebase",
-    "amendment_rebased": "An amendment you follow was rebased",
-    "comment": "A comment on an amendment you follow",
-    "reply": "A post in a discussion you follow",
-    "amendment_period": "An amendment period opening, closing or about to close",
-    "translation_outdated": "A translation in your language is outdated",
-    "membership_request": "A membership request in a body you coordinate",
-    "selection": "A selection opening, closing and its result",
+    "version": _l("A new version of a document you follow"),
+    "amendment_proposed": _l("An amendment proposed on a document you follow"),
+    "amendment_decided": _l("A decision on an amendment you follow"),
+    "amendment_conflict": _l("Your amendment is in conflict and waits for your rebase"),
+    "amendment_rebased": _l("An amendment you follow was rebased"),
+    "comment": _l("A comment on an amendment you follow"),
+    "reply": _l("A post in a discussion you follow"),
+    "amendment_period": _l("An amendment period opening, closing or about to close"),
+    "translation_outdated": _l("A translation in your language is outdated"),
+    "membership_request": _l("A membership request in a body you coordinate"),
+    "selection": _l("A selection opening, closing and its result"),
 }
 
 
