@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from app.extensions import db
@@ -23,7 +23,10 @@ def _safe_next(target: str | None) -> str:
 @bp.get("/language")
 def choose():
     """A link per language (no form, so pages stay free of writes for visitors)."""
-    language = request.args.get("language", "")
+    language = request.args.get("language")
+    if language is None:
+        # Without a choice: a page of the languages (for a link shared or typed by hand).
+        return render_template("i18n/choose.html", next=_safe_next(request.args.get("next")))
     if language not in current_app.config.get("INTERFACE_LANGUAGES", INTERFACE_LANGUAGES):
         abort(404)
     session[SESSION_KEY] = language
