@@ -558,6 +558,19 @@ def test_route_survives_garbage(world, rule):
     )
 
 
+PARTICIPANT_REFUSED = {
+    "audit.admin_log",
+    "mail.admin_mail",
+    "mail.admin_mail_file",
+    "api.api_audit",
+    "accounts.group_requests",
+    "bodies.new_selection",
+    "discussion.edit",
+    "accounts.login",
+    "accounts.register",
+}
+
+
 def test_valid_values_reach_real_pages(world):
     """The sweep's valid values name real objects: every page answers as it would for a visitor."""
     app, values, actors = world
@@ -572,4 +585,7 @@ def test_valid_values_reach_real_pages(world):
     # needs a paragraph (403, 404); other sweeps share the world, so no exact map is asserted.
     for endpoint, status in statuses.items():
         assert status in {200, 302, 403, 404}, endpoint
-    assert sum(status == 200 for status in statuses.values()) >= 0.85 * len(statuses)
+    # Pages that rightly refuse a participant (administrators', focal points', coordinators' and
+    # authors' pages) or send a signed-in person on (login, registration) are not counted.
+    counted = [s for e, s in statuses.items() if e not in PARTICIPANT_REFUSED]
+    assert sum(status == 200 for status in counted) >= 0.85 * len(counted)

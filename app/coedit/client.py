@@ -14,6 +14,7 @@ tests, the load benchmark and scripts:
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 
@@ -461,6 +462,12 @@ class SocketClient:
             # the push brings it; sync only if none did (a change stored by another process)
             self._later(PUSH_GRACE, rev)
             return
+        if self.core.pushing and isinstance(rev, int):
+            # a follower: the room's `revs` brings it; rejoin only if none did (another process
+            # stored it). Spread over a second grace period, so that a process's followers do not
+            # all rejoin at once: the first rejoin makes that process send `revs` to the others.
+            self._later(PUSH_GRACE * (1 + random.random()), rev)
+            return
         self._kick = True
         self._wake.set()
 
@@ -531,6 +538,8 @@ class SocketClient:
             with self.lock:
                 pending = self.core.text != self.core.shadow or bool(self.core.outbox)
                 pushed_follower = self.core.pushing and self.core.mode != "edit"
+            if pushed_follower and due:
+                self._resume = True  # `changed` and no `revs` brought us there: rejoin
             if pushed_follower and not self._resume:
                 continue  # a push follower never syncs: rejoining is how it catches up
             if not (kicked or due or pending or self._resume):

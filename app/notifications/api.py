@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import api_user, json_body
+from app.core.errors import ValidationError
 from app.extensions import db
 from app.notifications import openapi as _openapi  # noqa: F401 - registers the description
 from app.notifications import queries, services
@@ -40,8 +41,6 @@ def create_follow():
     data = json_body()
     ident = data.get("id")
     if not isinstance(ident, (int, str)) or isinstance(ident, bool):
-        from app.core.errors import ValidationError
-
         raise ValidationError(_l("id is the target's id (or slug for documents and bodies)."))
     target_id, _, _ = queries.resolve_target(data.get("kind"), ident)
     follow = services.follow(user.id, data["kind"], target_id)

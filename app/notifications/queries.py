@@ -52,7 +52,7 @@ def resolve_target(kind: str, ident) -> tuple[int, str, str]:
     from app.documents.models import Document
 
     models = {"document": Document, "body": Body, "amendment": Amendment, "thread": Topic}
-    if kind not in models:
+    if not isinstance(kind, str) or kind not in models:
         raise ValidationError(_l("kind must be one of document, amendment, body, thread."))
     model = models[kind]
     row = None

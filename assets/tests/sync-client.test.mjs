@@ -320,3 +320,49 @@ test("the replay seeks across checkpoints", async () => {
   for (const index of [0, 49, 50, 51, 99, 100, 129, 77]) assert.equal(replay.textAt(index), texts[index]);
   assert.equal(replay.textAt(-1), "");
 });
+
+test("a push follower rejoins after `changed` only when no `revs` brought it there", async () => {
+  const server = { text: "One.", rev: 1, joins: 0 };
+  const transport = {
+    async emit(event) {
+      if (event !== "join") return { ok: false, error: { code: "bad_request" } };
+      server.joins += 1;
+      return { ok: true, client_id: "f", text: server.text, rev: server.rev, n: 0, m: 0, push: true };
+    },
+    send() {},
+    isConnected: () => true,
+  };
+  const due = [];
+  const timers = {
+    setTimeout: (fn) => due.push(fn),
+    clearTimeout() {},
+  };
+  const runTimers = async () => {
+    while (due.length) due.shift()();
+    await sleep(1);
+  };
+  const host = new FakeHost();
+  const client = new SyncClient({ transport, host, doc: "d", lang: "en", mode: "follow", timers });
+  client.connected();
+  await sleep(1);
+  assert.equal(host.text, "One.");
+  // One process: `revs` follows `changed` in the same window, so no rejoin.
+  client.remoteChanged(2);
+  assert.ok(client.revs({ from: 1, to: 2, delta: makeDelta("One.", "One. Two.") }));
+  server.text = "One. Two.";
+  server.rev = 2;
+  await runTimers();
+  assert.equal(server.joins, 1);
+  assert.equal(host.text, "One. Two.");
+  // Another process stored rev 3: `changed` arrives, its `revs` never does; the follower rejoins.
+  server.text = "One. Two. Three.";
+  server.rev = 3;
+  client.remoteChanged(3);
+  client.remoteChanged(3);
+  await runTimers();
+  assert.equal(server.joins, 2);
+  assert.equal(host.text, "One. Two. Three.");
+  assert.equal(client.rev, 3);
+  await runTimers();
+  assert.equal(server.joins, 2);
+});

@@ -49,7 +49,7 @@ def test_a_sync_crossing_a_push_is_not_a_desync(app, team, sockets, make_token):
     assert cb.text.startswith("Start. ") and cb.text.endswith(" End.")
 
 
-def test_push_followers_get_one_revs_and_no_changed(team, sockets):
+def test_push_followers_get_one_changed_then_one_revs(team, sockets):
     editor = sockets(team["member"])
     old_follower, new_follower = sockets(None), sockets(None)
     ce = editor.core(push=False)
@@ -59,12 +59,16 @@ def test_push_followers_get_one_revs_and_no_changed(team, sockets):
     new_follower.events()
     ce.edit(ce.text + " For the room.")
     editor.sync(ce)
-    revs = new_follower.events("revs")
-    assert not new_follower.events("changed")
+    received = [e for e in new_follower.events() if e["name"] in ("changed", "revs")]
+    # `changed` first: in one process the `revs` of the same window follows it at once
+    assert [e["name"] for e in received] == ["changed", "revs"]
+    assert received[0]["args"][0]["rev"] == 1
+    revs = received[1:]
     assert len(revs) == 1 and revs[0]["args"][0]["from"] == 0 and revs[0]["args"][0]["to"] == 1
     assert cn.on_revs(revs[0]["args"][0]) and cn.text == stored_text()
     # the old follower keeps today's protocol: `changed`, then its own sync
-    assert old_follower.events("changed") and not old_follower.events("revs")
+    names = [e["name"] for e in old_follower.events()]
+    assert "changed" in names and "revs" not in names
     old_follower.sync(co)
     assert co.text == stored_text()
 
@@ -83,3 +87,53 @@ def test_a_push_follower_that_missed_a_window_rejoins(team, sockets):
     assert "client_id" not in cf.join_payload()
     cf.on_join(follower.call("join", cf.join_payload()))
     assert cf.text == stored_text() and cf.rev == second["to"]
+
+
+def test_a_push_follower_behind_another_process_starts_from_the_stored_text(
+    app, team, sockets, monkeypatch
+):
+    """Another process stored the change: this process's followers' base is behind the stored
+    text. A follower that rejoins (after a `changed` no `revs` followed) gets the stored text,
+    and the window its join schedules brings the followers still at the base there."""
+    editor = sockets(team["member"])
+    first, second = sockets(None), sockets(None)
+    ce = editor.core(push=True)
+    c1 = first.core(mode="follow", push=True)
+    c2 = second.core(mode="follow", push=True)
+    engine = app.extensions["coedit"].engine
+    real_revs = engine.revs
+    # this process's windows send no `revs`, as when the text moved through another process
+    monkeypatch.setattr(engine, "revs", lambda channel, rev, text, hint=None: (rev, text, None))
+    ce.edit(ce.text + " Elsewhere.")
+    editor.sync(ce)
+    changed = [e["args"][0] for e in first.events() if e["name"] in ("changed", "revs")]
+    assert [c["rev"] for c in changed] == [1]  # told by `changed`, no `revs`
+    assert c1.rev == 0 and not second.events("revs")
+    monkeypatch.setattr(engine, "revs", real_revs)
+    c1.on_join(first.call("join", c1.join_payload()))
+    assert c1.text == stored_text() and c1.rev == 1
+    revs = [e["args"][0] for e in second.events("revs")]
+    assert len(revs) == 1 and c2.on_revs(revs[0])
+    assert c2.text == stored_text() and c2.rev == 1
+
+
+def test_python_push_follower_converges_when_revs_never_comes(app, team, live_server, make_token):
+    """The project's client: a push follower that gets `changed` but no `revs` rejoins."""
+    from app.coedit.client import SocketClient
+
+    engine = app.extensions["coedit"].engine
+    engine.revs = lambda channel, rev, text, hint=None: (rev, text, None)  # no `revs`, ever
+    editor = SocketClient(live_server, "declaration", "en", token=make_token(team["member"]))
+    follower = SocketClient(live_server, "declaration", "en", mode="follow")
+    try:
+        editor.connect()
+        follower.connect()
+        assert follower.core.pushing
+        editor.insert(0, "<from elsewhere>")
+        editor.sync()
+        assert follower.wait_for(lambda text: text.startswith("<from elsewhere>"), timeout=10)
+        assert follower.text == editor.text
+    finally:
+        del engine.revs
+        editor.close()
+        follower.close()

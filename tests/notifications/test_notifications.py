@@ -1,5 +1,6 @@
 """Follows, events turned into notifications, preferences and digests, through the API."""
 
+import pytest
 from sqlalchemy import select
 
 from app.core import signals
@@ -264,7 +265,11 @@ def test_selection_result_reaches_members_and_followers(app, make_user, make_bod
     body = make_body("Gender caucus", kind="thematic_caucus", team_role=None, members=[member])
     follow(follower.id, "body", body.id)
     db.session.commit()
-    selection = type("S", (), {"body": body, "title": "Co-chairs", "id": 1})()
+    selection = type(
+        "S",
+        (),
+        {"body": body, "body_id": body.id, "title": "Co-chairs", "id": 1, "status": "closed"},
+    )()
     result = {"counts": [{"name": "Ana", "elected": True}, {"name": "Bo", "elected": False}]}
     signals.selection_changed.send(selection, actor=None, change="closed", result=result)
     db.session.commit()
@@ -285,3 +290,14 @@ def test_demo_activity_notifies_nobody(app, make_user, make_document):
     assert db.session.scalar(select(Notification.id)) is None
     _propose(document, make_user(), text="Every party guarantees access to information.")
     assert db.session.scalar(select(Notification.id)) is not None
+
+
+@pytest.mark.parametrize("kind", [{}, [], 5, None, "nothing"])
+def test_follow_with_a_kind_that_is_not_a_known_name_is_refused(app, make_user, make_token, kind):
+    user = make_user()
+    token = make_token(user)
+    response = app.test_client().post(
+        "/api/follows", json={"id": 1, "kind": kind}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"

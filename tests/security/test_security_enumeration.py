@@ -32,7 +32,7 @@ def test_taken_and_free_addresses_get_the_same_answer(app, make_user):
     welcomed = []
     with (
         signals.registration_for_taken_email.connected_to(lambda sender: told.append(sender)),
-        signals.user_registered.connected_to(lambda sender: welcomed.append(sender.email)),
+        signals.user_registered.connected_to(lambda sender, **_: welcomed.append(sender.email)),
     ):
         taken = _answer(app.test_client(), "Taken@Example.org")
         free = _answer(app.test_client(), "Free@Example.org")

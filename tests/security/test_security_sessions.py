@@ -69,7 +69,7 @@ def test_email_change_needs_the_password_and_ends_other_sessions(app, make_user)
             data={"new_email": "Lina@New.Example.org", "email_password": PASSWORD},
         )
     assert response.status_code == 302
-    assert sent == [{"what": "email"}]
+    assert sent == [{"what": "email", "old_email": "lina@example.org"}]
     db.session.expire_all()
     assert db.session.get(User, user.id).email == "lina@new.example.org"
     assert b"lina@new.example.org" in here.get("/profile").data

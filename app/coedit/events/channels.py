@@ -35,7 +35,8 @@ def join(h: Hub, data) -> dict:
     """join {doc, lang, mode, client_id?, push?}: resume or start the client's state; enter the room.
 
     With `push: true` the client is in push mode (COEDIT.md "Push mode"): an editor gets `edits`
-    pushed, a follower one `revs` per window instead of `changed`.
+    pushed, a follower one `revs` per window besides `changed` (a `changed` that no `revs`
+    follows, a change stored by another process, makes it rejoin).
     """
     conn = h.connections.get(request.sid)
     if conn is None:
@@ -69,15 +70,14 @@ def join(h: Hub, data) -> dict:
     join_room(room)
     h.remove_push_client(room, request.sid)
     text, rev = result.text, result.rev
+    join_room(changed_room_of(doc, lang))
     if push and mode == "follow":
-        leave_room(changed_room_of(doc, lang))
         join_room(revs_room_of(doc, lang))
         text, rev = h.add_push_client(
             room, doc, lang, request.sid, joined, (result.text, result.rev)
         )
     else:
         leave_room(revs_room_of(doc, lang))
-        join_room(changed_room_of(doc, lang))
         if push:
             h.add_push_client(room, doc, lang, request.sid, joined, None)
     h.set_presence(room, request.sid, peer(user, mode))

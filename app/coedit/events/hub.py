@@ -30,7 +30,7 @@ def room_of(doc: str, lang: str) -> str:
 
 
 def changed_room_of(doc: str, lang: str) -> str:
-    """Clients told of changes by `changed`: all but push followers (they get `revs`)."""
+    """Clients told of changes by `changed`: everyone, push followers too (from any process)."""
     return room_of(doc, lang) + "#changed"
 
 
@@ -107,7 +107,11 @@ class Hub:
 
         A follower starts from the text the room's next `revs` starts from (at most one window
         old), so that it applies that window instead of rejoining while the text is changing.
+        When that text is behind the stored one (another process stored the change, so no window
+        of this process moved it on), the follower starts from the stored text and a window brings
+        this process's other followers there.
         """
+        stale = False
         with self._lock:
             known = self.rooms.get(room)
             if known is None:
@@ -118,8 +122,14 @@ class Hub:
                 known.followers.add(sid)
                 if known.base is None:  # the followers already here stay at theirs
                     known.base = (text_rev[1], text_rev[0])
-                return known.base[1], known.base[0]
-        return None
+                stale = known.base[0] < text_rev[1]
+                base = known.base
+        if joined.mode == "edit":
+            return None
+        if stale:
+            self._schedule(room, None)
+            return text_rev
+        return base[1], base[0]
 
     def remove_push_client(self, room: str, sid: str) -> None:
         with self._lock:

@@ -70,6 +70,8 @@ export class SyncClient {
     this.stopped = false;
     this.failedHunks = 0;
     this.fuzzyFallbacks = 0; // server edits (or rejoins) carried by fuzzy patching, not exactly
+    this.revsTimer = null; // a push follower's wait for the `revs` of a `changed`
+    this.revsTarget = -1;
     // Exact diffs: shadow -> the editor's text as last seen (`known`), and confirmed -> shadow
     // (our edits still in the outbox); null when not known (then diffed when needed).
     this.local = null;
@@ -260,7 +262,10 @@ export class SyncClient {
   remoteChanged(rev) {
     if (typeof rev === "number" && this.rev !== null && rev <= this.rev) return;
     if (this.pushing && typeof rev === "number") {
-      if (this.readOnly) return;
+      if (this.readOnly) {
+        this.awaitRevs(rev);
+        return;
+      }
       // The push brings it; sync only if none did by then.
       this.timers.setTimeout(() => {
         if (this.rev === null || this.rev < rev) this.schedule(0);
@@ -268,6 +273,20 @@ export class SyncClient {
       return;
     }
     this.schedule(0);
+  }
+
+  /** A push follower told of `rev` by `changed`: the room's `revs` brings it there within the
+   * same window of the process that stored it; when none did (another process stored it), it
+   * rejoins. The wait is spread over one more grace period so that a process's followers do not
+   * all rejoin at once: the first rejoin makes that process send `revs` to the others. */
+  awaitRevs(rev) {
+    this.revsTarget = Math.max(this.revsTarget, rev);
+    if (this.revsTimer !== null) return;
+    this.revsTimer = this.timers.setTimeout(() => {
+      this.revsTimer = null;
+      if (this.stopped || !this.joined || this.rev === null || this.rev >= this.revsTarget) return;
+      this.desync(); // rejoin from the current text
+    }, PUSH_GRACE_MS * (1 + Math.random()));
   }
 
   /** A pushed `edits {rev, edits}`: applied as a sync answer's edits when nothing is in flight
