@@ -7,9 +7,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: setup python-packages node-packages assets db run test test-postgres lint format clean
+.PHONY: setup python-packages node-packages assets catalogs messages db run test test-postgres lint format clean
 
-setup: python-packages assets
+setup: python-packages assets catalogs
 
 python-packages: $(VENV)/.installed
 
@@ -27,6 +27,19 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node-packages
 	npm run --silent build
+
+# Interface languages: the .po catalogs are committed, compiled here (.mo files are not).
+I18N := app/i18n
+I18N_SKIP := --ignore-dirs=".* _* node_modules static instance tests bench drafts migrations docs"
+catalogs: python-packages
+	$(VENV)/bin/pybabel -q compile -d $(I18N)
+
+# Extract every marked string (Python, templates, browser code) and merge it into each catalog.
+messages: python-packages
+	$(VENV)/bin/pybabel -q extract -F $(I18N)/babel.cfg -k _l -k lazy_gettext -k N_ $(I18N_SKIP) \
+		--no-wrap --sort-by-file --project agora-drafts -o $(I18N)/messages.pot .
+	$(VENV)/bin/pybabel -q update --no-wrap --no-fuzzy-matching -i $(I18N)/messages.pot -d $(I18N)
+	$(PY) -m app.i18n.check
 
 db: setup
 	$(FLASK) db upgrade

@@ -22,6 +22,7 @@ DOMAINS = (
     "coedit",
     "translations",
     "discussion",
+    "i18n",
     "moderation",
     "audit",
     "exports",

@@ -1,6 +1,7 @@
 """JSON API of the caller's own account: PATCH /api/me (a new group is a request: 202)."""
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 
 from app.accounts import groups, services
 from app.accounts.models import STAKEHOLDER_GROUPS
@@ -33,9 +34,11 @@ def api_update_me():
     data = json_body()
     unknown = set(data) - set(FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown field(s): {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _l("Unknown field(s): %(fields)s.", fields=", ".join(sorted(unknown)))
+        )
     if any(not isinstance(data[k], str) for k in data):
-        raise ValidationError("Every field is a string.")
+        raise ValidationError(_l("Every field is a string."))
     requested = services.update_profile(
         user,
         name=data.get("name", user.name),

@@ -1,5 +1,6 @@
 """Forms of the account pages; the services check everything again."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -9,11 +10,11 @@ from app.main.forms import PageForm
 
 
 def _group_choices() -> list[tuple[str, str]]:
-    return [("", "Choose a stakeholder group"), *STAKEHOLDER_GROUPS.items()]
+    return [("", _l("Choose a stakeholder group")), *STAKEHOLDER_GROUPS.items()]
 
 
 def _country_choices() -> list[tuple[str, str]]:
-    return [("", "Choose a country"), *country_choices()]
+    return [("", _l("Choose a country")), *country_choices()]
 
 
 class _DetailsMixin:
@@ -23,24 +24,27 @@ class _DetailsMixin:
 
 
 class RegisterForm(_DetailsMixin, PageForm):
-    name = StringField("Name", validators=[DataRequired("A name is required."), Length(max=120)])
-    email = EmailField(
-        "E-mail", validators=[DataRequired("An e-mail address is required."), Length(max=254)]
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=120)]
     )
-    password = PasswordField("Password", validators=[DataRequired("Choose a password.")])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(_l("An e-mail address is required.")), Length(max=254)],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Choose a password."))])
     confirm = PasswordField(
-        "Repeat the password",
+        _l("Repeat the password"),
         validators=[
-            DataRequired("Repeat the password."),
-            EqualTo("password", "The two passwords differ."),
+            DataRequired(_l("Repeat the password.")),
+            EqualTo("password", _l("The two passwords differ.")),
         ],
     )
     group = SelectField(
-        "Stakeholder group", validators=[DataRequired("Choose a stakeholder group.")]
+        _l("Stakeholder group"), validators=[DataRequired(_l("Choose a stakeholder group."))]
     )
-    organization = StringField("Organization", validators=[Length(max=200)])
-    country = SelectField("Country", validators=[DataRequired("Choose a country.")])
-    submit = SubmitField("Register")
+    organization = StringField(_l("Organization"), validators=[Length(max=200)])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose a country."))])
+    submit = SubmitField(_l("Register"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,20 +52,22 @@ class RegisterForm(_DetailsMixin, PageForm):
 
 
 class LoginForm(PageForm):
-    email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail address.")])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
-    submit = SubmitField("Log in")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Enter your e-mail address."))])
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
+    submit = SubmitField(_l("Log in"))
 
 
 class ProfileForm(_DetailsMixin, PageForm):
-    name = StringField("Name", validators=[DataRequired("A name is required."), Length(max=120)])
-    group = SelectField(
-        "Stakeholder group (a change waits for a focal point of the new group)",
-        validators=[DataRequired("Choose a stakeholder group.")],
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=120)]
     )
-    organization = StringField("Organization", validators=[Length(max=200)])
-    country = SelectField("Country", validators=[DataRequired("Choose a country.")])
-    submit = SubmitField("Save details")
+    group = SelectField(
+        _l("Stakeholder group (a change waits for a focal point of the new group)"),
+        validators=[DataRequired(_l("Choose a stakeholder group."))],
+    )
+    organization = StringField(_l("Organization"), validators=[Length(max=200)])
+    country = SelectField(_l("Country"), validators=[DataRequired(_l("Choose a country."))])
+    submit = SubmitField(_l("Save details"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,33 +76,35 @@ class ProfileForm(_DetailsMixin, PageForm):
 
 class PasswordForm(PageForm):
     current = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
     )
-    password = PasswordField("New password", validators=[DataRequired("Choose a new password.")])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Choose a new password."))]
+    )
     confirm = PasswordField(
-        "Repeat the new password",
+        _l("Repeat the new password"),
         validators=[
-            DataRequired("Repeat the new password."),
-            EqualTo("password", "The two passwords differ."),
+            DataRequired(_l("Repeat the new password.")),
+            EqualTo("password", _l("The two passwords differ.")),
         ],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))
 
 
 class EmailForm(PageForm):
     new_email = EmailField(
-        "New e-mail address",
+        _l("New e-mail address"),
         validators=[DataRequired("Enter the new e-mail address."), Length(max=254)],
     )
     email_password = PasswordField(
-        "Current password", validators=[DataRequired("Enter your current password.")]
+        _l("Current password"), validators=[DataRequired("Enter your current password.")]
     )
-    submit = SubmitField("Change e-mail address")
+    submit = SubmitField(_l("Change e-mail address"))
 
 
 class TokenForm(PageForm):
-    token_name = StringField("Token name", validators=[Length(max=80)])
-    submit = SubmitField("Create token")
+    token_name = StringField(_l("Token name"), validators=[Length(max=80)])
+    submit = SubmitField(_l("Create token"))
 
 
 def attach_error(form: PageForm, message: str) -> None:

@@ -1,6 +1,7 @@
 """Pages of trust in groups: the requests to decide, confirming or refusing, verifying."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts import bp, groups, services
@@ -35,7 +36,7 @@ def _decide(request_id: int, action, done: str):
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(f"{group_request.user.name}: {done}.", "success")
+        flash(_("%(name)s: %(done)s.", name=group_request.user.name, done=done), "success")
     return redirect(url_for("accounts.group_requests"))
 
 
@@ -66,6 +67,9 @@ def set_verification(user_id: int):
     else:
         db.session.commit()
         flash(
-            f"{person.name} is {'now verified' if verified else 'no longer verified'}.", "success"
+            _("%(name)s is now verified.", name=person.name)
+            if verified
+            else _("%(name)s is no longer verified.", name=person.name),
+            "success",
         )
     return redirect(url_for("accounts.person", user_id=person.id))

@@ -5,6 +5,7 @@ focal point of the new group confirms. Focal points (members of their group's fo
 body, app/bodies/defaults.py) also mark participants of their group as verified.
 """
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -88,7 +89,7 @@ def group_history(user: User) -> list[GroupChangeRequest]:
 def get_request(request_id: int) -> GroupChangeRequest:
     request = db.session.get(GroupChangeRequest, request_id)
     if request is None:
-        raise NotFound("No such group change request.")
+        raise NotFound(_l("No such group change request."))
     return request
 
 
@@ -107,11 +108,15 @@ def request_group_change(user: User, to_group: str, note: str = "") -> GroupChan
     """Ask to move to `to_group`; a request still pending is replaced. None when unchanged."""
     if to_group not in STAKEHOLDER_GROUPS:
         raise ValidationError(
-            f"Unknown stakeholder group {to_group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}."
+            _l(
+                "Unknown stakeholder group %(to_group)s; choose one of %(stakeholder_groups)s.",
+                to_group=repr(to_group),
+                stakeholder_groups=", ".join(STAKEHOLDER_GROUPS),
+            )
         )
     note = (note or "").strip()
     if len(note) > 500:
-        raise ValidationError("A note has at most 500 characters.")
+        raise ValidationError(_l("A note has at most 500 characters."))
     _cancel_pending(user)
     if to_group == user.group:
         return None
@@ -138,7 +143,7 @@ def _decide(request: GroupChangeRequest, actor, status: str) -> None:
     see one outcome and the others a 409."""
     if not can_vouch_for(actor, request.to_group):
         raise Forbidden(
-            "Only administrators and focal points of the new group decide this request."
+            _l("Only administrators and focal points of the new group decide this request.")
         )
     now = utcnow()
     result = db.session.execute(
@@ -148,7 +153,7 @@ def _decide(request: GroupChangeRequest, actor, status: str) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        raise Conflict("This request has already been decided or withdrawn.", code="decided")
+        raise Conflict(_l("This request has already been decided or withdrawn."), code="decided")
     set_committed_value(request, "status", status)
     set_committed_value(request, "decided_by_id", actor.id)
     set_committed_value(request, "decided_at", now)
@@ -189,7 +194,7 @@ def refuse_group_change(request: GroupChangeRequest, actor) -> GroupChangeReques
 def set_verified(person: User, actor, verified: bool) -> User:
     """Mark (or unmark) a participant as verified by a focal point of their group."""
     if not can_vouch_for(actor, person.group):
-        raise Forbidden("Only administrators and focal points of the person's group verify.")
+        raise Forbidden(_l("Only administrators and focal points of the person's group verify."))
     now = utcnow()
     condition = User.verified_at.is_(None) if verified else User.verified_at.is_not(None)
     values = (
@@ -207,8 +212,11 @@ def set_verified(person: User, actor, verified: bool) -> User:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
-        state = "already verified" if verified else "not verified"
-        raise Conflict(f"{person.name} is {state}.", code="verification_unchanged")
+        state = _l("already verified") if verified else _l("not verified")
+        raise Conflict(
+            _l("%(name)s is %(state)s.", name=person.name, state=state),
+            code="verification_unchanged",
+        )
     for key, value in values.items():
         set_committed_value(person, key, value)
     signals.verification_changed.send(person, actor=actor, verified=verified, group=person.group)

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,10 +13,10 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 
 STAKEHOLDER_GROUPS = {
-    "government": "Government",
-    "civil_society": "Civil society",
-    "private_sector": "Private sector",
-    "international_organization": "International organization",
+    "government": _l("Government"),
+    "civil_society": _l("Civil society"),
+    "private_sector": _l("Private sector"),
+    "international_organization": _l("International organization"),
 }
 
 

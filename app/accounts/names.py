@@ -12,6 +12,8 @@ import unicodedata
 from functools import cache
 from importlib.resources import files
 
+from flask_babel import lazy_gettext as _l
+
 from app.core.errors import ValidationError
 
 # Embedding, override and isolate controls, the directional marks and the Arabic letter mark:
@@ -33,11 +35,11 @@ def refuse_unsafe_name(name: str) -> None:
     """Refuse bidirectional controls, invisible and other control characters in a name."""
     if any(ch in BIDI_CONTROLS for ch in name):
         raise ValidationError(
-            "A name may not contain bidirectional control characters.", code="name_bidi"
+            _l("A name may not contain bidirectional control characters."), code="name_bidi"
         )
     if any(ch in INVISIBLE or unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
         raise ValidationError(
-            "A name may not contain invisible or control characters.", code="name_invisible"
+            _l("A name may not contain invisible or control characters."), code="name_invisible"
         )
 
 

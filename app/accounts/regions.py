@@ -11,15 +11,18 @@ kept here so that anyone can read and challenge it; country names come from pyco
 """
 
 import pycountry
+from flask_babel import lazy_gettext as _l
+
+from app.i18n.locale import territory_name
 
 REGIONS = {
-    "africa": "Africa",
-    "arab_states": "Arab States",
-    "asia_pacific": "Asia and the Pacific",
-    "europe": "Europe",
-    "latin_america_caribbean": "Latin America and the Caribbean",
-    "north_america": "North America",
-    "eurasia": "Eurasia and Central Asia",
+    "africa": _l("Africa"),
+    "arab_states": _l("Arab States"),
+    "asia_pacific": _l("Asia and the Pacific"),
+    "europe": _l("Europe"),
+    "latin_america_caribbean": _l("Latin America and the Caribbean"),
+    "north_america": _l("North America"),
+    "eurasia": _l("Eurasia and Central Asia"),
 }
 
 NORTH = "north"
@@ -247,11 +250,12 @@ def side_of(country_code: str | None) -> str | None:
 def country_choices() -> list[tuple[str, str]]:
     """(alpha-2, name) pairs for every ISO 3166-1 country, sorted by name."""
     return sorted(
-        ((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries),
+        ((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries),
         key=lambda pair: pair[1],
     )
 
 
 def country_name(code: str | None) -> str:
     country = pycountry.countries.get(alpha_2=(code or "").upper()) if code else None
-    return getattr(country, "common_name", country.name) if country else (code or "")
+    local = territory_name(country.alpha_2) if country else None  # in the interface language
+    return local or (getattr(country, "common_name", country.name) if country else (code or ""))

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import bp, services
@@ -82,8 +83,10 @@ def _registered(email: str):
     Saying "welcome" only to new addresses would tell anyone who is registered here.
     """
     flash(
-        f"Check your mail: we have written to {email.strip()}. If the account is new, "
-        "log in now with the password you chose.",
+        _(
+            "Check your mail: we have written to %(email)s. If the account is new, log in now with the password you chose.",
+            email=email.strip(),
+        ),
         "success",
     )
     return redirect(url_for("accounts.login", next=request.args.get("next") or None))
@@ -101,7 +104,7 @@ def login():
             db.session.commit()  # keeps a re-hashed password
             _start_session(user)
             return redirect(_safe_next(next_url))
-        form.form_errors.append("The e-mail address or the password is not correct.")
+        form.form_errors.append(_("The e-mail address or the password is not correct."))
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/login.html", form=form, next_url=next_url), status
 
@@ -113,7 +116,7 @@ def logout():
         db.session.commit()
         logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
 
@@ -165,12 +168,16 @@ def update_profile():
             attach_error(form, error.message)
         else:
             db.session.commit()
-            flash("Your details are saved.", "success")
+            flash(_("Your details are saved."), "success")
             if requested is not None:
                 flash(
-                    f"Your change to {requested.to_label} waits for an administrator or a focal "
-                    "point of that group to confirm it; until then you count as "
-                    f"{requested.from_label}.",
+                    _(
+                        "Your change to %(to_group)s waits for an administrator or a focal "
+                        "point of that group to confirm it; until then you count as "
+                        "%(from_group)s.",
+                        to_group=requested.to_label,
+                        from_group=requested.from_label,
+                    ),
                     "info",
                 )
             return redirect(url_for("accounts.profile"))
@@ -194,7 +201,7 @@ def change_password():
         else:
             db.session.commit()
             _start_session(current_user._get_current_object())  # the other sessions end
-            flash("Your password is changed. Every other session of yours has ended.", "success")
+            flash(_("Your password is changed. Every other session of yours has ended."), "success")
             return redirect(url_for("accounts.profile"))
     return _profile_page(password_form=form, status=400)
 
@@ -217,7 +224,7 @@ def change_email():
             db.session.commit()
             _start_session(current_user._get_current_object())  # the other sessions end
             flash(
-                "Your e-mail address is changed. Every other session of yours has ended.",
+                _("Your e-mail address is changed. Every other session of yours has ended."),
                 "success",
             )
             return redirect(url_for("accounts.profile"))
@@ -249,7 +256,7 @@ def create_token():
 def revoke_token(token_id: int):
     token = services.revoke_api_token(current_user._get_current_object(), token_id)
     db.session.commit()
-    flash(f"The token “{token.name}” is revoked.", "success")
+    flash(_("The token “%(name)s” is revoked.", name=token.name), "success")
     return redirect(url_for("accounts.profile") + "#tokens")
 
 

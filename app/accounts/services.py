@@ -5,6 +5,7 @@ import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -26,7 +27,7 @@ def normalize_email(email: str) -> str:
     try:
         return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise ValidationError(f"Invalid e-mail address: {error}") from error
+        raise ValidationError(_l("Invalid e-mail address: %(error)s", error=error)) from error
 
 
 def check_password_strength(password: str, *, email: str = "", name: str = "") -> None:
@@ -35,7 +36,9 @@ def check_password_strength(password: str, *, email: str = "", name: str = "") -
 
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password or "") < minimum:
-        raise ValidationError(f"The password must have at least {minimum} characters.")
+        raise ValidationError(
+            _l("The password must have at least %(minimum)s characters.", minimum=minimum)
+        )
     lowered = password.lower()
     local = email.split("@")[0].lower()
     if (
@@ -44,11 +47,11 @@ def check_password_strength(password: str, *, email: str = "", name: str = "") -
         or (name and len(name) >= 4 and name.lower().replace(" ", "") in lowered.replace(" ", ""))
     ):
         raise ValidationError(
-            "The password is too easy to guess; choose a longer, less predictable one."
+            _l("The password is too easy to guess; choose a longer, less predictable one.")
         )
     if lowered in {"password123", "1234567890", "qwertyuiop", "letmein123", "passwordpassword"}:
         raise ValidationError(
-            "The password is too easy to guess; choose a longer, less predictable one."
+            _l("The password is too easy to guess; choose a longer, less predictable one.")
         )
 
 
@@ -56,20 +59,21 @@ def check_display_name(name: str, *, user_id: int | None = None) -> str:
     """The cleaned name, or a refusal: bidi controls, or a look-alike of another person's name."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError("A name is required.")
+        raise ValidationError(_l("A name is required."))
     if len(name) > 120:
-        raise ValidationError("A name has at most 120 characters.")
+        raise ValidationError(_l("A name has at most 120 characters."))
     refuse_unsafe_name(name)
     key = name_skeleton(name)
     if not key:
-        raise ValidationError("A name needs at least one letter or digit.", code="name_invalid")
+        raise ValidationError(_l("A name needs at least one letter or digit."), code="name_invalid")
     query = select(User.id).where(User.name_key == key)
     if user_id is not None:
         query = query.where(User.id != user_id)
     if db.session.scalar(query.limit(1)) is not None:
         raise ValidationError(
-            "This name is, or looks like, the name of another participant; add your "
-            "organization or another name so that nobody can take one of you for the other.",
+            _l(
+                "This name is, or looks like, the name of another participant; add your organization or another name so that nobody can take one of you for the other."
+            ),
             code="name_imitates",
         )
     return name
@@ -105,13 +109,17 @@ def register_user(
             raise _email_taken() from None
         raise
     if len((organization or "").strip()) > 200:
-        raise ValidationError("An organization name has at most 200 characters.")
+        raise ValidationError(_l("An organization name has at most 200 characters."))
     if group not in STAKEHOLDER_GROUPS:
         raise ValidationError(
-            f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}."
+            _l(
+                "Unknown stakeholder group %(group)s; choose one of %(STAKEHOLDER_GROUPS)s.",
+                group=repr(group),
+                STAKEHOLDER_GROUPS=", ".join(STAKEHOLDER_GROUPS),
+            )
         )
     if not region_of(country):
-        raise ValidationError(f"Unknown country code {country!r}.")
+        raise ValidationError(_l("Unknown country code %(country)s.", country=repr(country)))
     check_password_strength(password, email=email, name=name)
     # Hashed before the look-up so that a taken address costs the same time as a free one.
     password_hash = hash_password(password)
@@ -143,7 +151,9 @@ EMAIL_TAKEN = "email_taken"
 
 
 def _email_taken() -> ValidationError:
-    return ValidationError("An account with this e-mail address already exists.", code=EMAIL_TAKEN)
+    return ValidationError(
+        _l("An account with this e-mail address already exists."), code=EMAIL_TAKEN
+    )
 
 
 def owner_of_email(email: str) -> User | None:
@@ -191,7 +201,7 @@ def load_user_from_session(user_id: str) -> User | None:
 def get_user_by_email(email: str) -> User:
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None:
-        raise NotFound(f"No account with e-mail {email}.")
+        raise NotFound(_l("No account with e-mail %(email)s.", email=email))
     return user
 
 
@@ -203,7 +213,7 @@ def create_api_token(user: User, name: str = "API token") -> tuple[ApiToken, str
     """Create a token and return it with its plain value, which is shown once and never stored."""
     name = (name or "").strip() or "API token"
     if len(name) > 80:
-        raise ValidationError("A token name has at most 80 characters.")
+        raise ValidationError(_l("A token name has at most 80 characters."))
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user=user, name=name, token_hash=_token_hash(plain), prefix=plain[: len(TOKEN_PREFIX) + 4]
@@ -216,7 +226,7 @@ def create_api_token(user: User, name: str = "API token") -> tuple[ApiToken, str
 def revoke_api_token(user: User, token_id: int) -> ApiToken:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("No such token.")
+        raise NotFound(_l("No such token."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return token
@@ -278,13 +288,17 @@ def update_profile(
     name = check_display_name(name, user_id=user.id)
     organization = (organization or "").strip()
     if len(organization) > 200:
-        raise ValidationError("An organization name has at most 200 characters.")
+        raise ValidationError(_l("An organization name has at most 200 characters."))
     if group is not None and group not in STAKEHOLDER_GROUPS:
         raise ValidationError(
-            f"Unknown stakeholder group {group!r}; choose one of {', '.join(STAKEHOLDER_GROUPS)}."
+            _l(
+                "Unknown stakeholder group %(group)s; choose one of %(STAKEHOLDER_GROUPS)s.",
+                group=repr(group),
+                STAKEHOLDER_GROUPS=", ".join(STAKEHOLDER_GROUPS),
+            )
         )
     if not region_of(country):
-        raise ValidationError(f"Unknown country code {country!r}.")
+        raise ValidationError(_l("Unknown country code %(country)s.", country=repr(country)))
     before = {"name": user.name, "organization": user.organization, "country": user.country}
     user.name = name
     user.name_key = name_skeleton(name)
@@ -304,7 +318,7 @@ def update_profile(
 def change_password(user: User, *, current: str, new: str) -> None:
     """Set a new password after checking the current one."""
     if not verify_password(user.password_hash, current or ""):
-        raise ValidationError("The current password is not correct.")
+        raise ValidationError(_l("The current password is not correct."))
     check_password_strength(new, email=user.email, name=user.name)
     user.password_hash = hash_password(new)
     renew_session_epoch(user)
@@ -320,12 +334,12 @@ def change_email(user: User, *, password: str, email: str) -> None:
     the change is refused with a message that does not say whether it is registered.
     """
     if not verify_password(user.password_hash, password or ""):
-        raise ValidationError("The current password is not correct.")
+        raise ValidationError(_l("The current password is not correct."))
     email = normalize_email(email)
     if email == user.email:
-        raise ValidationError("This is already your e-mail address.")
+        raise ValidationError(_l("This is already your e-mail address."))
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise ValidationError("This e-mail address cannot be used; choose another one.")
+        raise ValidationError(_l("This e-mail address cannot be used; choose another one."))
     old_email = user.email
     user.email = email
     renew_session_epoch(user)
@@ -333,7 +347,9 @@ def change_email(user: User, *, password: str, email: str) -> None:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise ValidationError("This e-mail address cannot be used; choose another one.") from None
+        raise ValidationError(
+            _l("This e-mail address cannot be used; choose another one.")
+        ) from None
     signals.credentials_changed.send(user, what="email", old_email=old_email)
 
 
@@ -344,5 +360,5 @@ def list_users() -> list[User]:
 def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such person.")
+        raise NotFound(_l("No such person."))
     return user

@@ -1,6 +1,7 @@
 """Template helpers of trust: who is an administrator or a focal point, read once a request."""
 
 from flask import g
+from flask_babel import gettext as _
 
 from app.accounts.models import STAKEHOLDER_GROUPS
 
@@ -13,9 +14,9 @@ def trust_roles(user) -> list[str]:
 
     if "_focal_point_groups" not in g:
         g._focal_point_groups = focal_point_groups()
-    roles = ["Administrator"] if user.is_admin else []
+    roles = [_("Administrator")] if user.is_admin else []
     roles += [
-        f"Focal point · {STAKEHOLDER_GROUPS.get(group, group)}"
+        _("Focal point · %(group)s", group=STAKEHOLDER_GROUPS.get(group, group))
         for group in g._focal_point_groups.get(user.id, [])
     ]
     return roles

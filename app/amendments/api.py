@@ -1,6 +1,7 @@
 """JSON API of amendments (DESIGN.md's contract), documented in /api/openapi.json."""
 
 from flask import jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from app.amendments import queries, services
 from app.amendments.models import STATUSES, attribution
@@ -61,7 +62,7 @@ def _reason_field() -> str:
     """The decision's reason from the JSON body: required, as a string."""
     reason = json_body().get("reason") if request.get_data() else None
     if reason is not None and not isinstance(reason, str):
-        raise ValidationError("`reason` must be a string.", code="reason_required")
+        raise ValidationError(_l("`reason` must be a string."), code="reason_required")
     return reason or ""
 
 
@@ -80,7 +81,7 @@ def list_amendments(slug):
     document = get_document(slug)
     status = request.args.get("status", "all")
     if status not in STATUSES and status not in ("pending", "all"):
-        raise ValidationError("Unknown status filter.")
+        raise ValidationError(_l("Unknown status filter."))
     amendments = queries.list_amendments(
         document,
         status=status,
@@ -101,7 +102,7 @@ def propose(slug):
     for field in ("kind", "paragraph", "after", "text", "rationale", "on_behalf_of"):
         value = data.get(field)
         if value is not None and not isinstance(value, str):
-            raise ValidationError(f"`{field}` must be a string.")
+            raise ValidationError(_l("`%(field)s` must be a string.", field=field))
     amendment = services.propose_amendment(
         document,
         user,
@@ -199,7 +200,7 @@ def rebase(amendment_id):
     data = json_body() if request.get_data() else {}
     text = data.get("text")
     if text is not None and not isinstance(text, str):
-        raise ValidationError("`text` must be a string.")
+        raise ValidationError(_l("`text` must be a string."))
     services.rebase_amendment(amendment, user, text)
     db.session.commit()
     return jsonify(amendment_json(amendment, queries.tally(amendment)))

@@ -1,5 +1,6 @@
 """Forms of the amendment pages (CSRF from Flask-WTF; the rules themselves live in services)."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
 
 from app.main.forms import PageForm
@@ -10,14 +11,16 @@ class ProposeForm(PageForm):
     paragraph = HiddenField()
     after = HiddenField()
     version = HiddenField()
-    text = TextAreaField("Proposed text (Markdown)")
-    rationale = TextAreaField("Rationale")
-    on_behalf_of = StringField("Speak")  # a body slug; rendered as a select of speaking_choices
+    text = TextAreaField(_l("Proposed text (Markdown)"))
+    rationale = TextAreaField(_l("Rationale"))
+    on_behalf_of = StringField(_l("Speak"))  # a body slug; rendered as a select of speaking_choices
 
 
 class RebaseForm(PageForm):
-    text = TextAreaField("Proposed text against today's paragraph (Markdown)")
+    text = TextAreaField(_l("Proposed text against today's paragraph (Markdown)"))
 
 
 def speaking_choices(bodies) -> list[tuple[str, str]]:
-    return [("", "Personally")] + [(body.slug, f"On behalf of {body.name}") for body in bodies]
+    return [("", _l("Personally"))] + [
+        (body.slug, _l("On behalf of %(name)s", name=body.name)) for body in bodies
+    ]

@@ -1,14 +1,15 @@
 """What the amendments domain adds to the document pages (through app.documents.hooks)."""
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.amendments import queries
 from app.amendments.models import PARAGRAPH_STATUSES
 from app.documents import hooks, permissions
 
-hooks.document_tab("amendments.index", "Amendments", 40)
-hooks.document_tab("amendments.compilation", "Compilation", 45)
+hooks.document_tab("amendments.index", _l("Amendments"), 40)
+hooks.document_tab("amendments.compilation", _l("Compilation"), 45)
 hooks.paragraph_panel("amendments/_paragraph_panel.html")
 hooks.document_panel("amendments/_document_panel.html")
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,22 +10,22 @@ from app.core.timeutil import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
 
-KINDS = {"modify": "Modify", "insert": "Insert", "delete": "Delete"}
+KINDS = {"modify": _l("Modify"), "insert": _l("Insert"), "delete": _l("Delete")}
 STATUSES = {
-    "proposed": "Proposed",
-    "accepted": "Accepted",
-    "rejected": "Rejected",
-    "withdrawn": "Withdrawn",
-    "conflict": "Conflict",
-    "superseded": "Superseded",
+    "proposed": _l("Proposed"),
+    "accepted": _l("Accepted"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
+    "conflict": _l("Conflict"),
+    "superseded": _l("Superseded"),
 }
 PENDING = ("proposed", "conflict")
-STANCES = {"support": "Support", "oppose": "Oppose", "abstain": "Abstain"}
+STANCES = {"support": _l("Support"), "oppose": _l("Oppose"), "abstain": _l("Abstain")}
 PARAGRAPH_STATUSES = {
-    "open": "open",
-    "bracketed": "bracketed",
-    "agreed_ad_ref": "agreed ad ref",
-    "agreed": "agreed",
+    "open": _l("open"),
+    "bracketed": _l("bracketed"),
+    "agreed_ad_ref": _l("agreed ad ref"),
+    "agreed": _l("agreed"),
 }
 
 

@@ -6,6 +6,7 @@ commits.
 
 import logging
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.amendments.models import (
@@ -38,14 +39,17 @@ def set_amendment_period(document, user, *, open_: bool) -> None:
     if open_:
         if document.status not in ("drafting", "closed", "open"):
             raise Conflict(
-                f"A document with status {document.status_label} cannot be reopened.",
+                _l(
+                    "A document with status %(status_label)s cannot be reopened.",
+                    status_label=document.status_label,
+                ),
                 code="bad_status",
             )
         document.status = "open"
         signals.amendment_period_changed.send(document, actor=user, opened=True)
     else:
         if document.status not in ("open", "closed"):
-            raise Conflict("Only an open document can be closed.", code="bad_status")
+            raise Conflict(_l("Only an open document can be closed."), code="bad_status")
         document.status = "closed"
         signals.amendment_period_changed.send(document, actor=user, opened=False)
 
@@ -55,14 +59,14 @@ def set_paragraph_status(document, user, key: str, status: str, note: str = "") 
     require_decider(user, document)
     if status not in PARAGRAPH_STATUSES:
         raise ValidationError(
-            "The status must be open, bracketed, agreed_ad_ref or agreed.", code="bad_status"
+            _l("The status must be open, bracketed, agreed_ad_ref or agreed."), code="bad_status"
         )
     _, keys, _ = current_paragraphs(document)
     if key not in keys:
-        raise NotFound(f"The document has no paragraph {key!r}.")
+        raise NotFound(_l("The document has no paragraph %(key)s.", key=repr(key)))
     note = clean(note)
     if len(note) > 300:
-        raise TooLarge("A status note has at most 300 characters.")
+        raise TooLarge(_l("A status note has at most 300 characters."))
     row = ParagraphStatus(
         document_id=document.id, paragraph_key=key, status=status, note=note, set_by_id=user.id
     )
@@ -75,7 +79,7 @@ def add_comment(amendment: Amendment, user, text: str, on_behalf_of=None) -> Ame
     require_participant(user)
     text = clean(text)
     if not text:
-        raise ValidationError("The comment is empty.", code="empty_text")
+        raise ValidationError(_l("The comment is empty."), code="empty_text")
     check_length(text, "comment")
     body = speaking_for(user, on_behalf_of)
     comment = AmendmentComment(

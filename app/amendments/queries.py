@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
@@ -19,7 +20,7 @@ GROUP_ORDER = ("government", "civil_society", "private_sector", "international_o
 def get_amendment(amendment_id: int) -> Amendment:
     amendment = db.session.get(Amendment, amendment_id)
     if amendment is None:
-        raise NotFound(f"No amendment #{amendment_id}.")
+        raise NotFound(_l("No amendment #%(amendment_id)s.", amendment_id=amendment_id))
     return amendment
 
 

@@ -4,6 +4,7 @@ compilation text, amendment period and paragraph status."""
 from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.amendments import bp, proceedings, queries, services
@@ -100,7 +101,7 @@ def new(slug):
     key = form.after.data if kind == "insert" else form.paragraph.data
     target = paragraphs.get(key) if key else None
     if kind != "insert" and target is None:
-        abort(404, "Choose a paragraph of the current version to amend.")
+        abort(404, _("Choose a paragraph of the current version to amend."))
     error = None
     preview = None
     if request.method == "POST":
@@ -126,7 +127,7 @@ def new(slug):
                 error = failure.message
             else:
                 db.session.commit()
-                flash(f"Amendment #{amendment.id} proposed.", "success")
+                flash(_("Amendment #%(id)s proposed.", id=amendment.id), "success")
                 return redirect(url_for("amendments.show", amendment_id=amendment.id))
     status = 400 if error else 200
     return render_template(
@@ -196,7 +197,7 @@ def position(amendment_id):
         return _act(
             lambda: services.withdraw_position(amendment, current_user),
             _back(amendment_id),
-            "Your position was withdrawn.",
+            _("Your position was withdrawn."),
         )
     return _act(
         lambda: services.set_position(amendment, current_user, stance),
@@ -219,7 +220,14 @@ def accept(amendment_id):
         return redirect(_back(amendment_id))
     db.session.commit()
     if result.ok:
-        flash(f"Amendment #{amendment.id} accepted: {result.version.label} created.", "success")
+        flash(
+            _(
+                "Amendment #%(id)s accepted: %(label)s created.",
+                id=amendment.id,
+                label=result.version.label,
+            ),
+            "success",
+        )
     else:
         flash(result.conflict["message"], "error")
     return redirect(_back(amendment_id))
@@ -269,7 +277,10 @@ def rebase(amendment_id):
     return _act(
         lambda: services.rebase_amendment(amendment, current_user, text),
         _back(amendment_id),
-        f"Amendment #{amendment_id} now stands against today's text.",
+        _(
+            "Amendment #%(amendment_id)s now stands against today's text.",
+            amendment_id=amendment_id,
+        ),
     )
 
 
@@ -294,7 +305,7 @@ def paragraph(slug, key):
     document = get_document(slug)
     target = next((p for p in document.current_version.paragraphs if p.key == key), None)
     if target is None:
-        abort(404, "The current version has no such paragraph.")
+        abort(404, _("The current version has no such paragraph."))
     amendments = queries.competing(document, key)
     return render_template(
         "amendments/paragraph.html",
@@ -335,7 +346,7 @@ def period(slug):
     return _act(
         lambda: proceedings.set_amendment_period(document, current_user, open_=open_),
         url_for("amendments.index", slug=slug),
-        "The amendment period is open." if open_ else "The amendment period is closed.",
+        _("The amendment period is open.") if open_ else _("The amendment period is closed."),
     )
 
 

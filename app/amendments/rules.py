@@ -1,6 +1,7 @@
 """Checks shared by every amendment service: who may act, and what text is acceptable."""
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.bodies.queries import body_by_slug, is_member
 from app.core.errors import Conflict, Forbidden, TooLarge, ValidationError
@@ -10,13 +11,15 @@ from app.documents.models import Version
 
 def require_participant(user) -> None:
     if not permissions.can_participate(user):
-        raise Forbidden("Log in to take part.")
+        raise Forbidden(_l("Log in to take part."))
 
 
 def require_decider(user, document) -> None:
     if not permissions.can_decide(user, document):
         raise Forbidden(
-            "Only coordinators of the body that owns this document and administrators may decide."
+            _l(
+                "Only coordinators of the body that owns this document and administrators may decide."
+            )
         )
 
 
@@ -27,7 +30,14 @@ def clean(text) -> str:
 def check_length(text: str, what: str) -> None:
     limit = current_app.config["AMENDMENT_MAX_TEXT"]
     if len(text) > limit:
-        raise TooLarge(f"The {what} has {len(text)} characters; the limit is {limit}.")
+        raise TooLarge(
+            _l(
+                "The %(what)s has %(value)s characters; the limit is %(limit)s.",
+                what=what,
+                value=len(text),
+                limit=limit,
+            )
+        )
 
 
 def speaking_for(user, on_behalf_of):
@@ -36,22 +46,30 @@ def speaking_for(user, on_behalf_of):
         return None
     body = on_behalf_of if hasattr(on_behalf_of, "slug") else body_by_slug(str(on_behalf_of))
     if body is None:
-        raise ValidationError(f"No body {on_behalf_of!r}.", code="unknown_body")
+        raise ValidationError(
+            _l("No body %(on_behalf_of)s.", on_behalf_of=repr(on_behalf_of)), code="unknown_body"
+        )
     if not is_member(user, body.id):
-        raise Forbidden(f"You can speak on behalf of {body.name} only as an active member.")
+        raise Forbidden(
+            _l("You can speak on behalf of %(name)s only as an active member.", name=body.name)
+        )
     return body
 
 
 def current_paragraphs(document) -> tuple[Version, list[str], list[str]]:
     version = document.current_version
     if version is None:
-        raise ValidationError("The document has no version yet.")
+        raise ValidationError(_l("The document has no version yet."))
     return version, [p.key for p in version.paragraphs], [p.text for p in version.paragraphs]
 
 
 def require_open(document) -> None:
     if document.status != "open":
         raise Conflict(
-            f"{document.title} is not open for amendments (status: {document.status_label}).",
+            _l(
+                "%(title)s is not open for amendments (status: %(status_label)s).",
+                title=document.title,
+                status_label=document.status_label,
+            ),
             code="document_closed",
         )

@@ -8,6 +8,7 @@ commits: the caller commits once.
 import logging
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -67,16 +68,21 @@ def propose_amendment(
     require_open(document)
     if kind not in KINDS:
         raise ValidationError(
-            f"Unknown kind {kind!r}; use modify, insert or delete.", code="bad_kind"
+            _l("Unknown kind %(kind)s; use modify, insert or delete.", kind=repr(kind)),
+            code="bad_kind",
         )
     text, rationale = clean(text), clean(rationale)
     if not rationale:
         raise ValidationError(
-            "Give a rationale: why should the text change?", code="rationale_required"
+            _l("Give a rationale: why should the text change?"), code="rationale_required"
         )
     if len(rationale) > RATIONALE_MAX:
         raise TooLarge(
-            f"The rationale has {len(rationale)} characters; the limit is {RATIONALE_MAX}."
+            _l(
+                "The rationale has %(value)s characters; the limit is %(RATIONALE_MAX)s.",
+                value=len(rationale),
+                RATIONALE_MAX=RATIONALE_MAX,
+            )
         )
     check_length(text, "proposed text")
     body = speaking_for(user, on_behalf_of)
@@ -86,28 +92,30 @@ def propose_amendment(
         anchor = after if after not in ("", "^") else None
         if anchor is not None and anchor not in keys:
             raise ValidationError(
-                f"The document has no paragraph {anchor!r}.", code="unknown_paragraph"
+                _l("The document has no paragraph %(anchor)s.", anchor=repr(anchor)),
+                code="unknown_paragraph",
             )
         if not text:
-            raise ValidationError("The new paragraph is empty.", code="empty_text")
+            raise ValidationError(_l("The new paragraph is empty."), code="empty_text")
         base_text = texts[keys.index(anchor)] if anchor else ""
         key = anchor
     else:
         if not paragraph or paragraph not in keys:
             raise ValidationError(
-                f"The document has no paragraph {paragraph!r}.", code="unknown_paragraph"
+                _l("The document has no paragraph %(paragraph)s.", paragraph=repr(paragraph)),
+                code="unknown_paragraph",
             )
         key = paragraph
         base_text = texts[keys.index(key)]
         if kind == "modify":
             if not text:
                 raise ValidationError(
-                    "The proposed text is empty; propose a deletion to remove the paragraph.",
+                    _l("The proposed text is empty; propose a deletion to remove the paragraph."),
                     code="empty_text",
                 )
             if text == base_text.strip():
                 raise ValidationError(
-                    "The proposed text is the same as the paragraph.", code="unchanged"
+                    _l("The proposed text is the same as the paragraph."), code="unchanged"
                 )
         else:
             text = ""
@@ -140,21 +148,29 @@ def _check_seen_version(document, current, number, kind, key, base_text) -> None
     try:
         number = int(number)
     except (TypeError, ValueError):
-        raise ValidationError("The version must be a version number.", code="bad_version") from None
+        raise ValidationError(
+            _l("The version must be a version number."), code="bad_version"
+        ) from None
     if number == current.number:
         return
     seen = db.session.scalar(
         select(Version).where(Version.document_id == document.id, Version.number == number)
     )
     if seen is None:
-        raise ValidationError(f"{document.title} has no version {number}.", code="bad_version")
+        raise ValidationError(
+            _l("%(title)s has no version %(number)s.", title=document.title, number=number),
+            code="bad_version",
+        )
     if key is None:  # an insert at the start does not depend on any paragraph
         return
     old = next((p.text for p in seen.paragraphs if p.key == key), None)
     if old != base_text:
         raise Conflict(
-            f"The paragraph changed since {seen.label} (the text is now at {current.label}); "
-            "write your amendment against today's text.",
+            _l(
+                "The paragraph changed since %(label)s (the text is now at %(label2)s); write your amendment against today's text.",
+                label=seen.label,
+                label2=current.label,
+            ),
             code="stale_version",
             details={"current_version": current.number, "current_text": base_text},
         )
@@ -166,8 +182,11 @@ def _check_seen_version(document, current, number, kind, key, base_text) -> None
 def _require_weighable(amendment: Amendment) -> None:
     if amendment.status != "proposed":
         raise Conflict(
-            f"Amendment #{amendment.id} is {amendment.status_label.lower()}: "
-            "positions are taken only on proposed amendments.",
+            _l(
+                "Amendment #%(id)s is %(status_label)s: positions are taken only on proposed amendments.",
+                id=amendment.id,
+                status_label=amendment.status_label.lower(),
+            ),
             code="not_pending",
         )
     require_open(amendment.document)
@@ -177,7 +196,9 @@ def set_position(amendment: Amendment, user, stance: str) -> Position:
     """Take or change the user's one position (an upsert: parallel requests leave one row)."""
     require_participant(user)
     if stance not in STANCES:
-        raise ValidationError("The stance must be support, oppose or abstain.", code="bad_stance")
+        raise ValidationError(
+            _l("The stance must be support, oppose or abstain."), code="bad_stance"
+        )
     _require_weighable(amendment)
     now = utcnow()
     values = {
@@ -247,11 +268,17 @@ def _reason(reason: str | None) -> str:
     reason = clean(reason or "")
     if not reason:
         raise ValidationError(
-            "Give a reason for the decision: it is shown on the amendment.",
+            _l("Give a reason for the decision: it is shown on the amendment."),
             code="reason_required",
         )
     if len(reason) > REASON_MAX:
-        raise TooLarge(f"The reason has {len(reason)} characters; the limit is {REASON_MAX}.")
+        raise TooLarge(
+            _l(
+                "The reason has %(length)s characters; the limit is %(limit)s.",
+                length=len(reason),
+                limit=REASON_MAX,
+            )
+        )
     return reason
 
 
@@ -283,7 +310,11 @@ def _lock(amendment: Amendment) -> None:
 
 def _not_pending(amendment: Amendment) -> Conflict:
     return Conflict(
-        f"Amendment #{amendment.id} is already {amendment.status_label.lower()}.",
+        _l(
+            "Amendment #%(id)s is already %(status_label)s.",
+            id=amendment.id,
+            status_label=amendment.status_label.lower(),
+        ),
         code="not_pending",
     )
 
@@ -292,7 +323,7 @@ def _require_decidable(amendment: Amendment, user) -> None:
     require_decider(user, amendment.document)
     if amendment.document.status == "adopted":
         raise Conflict(
-            "The document is adopted; its amendments are closed.", code="document_adopted"
+            _l("The document is adopted; its amendments are closed."), code="document_adopted"
         )
 
 
@@ -308,8 +339,10 @@ def accept_amendment(amendment: Amendment, user, reason: str | None = None) -> A
     _require_decidable(amendment, user)
     if amendment.status == "conflict":
         raise Conflict(
-            f"Amendment #{amendment.id} conflicts with today's text; "
-            "its proposer must rebase it first.",
+            _l(
+                "Amendment #%(id)s conflicts with today's text; its proposer must rebase it first.",
+                id=amendment.id,
+            ),
             code="needs_rebase",
         )
     if amendment.status != "proposed":
@@ -324,7 +357,7 @@ def accept_amendment(amendment: Amendment, user, reason: str | None = None) -> A
             amendment,
             conflict={
                 "reason": "paragraph_deleted",
-                "message": "The paragraph was deleted since the amendment was written.",
+                "message": _l("The paragraph was deleted since the amendment was written."),
             },
         )
     if amendment.kind == "insert":
@@ -347,7 +380,7 @@ def accept_amendment(amendment: Amendment, user, reason: str | None = None) -> A
             blocks = [merged]
         if not blocks and len(keys) == 1:
             raise ValidationError(
-                "A document cannot lose its last paragraph.", code="last_paragraph"
+                _l("A document cannot lose its last paragraph."), code="last_paragraph"
             )
         keys[index : index + 1] = (
             [key] + [new_paragraph_key() for _ in blocks[1:]] if blocks else []
@@ -372,7 +405,7 @@ def accept_amendment(amendment: Amendment, user, reason: str | None = None) -> A
             amendment,
             conflict={
                 "reason": "already_applied",
-                "message": "The paragraph already reads as proposed.",
+                "message": _l("The paragraph already reads as proposed."),
             },
         )
     _decide(amendment, user, "accepted", reason, version=version, before=before)
@@ -383,8 +416,10 @@ def accept_amendment(amendment: Amendment, user, reason: str | None = None) -> A
 def conflict_details(amendment: Amendment, today: str | None) -> dict:
     return {
         "reason": "paragraph_changed",
-        "message": "The paragraph changed since the amendment was written and the change "
-        "cannot be carried over; the proposer can rebase it onto today's text.",
+        "message": _l(
+            "The paragraph changed since the amendment was written and the change "
+            "cannot be carried over; the proposer can rebase it onto today's text."
+        ),
         "base_text": amendment.base_text,
         "current_text": today,
         "proposed_text": amendment.text,
@@ -410,7 +445,7 @@ def request_rebase(amendment: Amendment, user, reason: str | None = None) -> Ame
     _require_decidable(amendment, user)
     if amendment.status == "conflict":
         raise Conflict(
-            f"Amendment #{amendment.id} is already waiting for its proposer's rebase.",
+            _l("Amendment #%(id)s is already waiting for its proposer's rebase.", id=amendment.id),
             code="needs_rebase",
         )
     if amendment.status != "proposed":
@@ -422,7 +457,7 @@ def request_rebase(amendment: Amendment, user, reason: str | None = None) -> Ame
 def withdraw_amendment(amendment: Amendment, user, reason: str | None = None) -> Amendment:
     require_participant(user)
     if user.id != amendment.proposer_id:
-        raise Forbidden("Only the proposer can withdraw an amendment.")
+        raise Forbidden(_l("Only the proposer can withdraw an amendment."))
     reason = _reason(reason)
     _lock(amendment)
     if amendment.status not in PENDING:
@@ -438,11 +473,16 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
     """
     require_participant(user)
     if user.id != amendment.proposer_id:
-        raise Forbidden("Only the proposer can rebase an amendment.")
+        raise Forbidden(_l("Only the proposer can rebase an amendment."))
     _lock(amendment)
     if amendment.status not in PENDING:
         raise Conflict(
-            f"Amendment #{amendment.id} is {amendment.status_label.lower()}.", code="not_pending"
+            _l(
+                "Amendment #%(id)s is %(status_label)s.",
+                id=amendment.id,
+                status_label=amendment.status_label.lower(),
+            ),
+            code="not_pending",
         )
     document = amendment.document
     current, keys, texts = current_paragraphs(document)
@@ -451,11 +491,13 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
         amendment.status = "superseded"
         amendment.updated_at = utcnow()
         raise Conflict(
-            "The paragraph was deleted since; the amendment is superseded.",
+            _l("The paragraph was deleted since; the amendment is superseded."),
             code="paragraph_deleted",
         )
     if amendment.base_version_id == current.id and amendment.status == "proposed" and text is None:
-        raise Conflict("The amendment is already written against today's text.", code="up_to_date")
+        raise Conflict(
+            _l("The amendment is already written against today's text."), code="up_to_date"
+        )
     today = texts[keys.index(key)] if key is not None else ""
     if amendment.kind == "modify":
         new_text = (
@@ -465,21 +507,23 @@ def rebase_amendment(amendment: Amendment, user, text: str | None = None) -> Ame
         )
         if new_text is None:
             raise ValidationError(
-                "The change does not apply to today's text by itself; "
-                "give the new text of the paragraph.",
+                _l(
+                    "The change does not apply to today's text by itself; "
+                    "give the new text of the paragraph."
+                ),
                 code="text_required",
             )
         if not new_text:
-            raise ValidationError("The proposed text is empty.", code="empty_text")
+            raise ValidationError(_l("The proposed text is empty."), code="empty_text")
         if new_text == today.strip():
             raise ValidationError(
-                "The proposed text is the same as today's paragraph.", code="unchanged"
+                _l("The proposed text is the same as today's paragraph."), code="unchanged"
             )
         check_length(new_text, "proposed text")
     elif amendment.kind == "insert":
         new_text = clean(text) if text is not None else amendment.text
         if not new_text:
-            raise ValidationError("The new paragraph is empty.", code="empty_text")
+            raise ValidationError(_l("The new paragraph is empty."), code="empty_text")
         check_length(new_text, "proposed text")
     else:
         new_text = ""

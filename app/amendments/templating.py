@@ -1,6 +1,7 @@
 """Jinja helpers of the amendment templates (also used by the panels on document pages)."""
 
 from flask import url_for
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
@@ -43,10 +44,16 @@ def attribution_html(amendment_or_comment, author=None) -> Markup:
         author or getattr(amendment_or_comment, "proposer", None) or amendment_or_comment.author
     )
     group = getattr(amendment_or_comment, "proposer_group", None) or person.group
-    verb = "proposed" if hasattr(amendment_or_comment, "proposer_id") else "posted"
-    return Markup("{} (position; {} by {}, {})").format(
-        _body_link(body), verb, person.name, STAKEHOLDER_GROUPS.get(group, group)
+    template = (
+        _("%(body)s (position; proposed by %(name)s, %(group)s)")
+        if hasattr(amendment_or_comment, "proposer_id")
+        else _("%(body)s (position; posted by %(name)s, %(group)s)")
     )
+    return escape(template) % {
+        "body": _body_link(body),
+        "name": person.name,
+        "group": STAKEHOLDER_GROUPS.get(group, group),
+    }
 
 
 def register(app) -> None:

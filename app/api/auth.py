@@ -1,6 +1,7 @@
 """Bearer-token authentication for API writes."""
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 
 from app.core.errors import DomainError
 
@@ -25,7 +26,7 @@ def api_user(required: bool = True):
     user = request.environ[_CACHE_KEY]
     if required and user is None:
         raise Unauthenticated(
-            "A valid personal API token is required: Authorization: Bearer <token>."
+            _l("A valid personal API token is required: Authorization: Bearer <token>.")
         )
     return user
 
@@ -36,10 +37,10 @@ def json_body() -> dict:
 
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ValidationError("The request body must be a JSON object.")
+        raise ValidationError(_l("The request body must be a JSON object."))
     if _has_nul(data):
         # PostgreSQL text cannot store NUL characters: refuse them up front, on every database.
-        raise ValidationError("Text may not contain NUL characters.")
+        raise ValidationError(_l("Text may not contain NUL characters."))
     return data
 
 
@@ -59,5 +60,5 @@ def page_param(maximum: int = 100000) -> int:
 
     value = request.args.get("page", "1")
     if not (value.isascii() and value.isdigit() and 1 <= int(value) <= maximum):
-        raise ValidationError(f"page is an integer from 1 to {maximum}.")
+        raise ValidationError(_l("page is an integer from 1 to %(maximum)s.", maximum=maximum))
     return int(value)

@@ -1,6 +1,7 @@
 """The API's own routes: its description."""
 
 from flask import current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.openapi import spec
@@ -12,7 +13,9 @@ def refuse_oversized_body():
     """413 for a body over MAX_CONTENT_LENGTH, also where the endpoint would not read it."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if limit is not None and (request.content_length or 0) > limit:
-        raise TooLarge(f"The request body is larger than the limit of {limit // 1024} KiB.")
+        raise TooLarge(
+            _l("The request body is larger than the limit of %(limit)s KiB.", limit=limit // 1024)
+        )
 
 
 @bp.route("/openapi.json")
@@ -24,4 +27,4 @@ def openapi():
 def unknown(_unknown):
     from app.core.errors import NotFound
 
-    raise NotFound("No such API endpoint.")
+    raise NotFound(_l("No such API endpoint."))

@@ -1,6 +1,7 @@
 """GET /api/audit: the public trail of a public object, or everything for administrators."""
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import api_user, page_param
@@ -18,10 +19,10 @@ def api_audit():
     if value:
         filters.object_kind, filters.object_id = queries.parse_object(value)
         if not full and not queries.is_public_kind(filters.object_kind):
-            raise NotFound("This object has no public audit trail.")
+            raise NotFound(_l("This object has no public audit trail."))
     elif not full:
         raise Forbidden(
-            "object=<kind>:<id> is required; only administrators list the whole log.",
+            _l("object=<kind>:<id> is required; only administrators list the whole log."),
             code="object_required",
         )
     page = page_param()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
@@ -17,14 +18,14 @@ def parse_object(value: str) -> tuple[str, str]:
     kind, _, ident = (value or "").partition(":")
     if not kind or not ident or len(value) > 100 or not kind.replace("_", "").isalpha():
         raise ValidationError(
-            'object is "<kind>:<id>", e.g. "amendment:12" or "user:3".', code="bad_object"
+            _l('object is "<kind>:<id>", e.g. "amendment:12" or "user:3".'), code="bad_object"
         )
     if kind == "body" and not (ident.isascii() and ident.isdigit()):
         from app.bodies.queries import body_by_slug
 
         body = body_by_slug(ident)
         if body is None:
-            raise NotFound(f"No body {ident!r}.")
+            raise NotFound(_l("No body %(ident)s.", ident=repr(ident)))
         ident = str(body.id)
     return kind, ident
 

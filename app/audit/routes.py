@@ -1,6 +1,7 @@
 """/admin/audit: the complete log, for administrators, with filters."""
 
 from flask import abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.audit import bp, queries
@@ -23,7 +24,7 @@ def admin_log():
         if actor:
             filters.actor_id = valid_id(actor)
             if filters.actor_id is None:
-                raise DomainError("The actor is a person's number.")
+                raise DomainError(_l("The actor is a person's number."))
         page = valid_id(request.args.get("page", "1")) or 1
         rows, total = queries.entries(filters, public_only=False, page=page)
     except DomainError as exc:

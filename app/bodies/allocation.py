@@ -10,6 +10,8 @@ filled, and the result is the best-ranked set that meets it.
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
+
 METHOD = (
     "Approval voting: each voter approves any number of candidates. Candidates are ranked by "
     "approvals; ties are broken by nomination order (earlier first). Going down the ranking, each "
@@ -55,22 +57,27 @@ class RuleCannotBeMet(Exception):
 def rule_problem(rule: Rule, groups: int = 4) -> str | None:
     """What makes a rule impossible whatever the candidates, or None."""
     if rule.seats < 1:
-        return "A selection needs at least one seat."
+        return _l("A selection needs at least one seat.")
     if rule.min_south < 0 or rule.min_north < 0:
-        return "Minimum seats cannot be negative."
+        return _l("Minimum seats cannot be negative.")
     if rule.min_south + rule.min_north > rule.seats:
-        return (
-            f"The rule reserves {rule.min_south + rule.min_north} seats for South and North "
-            f"together, more than the {rule.seats} seat(s) to fill."
+        return _l(
+            "The rule reserves %(reserved)s seats for South and North together, more than "
+            "the %(seats)s seat(s) to fill.",
+            reserved=rule.min_south + rule.min_north,
+            seats=rule.seats,
         )
     if rule.max_per_group is not None:
         if rule.max_per_group < 1:
-            return "At most 0 seats per stakeholder group would leave every seat empty."
+            return _l("At most 0 seats per stakeholder group would leave every seat empty.")
         if rule.max_per_group * groups < rule.seats:
-            return (
-                f"At most {rule.max_per_group} seat(s) for each of the {groups} stakeholder "
-                f"groups fills at most {rule.max_per_group * groups} seat(s), fewer than "
-                f"{rule.seats}."
+            return _l(
+                "At most %(max)s seat(s) for each of the %(groups)s stakeholder groups fills "
+                "at most %(filled)s seat(s), fewer than %(seats)s.",
+                max=rule.max_per_group,
+                groups=groups,
+                filled=rule.max_per_group * groups,
+                seats=rule.seats,
             )
     return None
 
@@ -119,29 +126,38 @@ def _explain_infeasible(candidates: list[Candidate], rule: Rule) -> str:
     north = sum(c.side == "north" for c in candidates)
     groups = {c.group for c in candidates}
     if len(candidates) < rule.seats:
-        return (
-            f"Only {len(candidates)} accepted candidate(s) for {rule.seats} seat(s): "
-            "the seats cannot all be filled."
+        return _l(
+            "Only %(count)s accepted candidate(s) for %(seats)s seat(s): the seats cannot "
+            "all be filled.",
+            count=len(candidates),
+            seats=rule.seats,
         )
     if south < rule.min_south:
-        return (
-            f"The rule asks for at least {rule.min_south} Southern seat(s) but only {south} "
-            "accepted candidate(s) come from the South."
+        return _l(
+            "The rule asks for at least %(min)s Southern seat(s) but only %(count)s "
+            "accepted candidate(s) come from the South.",
+            min=rule.min_south,
+            count=south,
         )
     if north < rule.min_north:
-        return (
-            f"The rule asks for at least {rule.min_north} Northern seat(s) but only {north} "
-            "accepted candidate(s) come from the North."
+        return _l(
+            "The rule asks for at least %(min)s Northern seat(s) but only %(count)s "
+            "accepted candidate(s) come from the North.",
+            min=rule.min_north,
+            count=north,
         )
     if rule.max_per_group is not None and rule.max_per_group * len(groups) < rule.seats:
-        return (
-            f"At most {rule.max_per_group} seat(s) per stakeholder group, with candidates from "
-            f"only {len(groups)} group(s), fills at most {rule.max_per_group * len(groups)} of "
-            f"{rule.seats} seat(s)."
+        return _l(
+            "At most %(max)s seat(s) per stakeholder group, with candidates from only "
+            "%(groups)s group(s), fills at most %(filled)s of %(seats)s seat(s).",
+            max=rule.max_per_group,
+            groups=len(groups),
+            filled=rule.max_per_group * len(groups),
+            seats=rule.seats,
         )
-    return (
-        f"No set of {rule.seats} accepted candidates meets the balance rule together "
-        "(the Southern or Northern minimum and the per-group maximum exclude each other)."
+    return _l(
+        "No set of %(seats)s accepted candidates meets the balance rule together (the Southern or Northern minimum and the per-group maximum exclude each other).",
+        seats=rule.seats,
     )
 
 

@@ -7,6 +7,7 @@ activity, so that the statistics never depend on which domains are present.
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, or_, select, union, union_all
 
 from app.accounts.models import STAKEHOLDER_GROUPS, User
@@ -15,12 +16,12 @@ from app.bodies.models import ACTIVE, Body, Membership
 from app.extensions import db
 
 METRICS = {
-    "participants": "Participants",
-    "amendments": "Amendments",
-    "positions": "Positions",
-    "comments": "Comments",
+    "participants": _l("Participants"),
+    "amendments": _l("Amendments"),
+    "positions": _l("Positions"),
+    "comments": _l("Comments"),
 }
-SIDES = {NORTH: "North", SOUTH: "South"}
+SIDES = {NORTH: _l("North"), SOUTH: _l("South")}
 
 
 @dataclass
@@ -177,8 +178,15 @@ def _warnings(groups, sides, totals) -> list[dict]:
                             "count": count,
                             "total": total,
                             "share": share,
-                            "message": f"{labels.get(key, key)} provides {count} of {total} "
-                            f"{METRICS[metric].lower()} ({share}%), more than half.",
+                            "message": _l(
+                                "%(label)s provides %(count)s of %(total)s %(metric)s "
+                                "(%(share)s%%), more than half.",
+                                label=labels.get(key, key),
+                                count=count,
+                                total=total,
+                                metric=METRICS[metric].lower(),
+                                share=share,
+                            ),
                         }
                     )
     return warnings

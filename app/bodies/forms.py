@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
@@ -18,44 +19,46 @@ def _default(days: int):
 
 
 class SelectionForm(PageForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField("Description (Markdown)", validators=[Optional(), Length(max=5000)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(
+        _l("Description (Markdown)"), validators=[Optional(), Length(max=5000)]
+    )
     seats = IntegerField(
-        "Seats", default=2, validators=[DataRequired(), NumberRange(min=1, max=1000)]
+        _l("Seats"), default=2, validators=[DataRequired(), NumberRange(min=1, max=1000)]
     )
     role = SelectField(
-        "Elected candidates become",
+        _l("Elected candidates become"),
         choices=[SelectChoice(k, v) for k, v in SELECTION_ROLES.items()],
         default="coordinator",
     )
     min_south = IntegerField(
-        "At least this many seats for the South",
+        _l("At least this many seats for the South"),
         default=0,
         validators=[Optional(), NumberRange(min=0, max=1000)],
     )
     min_north = IntegerField(
-        "At least this many seats for the North",
+        _l("At least this many seats for the North"),
         default=0,
         validators=[Optional(), NumberRange(min=0, max=1000)],
     )
     max_per_group = IntegerField(
-        "At most this many seats per stakeholder group (empty: no limit)",
+        _l("At most this many seats per stakeholder group (empty: no limit)"),
         validators=[Optional(), NumberRange(min=1, max=1000)],
     )
     nomination_ends_at = DateTimeLocalField(
-        "Nominations close (UTC)",
+        _l("Nominations close (UTC)"),
         format=DATETIME_FORMAT,
         default=_default(7),
         validators=[DataRequired()],
     )
     voting_starts_at = DateTimeLocalField(
-        "Voting opens (UTC)",
+        _l("Voting opens (UTC)"),
         format=DATETIME_FORMAT,
         default=_default(7),
         validators=[DataRequired()],
     )
     voting_ends_at = DateTimeLocalField(
-        "Voting closes (UTC)",
+        _l("Voting closes (UTC)"),
         format=DATETIME_FORMAT,
         default=_default(14),
         validators=[DataRequired()],

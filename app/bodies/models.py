@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -19,30 +20,30 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 
 BODY_KINDS = {
-    "bureau": "Bureau",
-    "plenary": "Plenary",
-    "team": "Content and themes team",
-    "regional_caucus": "Regional caucus",
-    "thematic_caucus": "Thematic caucus",
-    "working_group": "Working group",
-    "focal_points": "Focal points",
+    "bureau": _l("Bureau"),
+    "plenary": _l("Plenary"),
+    "team": _l("Content and themes team"),
+    "regional_caucus": _l("Regional caucus"),
+    "thematic_caucus": _l("Thematic caucus"),
+    "working_group": _l("Working group"),
+    "focal_points": _l("Focal points"),
 }
 BODY_KINDS_PLURAL = {
-    "bureau": "Bureau",
-    "plenary": "Plenary",
-    "team": "Content and themes teams",
-    "regional_caucus": "Regional caucuses",
-    "thematic_caucus": "Thematic caucuses",
-    "working_group": "Working groups",
-    "focal_points": "Focal points of the stakeholder groups",
+    "bureau": _l("Bureau"),
+    "plenary": _l("Plenary"),
+    "team": _l("Content and themes teams"),
+    "regional_caucus": _l("Regional caucuses"),
+    "thematic_caucus": _l("Thematic caucuses"),
+    "working_group": _l("Working groups"),
+    "focal_points": _l("Focal points of the stakeholder groups"),
 }
 # The role a team plays decides permissions: the drafting team co-edits, the translation team translates.
 TEAM_ROLES = {
-    "general": "General",
-    "coordination": "Coordination",
-    "drafting": "Drafting",
-    "speaker_nomination": "Speaker nomination",
-    "translation": "Translation",
+    "general": _l("General"),
+    "coordination": _l("Coordination"),
+    "drafting": _l("Drafting"),
+    "speaker_nomination": _l("Speaker nomination"),
+    "translation": _l("Translation"),
 }
 MEMBER = "member"
 COORDINATOR = "coordinator"
@@ -91,25 +92,25 @@ class Membership(db.Model):
 
 
 # Selection procedures: who is chosen for a body's seats, by approval voting under a balance rule.
-SELECTION_ROLES = {COORDINATOR: "Coordinators", MEMBER: "Members"}
+SELECTION_ROLES = {COORDINATOR: _l("Coordinators"), MEMBER: _l("Members")}
 NOMINATION = "nomination"
 VOTING = "voting"
 CLOSED = "closed"
 CANCELLED = "cancelled"
 SELECTION_STATUSES = {
-    NOMINATION: "Nominations open",
-    VOTING: "Voting",
-    CLOSED: "Closed",
-    CANCELLED: "Cancelled",
+    NOMINATION: _l("Nominations open"),
+    VOTING: _l("Voting"),
+    CLOSED: _l("Closed"),
+    CANCELLED: _l("Cancelled"),
 }
 # The phase a selection is in at a given time (status is the stored part of it).
 PHASES = {
-    "nomination": "Nominations open",
-    "waiting": "Nominations closed, voting not yet open",
-    "voting": "Voting open",
-    "counting": "Voting ended, waiting for the count",
-    "closed": "Closed, result published",
-    "cancelled": "Cancelled, no seat assigned",
+    "nomination": _l("Nominations open"),
+    "waiting": _l("Nominations closed, voting not yet open"),
+    "voting": _l("Voting open"),
+    "counting": _l("Voting ended, waiting for the count"),
+    "closed": _l("Closed, result published"),
+    "cancelled": _l("Cancelled, no seat assigned"),
 }
 
 
@@ -187,12 +188,12 @@ class Selection(db.Model):
     def rule_text(self) -> str:
         parts = []
         if self.min_south:
-            parts.append(f"at least {self.min_south} seat(s) for the South")
+            parts.append(_l("at least %(n)s seat(s) for the South", n=self.min_south))
         if self.min_north:
-            parts.append(f"at least {self.min_north} seat(s) for the North")
+            parts.append(_l("at least %(n)s seat(s) for the North", n=self.min_north))
         if self.max_per_group:
-            parts.append(f"at most {self.max_per_group} seat(s) per stakeholder group")
-        return "; ".join(parts) if parts else "no balance rule"
+            parts.append(_l("at most %(n)s seat(s) per stakeholder group", n=self.max_per_group))
+        return "; ".join(str(part) for part in parts) if parts else str(_l("no balance rule"))
 
 
 class Nomination(db.Model):

@@ -1,5 +1,7 @@
 """Who may manage a body's membership and its selections; checked against the database now."""
 
+from flask_babel import lazy_gettext as _l
+
 from app.bodies.defaults import BUREAU, PLENARY
 from app.bodies.models import Body, Selection
 from app.bodies.queries import body_by_slug, is_coordinator, is_member
@@ -75,12 +77,12 @@ def voter_refusal(user, selection: Selection) -> str | None:
 
     body = electorate(selection.body)
     if not is_member(user, body.id):
-        return f"Only members of the {body.name} vote in this selection."
+        return _l("Only members of the %(name)s vote in this selection.", name=body.name)
     since = active_since(user, body.id)
     if since is None or since >= selection.voting_starts_at:
-        return (
-            f"Only people who were members of the {body.name} before voting opened on "
-            f"{selection.voting_starts_at:%Y-%m-%d %H:%M} UTC vote in this selection; "
-            "you joined later."
+        return _l(
+            "Only people who were members of the %(name)s before voting opened on %(voting_starts_at)s UTC vote in this selection; you joined later.",
+            name=body.name,
+            voting_starts_at=selection.voting_starts_at,
         )
     return None

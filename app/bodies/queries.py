@@ -1,5 +1,6 @@
 """Who belongs to which body: the reads that permissions everywhere rely on."""
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager
 
@@ -95,7 +96,7 @@ def get_body(slug: str) -> Body:
     """The body with this slug, or NotFound."""
     body = body_by_slug(slug)
     if body is None:
-        raise NotFound(f"No body {slug!r}.")
+        raise NotFound(_l("No body %(slug)s.", slug=repr(slug)))
     return body
 
 
@@ -139,9 +140,11 @@ def body_user_speaks_for(user, body: int | str | Body | None) -> Body | None:
     else:
         found = body_by_slug(str(body))
     if found is None:
-        raise NotFound(f"No body {body!r} to speak for.")
+        raise NotFound(_l("No body %(body)s to speak for.", body=repr(body)))
     if not is_member(user, found.id):
-        raise Forbidden(f"Only members of the {found.name} may speak on its behalf.")
+        raise Forbidden(
+            _l("Only members of the %(name)s may speak on its behalf.", name=found.name)
+        )
     return found
 
 

@@ -3,6 +3,8 @@
 from functools import wraps
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.bodies import bp, permissions, services
@@ -29,7 +31,7 @@ def login_required_page(view):
         if not current_user.is_authenticated:
             if "accounts.login" in current_app.jinja_env.globals.get("url_rules", ()):
                 return login_manager.unauthorized()
-            raise Forbidden("Please log in first.")
+            raise Forbidden(_l("Please log in first."))
         return view(*args, **kwargs)
 
     return wrapper
@@ -64,7 +66,7 @@ def index():
 @login_required_page
 def create():
     if not permissions.can_create_body(current_user):
-        raise Forbidden("Only administrators create bodies.")
+        raise Forbidden(_l("Only administrators create bodies."))
     typed = {
         "name": request.form.get("name", ""),
         "kind": request.form.get("kind", ""),
@@ -83,7 +85,7 @@ def create():
     except (ValidationError, Conflict) as error:
         db.session.rollback()
         return _index(status=error.status, error=error.message, typed=typed)
-    return _done(body, f"The {body.name} was created.")
+    return _done(body, _("The %(name)s was created.", name=body.name))
 
 
 def _show(body, *, status: int = 200, error: str | None = None, typed_email: str = ""):
@@ -127,7 +129,7 @@ def _done(body, message: str):
 def join(slug):
     body = get_body(slug)
     services.join_body(current_user, body)
-    return _done(body, f"You joined the {body.name}.")
+    return _done(body, _("You joined the %(name)s.", name=body.name))
 
 
 @bp.route("/bodies/<slug>/request", methods=["POST"])
@@ -135,7 +137,9 @@ def join(slug):
 def request_join(slug):
     body = get_body(slug)
     services.request_membership(current_user, body)
-    return _done(body, f"Your request to join the {body.name} was sent to its coordinators.")
+    return _done(
+        body, _("Your request to join the %(name)s was sent to its coordinators.", name=body.name)
+    )
 
 
 @bp.route("/bodies/<slug>/leave", methods=["POST"])
@@ -145,17 +149,22 @@ def leave(slug):
     own = membership_of(current_user, body.id)
     services.leave_body(current_user, body)
     if own is not None and own.status == REQUESTED:
-        return _done(body, "Your request was withdrawn.")
-    return _done(body, f"You left the {body.name}.")
+        return _done(body, _("Your request was withdrawn."))
+    return _done(body, _("You left the %(name)s.", name=body.name))
 
 
 def _managed_body(slug):
     body = get_body(slug)
     if not permissions.can_manage_members(current_user, body):
         if permissions.admin_only(body):
-            raise Forbidden(f"Only administrators manage the membership of the {body.name}.")
+            raise Forbidden(
+                _l("Only administrators manage the membership of the %(name)s.", name=body.name)
+            )
         raise Forbidden(
-            f"Only coordinators of the {body.name} and administrators manage its members."
+            _l(
+                "Only coordinators of the %(name)s and administrators manage its members.",
+                name=body.name,
+            )
         )
     return body
 
@@ -164,7 +173,7 @@ def _user_id() -> int:
     value = request.form.get("user_id", "")
     # ASCII digits only ("²".isdigit() is true), and no id beyond a 32-bit column.
     if not (value.isascii() and value.isdigit()) or not 0 < int(value) < 2**31:
-        raise ValidationError("Choose a person.")
+        raise ValidationError(_l("Choose a person."))
     return int(value)
 
 
@@ -181,7 +190,7 @@ def approve(slug):
 def decline(slug):
     body = _managed_body(slug)
     services.decline_request(body, _user_id(), actor=current_user)
-    return _done(body, "The request was declined.")
+    return _done(body, _("The request was declined."))
 
 
 @bp.route("/bodies/<slug>/members", methods=["POST"])
@@ -205,7 +214,7 @@ def add_member(slug):
 def remove_member(slug):
     body = _managed_body(slug)
     services.remove_member(body, _user_id(), actor=current_user)
-    return _done(body, "The member was removed.")
+    return _done(body, _("The member was removed."))
 
 
 @bp.route("/bodies/<slug>/members/role", methods=["POST"])

@@ -3,6 +3,8 @@
 from datetime import UTC
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.bodies import bp, permissions
@@ -24,9 +26,9 @@ def new_selection(slug):
     body = get_body(slug)
     if not permissions.can_open_selection(current_user, body):
         raise Forbidden(
-            "Only the body's coordinators and administrators open selections"
+            _("Only the body's coordinators and administrators open selections")
             if not permissions.admin_only(body)
-            else f"Only administrators open selections for the {body.name}."
+            else _("Only administrators open selections for the %(name)s.", name=body.name)
         )
     form = SelectionForm()
     error = None
@@ -51,7 +53,7 @@ def new_selection(slug):
             error = exc.message
         else:
             db.session.commit()
-            flash("The selection is open for nominations.", "success")
+            flash(_("The selection is open for nominations."), "success")
             return redirect(url_for("bodies.selection", selection_id=selection.id))
     status = 400 if request.method == "POST" else 200
     return render_template("bodies/selection_new.html", body=body, form=form, error=error), status
@@ -121,12 +123,15 @@ def nominate(selection_id):
     except (ValidationError, Conflict) as error:
         return _refused(selection, error, email)
     if nomination is not None and nomination.accepted:
-        return _back(selection, "You are a candidate.")
+        return _back(selection, _("You are a candidate."))
     # The same words whether the address is registered or not (no account enumeration).
     return _back(
         selection,
-        f"If {email.strip()} is the address of a participant, they are nominated "
-        "and can accept on this page.",
+        _(
+            "If %(email)s is the address of a participant, they are nominated "
+            "and can accept on this page.",
+            email=email.strip(),
+        ),
     )
 
 
@@ -135,7 +140,7 @@ def nominate(selection_id):
 def accept(selection_id, nomination_id):
     selection = service.get_selection(selection_id)
     service.accept_nomination(selection, current_user, nomination_id)
-    return _back(selection, "You accepted the nomination: you are a candidate.")
+    return _back(selection, _("You accepted the nomination: you are a candidate."))
 
 
 @bp.route(
@@ -145,7 +150,7 @@ def accept(selection_id, nomination_id):
 def withdraw(selection_id, nomination_id):
     selection = service.get_selection(selection_id)
     service.withdraw_nomination(selection, current_user, nomination_id)
-    return _back(selection, "The nomination was withdrawn.")
+    return _back(selection, _("The nomination was withdrawn."))
 
 
 @bp.route("/selections/<int:selection_id>/vote", methods=["POST"])
@@ -156,7 +161,7 @@ def vote(selection_id):
         service.cast_ballot(selection, current_user, request.form.getlist("nomination"))
     except (ValidationError, Conflict, Forbidden) as error:
         return _refused(selection, error)
-    return _back(selection, "Your ballot was recorded.")
+    return _back(selection, _("Your ballot was recorded."))
 
 
 def _managed_selection(selection_id, what: str):
@@ -164,9 +169,15 @@ def _managed_selection(selection_id, what: str):
     if not permissions.can_close_selection(current_user, selection):
         if permissions.admin_only(selection.body):
             raise Forbidden(
-                f"Only administrators {what} a selection for the {selection.body.name}."
+                _l(
+                    "Only administrators %(what)s a selection for the %(name)s.",
+                    what=what,
+                    name=selection.body.name,
+                )
             )
-        raise Forbidden(f"Only the body's coordinators and administrators {what} a selection.")
+        raise Forbidden(
+            _l("Only the body's coordinators and administrators %(what)s a selection.", what=what)
+        )
     return selection
 
 
@@ -178,7 +189,7 @@ def cancel(selection_id):
         service.cancel_selection(selection, current_user, request.form.get("reason", ""))
     except (ValidationError, Conflict) as error:
         return _refused(selection, error)
-    return _back(selection, "The selection was cancelled; no seat was assigned.")
+    return _back(selection, _("The selection was cancelled; no seat was assigned."))
 
 
 @bp.route("/selections/<int:selection_id>/close", methods=["POST"])
@@ -189,4 +200,4 @@ def close(selection_id):
         service.close_selection(selection, current_user)
     except (ValidationError, Conflict) as error:
         return _refused(selection, error)
-    return _back(selection, "The selection is closed and its result published.")
+    return _back(selection, _("The selection is closed and its result published."))

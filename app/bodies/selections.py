@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -40,7 +41,7 @@ def get_selection(selection_id) -> Selection:
     number = valid_id(selection_id)
     selection = db.session.get(Selection, number) if number is not None else None
     if selection is None:
-        raise NotFound(f"No selection number {selection_id}.")
+        raise NotFound(_l("No selection number %(selection_id)s.", selection_id=selection_id))
     return selection
 
 
@@ -48,13 +49,15 @@ def _int_field(value, name: str, *, minimum: int, optional: bool = False) -> int
     if value is None or value == "":
         if optional:
             return None
-        raise ValidationError(f"{name} is required.")
+        raise ValidationError(_l("%(name)s is required.", name=name))
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationError(f"{name} must be a whole number.") from None
+        raise ValidationError(_l("%(name)s must be a whole number.", name=name)) from None
     if number < minimum or number > 1000:
-        raise ValidationError(f"{name} must be between {minimum} and 1000.")
+        raise ValidationError(
+            _l("%(name)s must be between %(minimum)s and 1000.", name=name, minimum=minimum)
+        )
     return number
 
 
@@ -76,28 +79,30 @@ def open_selection(
     """Open a selection for `seats` seats of `body` with a balance rule and two periods."""
     title = (title or "").strip()
     if not title:
-        raise ValidationError("A selection needs a title.")
+        raise ValidationError(_l("A selection needs a title."))
     if len(title) > 200:
-        raise ValidationError("A title has at most 200 characters.")
+        raise ValidationError(_l("A title has at most 200 characters."))
     if role not in SELECTION_ROLES:
-        raise ValidationError("The seats are either coordinator or member seats.")
-    seats = _int_field(seats, "The number of seats", minimum=1)
-    min_south = _int_field(min_south, "The Southern minimum", minimum=0, optional=True) or 0
-    min_north = _int_field(min_north, "The Northern minimum", minimum=0, optional=True) or 0
-    max_per_group = _int_field(max_per_group, "The per-group maximum", minimum=1, optional=True)
+        raise ValidationError(_l("The seats are either coordinator or member seats."))
+    seats = _int_field(seats, _l("The number of seats"), minimum=1)
+    min_south = _int_field(min_south, _l("The Southern minimum"), minimum=0, optional=True) or 0
+    min_north = _int_field(min_north, _l("The Northern minimum"), minimum=0, optional=True) or 0
+    max_per_group = _int_field(max_per_group, _l("The per-group maximum"), minimum=1, optional=True)
     rule = Rule(seats=seats, min_south=min_south, min_north=min_north, max_per_group=max_per_group)
     problem = rule_problem(rule)
     if problem:
-        raise ValidationError(f"This balance rule can never be met: {problem}")
+        raise ValidationError(
+            _l("This balance rule can never be met: %(problem)s", problem=problem)
+        )
     voting_starts_at = voting_starts_at or nomination_ends_at
     if not (nomination_ends_at and voting_ends_at):
-        raise ValidationError("Give the end of the nomination period and of the voting period.")
+        raise ValidationError(_l("Give the end of the nomination period and of the voting period."))
     if nomination_ends_at <= utcnow():
-        raise ValidationError("The nomination period must end in the future.")
+        raise ValidationError(_l("The nomination period must end in the future."))
     if voting_starts_at < nomination_ends_at:
-        raise ValidationError("Voting cannot start before nominations close.")
+        raise ValidationError(_l("Voting cannot start before nominations close."))
     if voting_ends_at <= voting_starts_at:
-        raise ValidationError("The voting period must end after it starts.")
+        raise ValidationError(_l("The voting period must end after it starts."))
     selection = Selection(
         body_id=body.id,
         title=title,
@@ -126,7 +131,7 @@ def nominate(selection: Selection, user, email: str | None = None) -> Nomination
     """
     _not_over(selection)
     if selection.phase() != "nomination":
-        raise ValidationError("Nominations for this selection are closed.")
+        raise ValidationError(_l("Nominations for this selection are closed."))
     if (email or "").strip():
         return _nominate_by_email(selection, user, email)
     return _nominate(selection, user, user)
@@ -153,7 +158,7 @@ def _nominate(selection: Selection, user, nominee) -> Nomination:
         )
     )
     if exists is not None:
-        raise Conflict(f"{nominee.name} is already nominated.")
+        raise Conflict(_l("%(name)s is already nominated.", name=nominee.name))
     self_nomination = nominee.id == user.id
     nomination = Nomination(
         selection_id=selection.id,
@@ -167,28 +172,28 @@ def _nominate(selection: Selection, user, nominee) -> Nomination:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise Conflict(f"{nominee.name} is already nominated.") from None
+        raise Conflict(_l("%(name)s is already nominated.", name=nominee.name)) from None
     return nomination
 
 
 def _not_over(selection: Selection) -> None:
     if selection.status == CANCELLED:
-        raise ValidationError("This selection was cancelled.")
+        raise ValidationError(_l("This selection was cancelled."))
     if selection.status == CLOSED:
-        raise ValidationError("This selection is closed.")
+        raise ValidationError(_l("This selection is closed."))
 
 
 def _own_nomination(selection: Selection, user, nomination_id) -> Nomination:
     number = valid_id(nomination_id)
     nomination = db.session.get(Nomination, number) if number is not None else None
     if nomination is None or nomination.selection_id != selection.id:
-        raise NotFound("No such nomination in this selection.")
+        raise NotFound(_l("No such nomination in this selection."))
     lock_rows(selection, nomination)
     if nomination.nominee_id != user.id:
-        raise Forbidden("Only the nominee can answer a nomination.")
+        raise Forbidden(_l("Only the nominee can answer a nomination."))
     _not_over(selection)
     if selection.phase() != "nomination":
-        raise ValidationError("Nominations for this selection are closed.")
+        raise ValidationError(_l("Nominations for this selection are closed."))
     return nomination
 
 
@@ -216,9 +221,12 @@ def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
     if phase != "voting":
         if phase in ("nomination", "waiting"):
             raise ValidationError(
-                f"Voting opens on {selection.voting_starts_at:%Y-%m-%d %H:%M} UTC; no vote before."
+                _l(
+                    "Voting opens on %(voting_starts_at)s UTC; no vote before.",
+                    voting_starts_at=format(selection.voting_starts_at, "%Y-%m-%d %H:%M"),
+                )
             )
-        raise ValidationError("The voting period of this selection is over.")
+        raise ValidationError(_l("The voting period of this selection is over."))
     refusal = voter_refusal(user, selection)
     if refusal:
         raise Forbidden(refusal)
@@ -226,9 +234,9 @@ def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
         nomination_ids = [nomination_ids]
     chosen = {valid_id(n) for n in nomination_ids or ()}
     if None in chosen:
-        raise ValidationError("Choose candidates from the ballot.")
+        raise ValidationError(_l("Choose candidates from the ballot."))
     if not chosen:
-        raise ValidationError("Approve at least one candidate.")
+        raise ValidationError(_l("Approve at least one candidate."))
     valid = set(
         db.session.scalars(
             select(Nomination.id).where(
@@ -239,7 +247,7 @@ def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
         )
     )
     if valid != chosen:
-        raise ValidationError("Only accepted candidates of this selection can be approved.")
+        raise ValidationError(_l("Only accepted candidates of this selection can be approved."))
     ballot = Ballot(
         selection_id=selection.id,
         voter_id=user.id,
@@ -251,7 +259,7 @@ def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
             db.session.flush()
     except IntegrityError:
         raise Conflict(
-            "You have already voted in this selection; a ballot cannot be changed."
+            _l("You have already voted in this selection; a ballot cannot be changed.")
         ) from None
     selection.status = VOTING
     return ballot
@@ -303,15 +311,16 @@ def close_selection(selection: Selection, user) -> dict:
     """
     lock_rows(selection)  # one count, however many coordinators press "close" at once
     if selection.status == CLOSED:
-        raise Conflict("This selection is already closed.")
+        raise Conflict(_l("This selection is already closed."))
     if selection.status == CANCELLED:
-        raise Conflict("This selection was cancelled; it cannot be counted.")
+        raise Conflict(_l("This selection was cancelled; it cannot be counted."))
     now = utcnow()
     if now < selection.voting_ends_at:
         raise ValidationError(
-            "A selection can be closed only once its voting period has ended "
-            f"({selection.voting_ends_at:%Y-%m-%d %H:%M} UTC); every member keeps the whole "
-            "period to vote."
+            _l(
+                "A selection can be closed only once its voting period has ended (%(voting_ends_at)s UTC); every member keeps the whole period to vote.",
+                voting_ends_at=format(selection.voting_ends_at, "%Y-%m-%d %H:%M"),
+            )
         )
     counted = vote_counts(selection)
     candidates = [
@@ -335,7 +344,10 @@ def close_selection(selection: Selection, user) -> dict:
         allocation = allocate_seats(candidates, rule)
     except RuleCannotBeMet as error:
         raise ValidationError(
-            f"The balance rule cannot be met: {error.message} No seat has been assigned."
+            _l(
+                "The balance rule cannot be met: %(message)s No seat has been assigned.",
+                message=error.message,
+            )
         ) from None
     nominations = {n.id: n for n, _ in counted}
     elected_ids = [c.id for c in allocation.elected]
@@ -390,14 +402,14 @@ def cancel_selection(selection: Selection, user, reason: str) -> Selection:
     """
     lock_rows(selection)
     if selection.status == CLOSED:
-        raise Conflict("This selection is closed; its result stands.")
+        raise Conflict(_l("This selection is closed; its result stands."))
     if selection.status == CANCELLED:
-        raise Conflict("This selection was already cancelled.")
+        raise Conflict(_l("This selection was already cancelled."))
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError("Give the reason for cancelling; it is shown on the selection.")
+        raise ValidationError(_l("Give the reason for cancelling; it is shown on the selection."))
     if len(reason) > 1000:
-        raise ValidationError("A reason has at most 1000 characters.")
+        raise ValidationError(_l("A reason has at most 1000 characters."))
     now = utcnow()
     selection.status = CANCELLED
     selection.closed_at = now

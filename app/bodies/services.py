@@ -2,6 +2,7 @@
 
 import logging
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -71,34 +72,43 @@ def create_body(
     """
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError("A body needs a name.")
+        raise ValidationError(_l("A body needs a name."))
     if len(name) > 160:
-        raise ValidationError("A body's name has at most 160 characters.")
+        raise ValidationError(_l("A body's name has at most 160 characters."))
     if kind not in BODY_KINDS:
         raise ValidationError(
-            f"Unknown kind {kind!r}: choose one of {', '.join(sorted(BODY_KINDS))}."
+            _l(
+                "Unknown kind %(kind)s: choose one of %(BODY_KINDS)s.",
+                kind=repr(kind),
+                BODY_KINDS=", ".join(sorted(BODY_KINDS)),
+            )
         )
     if kind == "team":
         if team_role not in TEAM_ROLES:
             raise ValidationError(
-                "A content and themes team needs a team role: "
-                f"one of {', '.join(sorted(TEAM_ROLES))}."
+                _l(
+                    "A content and themes team needs a team role: one of %(TEAM_ROLES)s.",
+                    TEAM_ROLES=", ".join(sorted(TEAM_ROLES)),
+                )
             )
     elif team_role:
-        raise ValidationError("Only content and themes teams have a team role.")
+        raise ValidationError(_l("Only content and themes teams have a team role."))
     purpose = (purpose or "").strip()
     if len(purpose) > 2000:
-        raise ValidationError("A purpose has at most 2000 characters.")
+        raise ValidationError(_l("A purpose has at most 2000 characters."))
     if slug is None:
         slug = unique_slug(name)
     else:
         slug = slug.strip()
         if not slug or slug != slug_for(slug):
             raise ValidationError(
-                f"{slug!r} is not a valid slug: use lower-case letters, digits and hyphens."
+                _l(
+                    "%(slug)s is not a valid slug: use lower-case letters, digits and hyphens.",
+                    slug=repr(slug),
+                )
             )
         if db.session.scalar(select(Body.id).where(Body.slug == slug)) is not None:
-            raise Conflict(f"A body with the slug {slug!r} exists already.")
+            raise Conflict(_l("A body with the slug %(slug)s exists already.", slug=repr(slug)))
     body = Body(
         slug=slug,
         name=name,
@@ -112,7 +122,9 @@ def create_body(
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise Conflict(f"A body with the slug {slug!r} exists already.") from None
+        raise Conflict(
+            _l("A body with the slug %(slug)s exists already.", slug=repr(slug))
+        ) from None
     log.info("body %s created", slug)
     return body
 
@@ -124,10 +136,12 @@ def find_user_by_email(email: str):
 
     address = (email or "").strip()
     if not address:
-        raise ValidationError("Give the e-mail address of a registered participant.")
+        raise ValidationError(_l("Give the e-mail address of a registered participant."))
     user = db.session.scalar(select(User).where(User.email == normalize_email(address)))
     if user is None:
-        raise ValidationError(f"Nobody is registered with the e-mail address {address}.")
+        raise ValidationError(
+            _l("Nobody is registered with the e-mail address %(address)s.", address=address)
+        )
     return user
 
 
@@ -148,14 +162,20 @@ def join_body(user, body: Body) -> Membership:
     if not body.is_open:
         if admin_only(body):
             raise ValidationError(
-                f"The {body.name} cannot be joined: its members are elected or appointed."
+                _l(
+                    "The %(name)s cannot be joined: its members are elected or appointed.",
+                    name=body.name,
+                )
             )
         raise ValidationError(
-            f"The {body.name} is closed: ask to join and a coordinator will answer your request."
+            _l(
+                "The %(name)s is closed: ask to join and a coordinator will answer your request.",
+                name=body.name,
+            )
         )
     membership = membership_of(user, body.id)
     if membership is not None and membership.status == ACTIVE:
-        raise Conflict(f"You are already a member of the {body.name}.")
+        raise Conflict(_l("You are already a member of the %(name)s.", name=body.name))
     before = _state(membership)
     if membership is None:
         membership = Membership(body_id=body.id, user_id=user.id, role=MEMBER)
@@ -181,16 +201,24 @@ def request_membership(user, body: Body) -> Membership:
     """Ask to join a closed body; its coordinators approve or decline."""
     lock_rows(body)
     if body.is_open:
-        raise ValidationError(f"The {body.name} is open: join it directly.")
+        raise ValidationError(_l("The %(name)s is open: join it directly.", name=body.name))
     if admin_only(body):
         raise ValidationError(
-            f"The {body.name} takes no requests: its members are elected or appointed."
+            _l(
+                "The %(name)s takes no requests: its members are elected or appointed.",
+                name=body.name,
+            )
         )
     membership = membership_of(user, body.id)
     if membership is not None:
         if membership.status == ACTIVE:
-            raise Conflict(f"You are already a member of the {body.name}.")
-        raise Conflict(f"Your request to join the {body.name} is already waiting for an answer.")
+            raise Conflict(_l("You are already a member of the %(name)s.", name=body.name))
+        raise Conflict(
+            _l(
+                "Your request to join the %(name)s is already waiting for an answer.",
+                name=body.name,
+            )
+        )
     membership = Membership(body_id=body.id, user_id=user.id, role=MEMBER, status=REQUESTED)
     db.session.add(membership)
     db.session.flush()
@@ -203,7 +231,7 @@ def leave_body(user, body: Body) -> None:
     lock_rows(body)
     membership = membership_of(user, body.id)
     if membership is None:
-        raise ValidationError(f"You are not a member of the {body.name}.")
+        raise ValidationError(_l("You are not a member of the %(name)s.", name=body.name))
     before = _state(membership)
     _changed(membership, "left", before, actor=user)
     db.session.delete(membership)
@@ -219,7 +247,9 @@ def _pending(body: Body, user_id: int) -> Membership:
         )
     )
     if membership is None:
-        raise NotFound(f"No pending request from this person to join the {body.name}.")
+        raise NotFound(
+            _l("No pending request from this person to join the %(name)s.", name=body.name)
+        )
     return membership
 
 
@@ -250,9 +280,17 @@ def add_member(body: Body, user, *, coordinator: bool = False, actor=None) -> Me
         membership = Membership(body_id=body.id, user_id=user.id, role=MEMBER)
         db.session.add(membership)
     elif membership.status == ACTIVE and not coordinator:
-        raise Conflict(f"{user.name} is already a member of the {body.name}.")
+        raise Conflict(
+            _l("%(name)s is already a member of the %(name2)s.", name=user.name, name2=body.name)
+        )
     elif membership.status == ACTIVE and membership.role == COORDINATOR:
-        raise Conflict(f"{user.name} is already a coordinator of the {body.name}.")
+        raise Conflict(
+            _l(
+                "%(name)s is already a coordinator of the %(name2)s.",
+                name=user.name,
+                name2=body.name,
+            )
+        )
     _activate(membership)
     if coordinator:
         membership.role = COORDINATOR
@@ -270,7 +308,7 @@ def _active(body: Body, user_id: int) -> Membership:
         )
     )
     if membership is None:
-        raise NotFound(f"This person is not a member of the {body.name}.")
+        raise NotFound(_l("This person is not a member of the %(name)s.", name=body.name))
     return membership
 
 
@@ -286,7 +324,7 @@ def set_role(body: Body, user_id: int, role: str, actor=None) -> Membership:
     """Promote a member to coordinator or make a coordinator a plain member again."""
     lock_rows(body)
     if role not in (MEMBER, COORDINATOR):
-        raise ValidationError("A role is either member or coordinator.")
+        raise ValidationError(_l("A role is either member or coordinator."))
     membership = _active(body, user_id)
     before = _state(membership)
     membership.role = role

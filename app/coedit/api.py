@@ -1,6 +1,7 @@
 """JSON API of live drafts: read the working draft and its edit log, publish it."""
 
 from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import api_user, json_body
@@ -31,10 +32,12 @@ def live_log(slug):
         after = int(request.args.get("after", -1))
         limit = int(request.args.get("limit", 500))
     except ValueError as error:
-        raise ValidationError("`after` and `limit` are integers.") from error
+        raise ValidationError(_l("`after` and `limit` are integers.")) from error
     after = max(-1, min(after, 2**31 - 1))  # revs are 32-bit; SQLite cannot bind a larger int
     if not 1 <= limit <= MAX_LOG_LIMIT:
-        raise ValidationError(f"`limit` is between 1 and {MAX_LOG_LIMIT}.")
+        raise ValidationError(
+            _l("`limit` is between 1 and %(MAX_LOG_LIMIT)s.", MAX_LOG_LIMIT=MAX_LOG_LIMIT)
+        )
     return jsonify(entries=queries.edit_log(document, lang, after=after, limit=limit))
 
 
@@ -46,14 +49,16 @@ def publish(slug):
     lang = data.get("lang")
     message = data.get("message", "")
     if lang is not None and not isinstance(lang, str):
-        raise ValidationError("`lang` is a language code.")
+        raise ValidationError(_l("`lang` is a language code."))
     if not isinstance(message, str):
-        raise ValidationError("`message` is a string.")
+        raise ValidationError(_l("`message` is a string."))
     lang = queries.check_language(document, lang)
     if not can_edit_live(user, document):
         raise Forbidden(
-            "Only the drafting team, the owning body's coordinators and administrators "
-            "publish the working draft."
+            _l(
+                "Only the drafting team, the owning body's coordinators and administrators "
+                "publish the working draft."
+            )
         )
     version = publish_live_text(document, lang, user, message)
     db.session.commit()

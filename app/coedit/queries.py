@@ -2,6 +2,7 @@
 
 import functools
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, exists, func, literal, not_, or_, select
 from sqlalchemy.orm import aliased
 
@@ -18,7 +19,13 @@ def check_language(document, lang: str | None) -> str:
     """The live text's language: today only the document's source language has one."""
     lang = lang or document.language
     if lang != document.language:
-        raise NotFound(f"{document.title!r} has no live draft in {lang!r}.")
+        raise NotFound(
+            _l(
+                "%(title)s has no live draft in %(lang)s.",
+                title=repr(document.title),
+                lang=repr(lang),
+            )
+        )
     return lang
 
 
@@ -47,7 +54,7 @@ def live_rev(live_text_id: int) -> int:
     """The stored rev alone: the cheap check before re-reading a whole text."""
     rev = db.session.scalar(select(LiveText.rev).where(LiveText.id == live_text_id))
     if rev is None:
-        raise NotFound("This live draft no longer exists.")
+        raise NotFound(_l("This live draft no longer exists."))
     return rev
 
 
@@ -56,7 +63,7 @@ def live_content(live_text_id: int) -> tuple[str, int]:
         select(LiveText.text, LiveText.rev).where(LiveText.id == live_text_id)
     ).first()
     if row is None:
-        raise NotFound("This live draft no longer exists.")
+        raise NotFound(_l("This live draft no longer exists."))
     return row.text, row.rev
 
 

@@ -1,6 +1,8 @@
 """The live draft's pages: the co-editing editor, its preview, publishing, and the replay."""
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.coedit import bp
@@ -13,7 +15,7 @@ from app.documents.services import get_document
 from app.documents.splitting import split_paragraphs
 from app.extensions import db
 
-hooks.document_tab("coedit.live", "Live draft", 50)
+hooks.document_tab("coedit.live", _l("Live draft"), 50)
 
 MAX_MESSAGE = 2000
 # A longer paragraph is previewed as plain text: inline Markdown costs up to ~10 us a character.
@@ -24,7 +26,13 @@ def _language(document) -> str:
     """Live texts exist for the document's source language (COEDIT.md "Channels")."""
     lang = request.args.get("lang") or document.language
     if lang != document.language:
-        raise NotFound(f"{document.title!r} has no live draft in {lang!r}.")
+        raise NotFound(
+            _l(
+                "%(title)s has no live draft in %(lang)s.",
+                title=repr(document.title),
+                lang=repr(lang),
+            )
+        )
     return lang
 
 
@@ -58,14 +66,16 @@ def preview(slug):
     data = request.get_json(silent=True)
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str):
-        raise ValidationError('Send {"text": "..."}.')
+        raise ValidationError(_l('Send {"text": "..."}.'))
     config = current_app.config
     # Anyone may call this: only the draft's editors may send a whole draft's worth of text.
     limit = config["COEDIT_MAX_TEXT"]
     if not can_edit_live(current_user, document):
         limit = min(limit, config["PREVIEW_MAX_TEXT_ANONYMOUS"])
     if len(text) > limit:
-        raise TooLarge(f"The text is too long to preview (at most {limit} characters).")
+        raise TooLarge(
+            _l("The text is too long to preview (at most %(limit)s characters).", limit=limit)
+        )
     # Per paragraph: rendered paragraphs are cached, and whole texts would fill the cache.
     html = render_within(
         split_paragraphs(text), config["PREVIEW_TIME_BUDGET"], PREVIEW_MAX_PARAGRAPH
@@ -81,12 +91,14 @@ def publish(slug):
     if not current_user.is_authenticated:
         if "accounts.login" in current_app.view_functions:
             return redirect(url_for("accounts.login", next=url_for("coedit.live", slug=slug)))
-        raise Forbidden("Log in to publish the live draft.")
+        raise Forbidden(_l("Log in to publish the live draft."))
     if not can_edit_live(current_user, document):
-        raise Forbidden("Only the drafting team may publish the live draft.")
+        raise Forbidden(_l("Only the drafting team may publish the live draft."))
     message = (request.form.get("message") or "").strip()
     if len(message) > MAX_MESSAGE:
-        flash(f"A message has at most {MAX_MESSAGE} characters.", "error")
+        flash(
+            _("A message has at most %(MAX_MESSAGE)s characters.", MAX_MESSAGE=MAX_MESSAGE), "error"
+        )
         return _page(document, lang, message=message, status=400)
     try:
         version = publish_live_text(document, lang, current_user, message)
@@ -96,10 +108,10 @@ def publish(slug):
         return _page(document, lang, message=message, status=error.status)
     if version is None:
         db.session.rollback()
-        flash("The live draft is the same as the current version: nothing to publish.", "info")
+        flash(_("The live draft is the same as the current version: nothing to publish."), "info")
         return redirect(url_for("coedit.live", slug=slug))
     db.session.commit()
-    flash(f"Published the live draft as {version.label}.", "success")
+    flash(_("Published the live draft as %(label)s.", label=version.label), "success")
     if "documents.version" in current_app.view_functions:
         # The new version is the current one: its page is the document page.
         return redirect(url_for("documents.show", slug=slug))

@@ -3,6 +3,7 @@
 import logging
 
 from diff_match_patch import diff_match_patch
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -84,17 +85,19 @@ def publish_live_text(document, lang: str | None, user, message: str):
 
     if not can_edit_live(user, document):
         raise Forbidden(
-            "Only the drafting team, the owning body's coordinators and administrators "
-            "publish the working draft."
+            _l(
+                "Only the drafting team, the owning body's coordinators and administrators "
+                "publish the working draft."
+            )
         )
     message = (message or "").strip()
     if len(message) > 2000:
-        raise ValidationError("A version message has at most 2000 characters.")
+        raise ValidationError(_l("A version message has at most 2000 characters."))
     live = get_or_create_live_text(document, lang)
     text, _rev = queries.live_content(live.id)
     paragraphs = split_paragraphs(text)
     if not paragraphs:
-        raise ValidationError("The working draft is empty: there is nothing to publish.")
+        raise ValidationError(_l("The working draft is empty: there is nothing to publish."))
     version = append_version(
         document,
         paragraphs,
@@ -103,7 +106,7 @@ def publish_live_text(document, lang: str | None, user, message: str):
         message=message or "Published the working draft",
     )
     if version is None:
-        raise ValidationError("The working draft is the same as the current version.")
+        raise ValidationError(_l("The working draft is the same as the current version."))
     return version
 
 
@@ -133,7 +136,7 @@ def apply_version_change(document, previous, version) -> int | None:
                 {"doc": document.slug, "lang": live.lang, "rev": rev + 1, "by": version.author_id}
             )
             return rev + 1
-    raise ValidationError("The live draft is changing too fast; try again.")
+    raise ValidationError(_l("The live draft is changing too fast; try again."))
 
 
 def _report_failed_hunks(document, version, results: list[bool]) -> None:

@@ -9,10 +9,21 @@ class DomainError(Exception):
 
     def __init__(self, message: str, *, code: str | None = None, details: dict | None = None):
         super().__init__(message)
-        self.message = message
+        self._message = message  # often a lazy translation: rendered in the reader's language
         if code:
             self.code = code
         self.details = details or {}
+
+    @property
+    def message(self) -> str:
+        return str(self._message)
+
+    @message.setter
+    def message(self, value) -> None:
+        self._message = value
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class ValidationError(DomainError):

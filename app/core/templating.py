@@ -12,7 +12,10 @@ def markdown_filter(text: str) -> Markup:
 
 
 def datetime_filter(value, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
-    return value.strftime(fmt) if value else ""
+    """Dates through Babel in the interface language; the strftime names pick a Babel format."""
+    from app.i18n.locale import babel_datetime
+
+    return babel_datetime(value, fmt) if value else ""
 
 
 def init_app(app: Flask) -> None:

@@ -1,11 +1,12 @@
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("discussion", __name__)
 
 from app.discussion import api, feeds, routes  # noqa: E402,F401
 from app.documents.hooks import document_tab  # noqa: E402
 
-document_tab("discussion.document_discussions", "Discussion", 70)
+document_tab("discussion.document_discussions", _l("Discussion"), 70)
 
 
 def init_app(app):

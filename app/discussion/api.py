@@ -4,6 +4,7 @@ Posts a moderator hid keep their place, with `hidden` and the public `reason` in
 """
 
 from flask import jsonify, url_for
+from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import page_param
@@ -68,7 +69,7 @@ def api_body_threads(slug):
 def api_thread(topic_id: int):
     topic = db.session.get(Topic, topic_id)
     if topic is None:
-        raise NotFound(f"No thread #{topic_id}.")
+        raise NotFound(_l("No thread #%(topic_id)s.", topic_id=topic_id))
     return jsonify(
         {
             "id": topic.id,

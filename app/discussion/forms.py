@@ -1,5 +1,6 @@
 """Forms for posting in the archives; the services check everything again."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
@@ -11,38 +12,40 @@ PERSONALLY = 0
 
 def _behalf_field():
     # Choices are the poster's bodies; any other id reaches the service, which refuses it.
-    return SelectField("Post as", coerce=int, default=PERSONALLY, validate_choice=False)
+    return SelectField(_l("Post as"), coerce=int, default=PERSONALLY, validate_choice=False)
 
 
 def set_behalf_choices(form, bodies) -> None:
     form.on_behalf_of.choices = [
         (PERSONALLY, "Yourself"),
-        *((b.id, f"On behalf of {b.name}") for b in bodies),
+        *((b.id, _l("On behalf of %(name)s", name=b.name)) for b in bodies),
     ]
 
 
 class TopicForm(PageForm):
     title = StringField(
-        "Subject", validators=[DataRequired("A topic needs a subject."), Length(max=TITLE_MAX)]
+        _l("Subject"),
+        validators=[DataRequired(_l("A topic needs a subject.")), Length(max=TITLE_MAX)],
     )
     text = TextAreaField(
-        "Message", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)]
+        _l("Message"), validators=[DataRequired(_l("The message is empty.")), Length(max=TEXT_MAX)]
     )
     on_behalf_of = _behalf_field()
-    submit = SubmitField("Start topic")
+    submit = SubmitField(_l("Start topic"))
 
 
 class ReplyForm(PageForm):
     parent_id = HiddenField()
     text = TextAreaField(
-        "Your reply", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)]
+        _l("Your reply"),
+        validators=[DataRequired(_l("The message is empty.")), Length(max=TEXT_MAX)],
     )
     on_behalf_of = _behalf_field()
-    submit = SubmitField("Post reply")
+    submit = SubmitField(_l("Post reply"))
 
 
 class EditForm(PageForm):
     text = TextAreaField(
-        "Message", validators=[DataRequired("The message is empty."), Length(max=TEXT_MAX)]
+        _l("Message"), validators=[DataRequired(_l("The message is empty.")), Length(max=TEXT_MAX)]
     )
-    submit = SubmitField("Save changes")
+    submit = SubmitField(_l("Save changes"))

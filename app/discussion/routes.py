@@ -1,6 +1,7 @@
 """Public discussion archives: browse, read, search, post, reply, edit."""
 
 from flask import redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app.bodies.queries import body_by_slug
@@ -24,7 +25,7 @@ def _by() -> str:
 def _body(slug: str):
     body = body_by_slug(slug)
     if body is None:
-        raise NotFound(f"No body {slug!r}.")
+        raise NotFound(_l("No body %(slug)s.", slug=repr(slug)))
     return body
 
 
@@ -41,7 +42,7 @@ def _behalf_body(form):
 
     body = db.session.get(Body, body_id) if 0 < body_id < 2**31 else None
     if body is None:
-        raise ValidationError("No such body to post on behalf of.")
+        raise ValidationError(_l("No such body to post on behalf of."))
     return body
 
 
@@ -76,7 +77,7 @@ def body_discussions(slug):
 @bp.route("/documents/<slug>/discussions")
 def document_discussions(slug):
     document = get_document(slug)
-    return _archive({"tabs": hooks.TABS, "page_heading": "Discussion"}, document=document)
+    return _archive({"tabs": hooks.TABS, "page_heading": _l("Discussion")}, document=document)
 
 
 @bp.route("/discussions/search")
@@ -178,7 +179,7 @@ def reply(topic_id):
         else None
     )
     if parent is not None and parent.topic_id != found.id:
-        raise NotFound("That message is not part of this topic.")
+        raise NotFound(_l("That message is not part of this topic."))
     if request.method == "GET":
         form.parent_id.data = str(parent.id) if parent else ""
         return render_template("discussion/reply.html", topic=found, parent=parent, form=form)

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.bodies.queries import is_member
 from app.core import signals
@@ -21,15 +22,17 @@ def _authenticated(user) -> bool:
 
 def _require_participant(user) -> None:
     if not _authenticated(user):
-        raise Forbidden("Log in to take part in the discussion.")
+        raise Forbidden(_l("Log in to take part in the discussion."))
 
 
 def _clean_text(text: str | None) -> str:
     text = (text or "").strip()
     if not text:
-        raise ValidationError("The message is empty.")
+        raise ValidationError(_l("The message is empty."))
     if len(text) > TEXT_MAX:
-        raise ValidationError(f"A message has at most {TEXT_MAX:,} characters.")
+        raise ValidationError(
+            _l("A message has at most %(TEXT_MAX)s characters.", TEXT_MAX=format(TEXT_MAX, ","))
+        )
     return text
 
 
@@ -38,7 +41,7 @@ def _speaking_for(user, body) -> int | None:
     if body is None:
         return None
     if not is_member(user, body.id):
-        raise Forbidden(f"Only members of {body.name} may post on its behalf.")
+        raise Forbidden(_l("Only members of %(name)s may post on its behalf.", name=body.name))
     return body.id
 
 
@@ -48,12 +51,14 @@ def start_topic(
     """Open a topic in the archive of a body or of a document, with its first message."""
     _require_participant(user)
     if (body is None) == (document is None):
-        raise ValidationError("A topic belongs to exactly one body or one document.")
+        raise ValidationError(_l("A topic belongs to exactly one body or one document."))
     title = " ".join((title or "").split())
     if not title:
-        raise ValidationError("A topic needs a title.")
+        raise ValidationError(_l("A topic needs a title."))
     if len(title) > TITLE_MAX:
-        raise ValidationError(f"A title has at most {TITLE_MAX} characters.")
+        raise ValidationError(
+            _l("A title has at most %(TITLE_MAX)s characters.", TITLE_MAX=TITLE_MAX)
+        )
     text = _clean_text(text)
     behalf_id = _speaking_for(user, on_behalf_of)
     now = utcnow()
@@ -91,7 +96,7 @@ def reply(
             db.select(Message).where(Message.topic_id == topic.id).order_by(Message.id).limit(1)
         )
     elif parent.topic_id != topic.id:
-        raise ValidationError("The message you answer belongs to another topic.")
+        raise ValidationError(_l("The message you answer belongs to another topic."))
     text = _clean_text(text)
     behalf_id = _speaking_for(user, on_behalf_of)
     now = utcnow()
@@ -127,11 +132,14 @@ def edit_message(user, message: Message, *, text: str) -> Message:
     """Change a message's text, keeping the text it had before in its history."""
     _require_participant(user)
     if message.author_id != user.id:
-        raise Forbidden("Only the author may edit a message.")
+        raise Forbidden(_l("Only the author may edit a message."))
     if not can_edit(user, message):
         minutes = current_app.config["MESSAGE_EDIT_WINDOW_MINUTES"]
         raise Forbidden(
-            f"A message can be edited only in the first {minutes} minutes after posting."
+            _l(
+                "A message can be edited only in the first %(minutes)s minutes after posting.",
+                minutes=minutes,
+            )
         )
     text = _clean_text(text)
     if text == message.text:
@@ -152,12 +160,12 @@ def edit_message(user, message: Message, *, text: str) -> Message:
 def get_topic(topic_id: int) -> Topic:
     topic = db.session.get(Topic, topic_id)
     if topic is None:
-        raise NotFound("No such topic.")
+        raise NotFound(_l("No such topic."))
     return topic
 
 
 def get_message(message_id: int) -> Message:
     message = db.session.get(Message, message_id)
     if message is None:
-        raise NotFound("No such message.")
+        raise NotFound(_l("No such message."))
     return message

@@ -3,6 +3,7 @@
 import re
 
 from flask import jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import api_user, json_body
@@ -144,7 +145,7 @@ def _string(data: dict, name: str, *, required: bool = True) -> str | None:
     if value is None and not required:
         return None
     if not isinstance(value, str) or (required and not value.strip()):
-        raise ValidationError(f"`{name}` must be a non-empty string.")
+        raise ValidationError(_l("`%(name)s` must be a non-empty string.", name=name))
     return value
 
 
@@ -152,10 +153,10 @@ def _owner(slug):
     if slug is None:
         return None
     if not isinstance(slug, str):
-        raise ValidationError("`owner` must be the slug of a body, or null.")
+        raise ValidationError(_l("`owner` must be the slug of a body, or null."))
     body = body_by_slug(slug)
     if body is None:
-        raise ValidationError(f"No body with the slug {slug!r}.")
+        raise ValidationError(_l("No body with the slug %(slug)s.", slug=repr(slug)))
     return body
 
 
@@ -163,21 +164,30 @@ def _owner(slug):
 def create():
     user = api_user()
     if not is_admin(user):
-        raise Forbidden("Only administrators create documents.")
+        raise Forbidden(_l("Only administrators create documents."))
     data = json_body()
     title = _string(data, "title")
     markdown = _string(data, "markdown")
     if len(markdown) > MAX_MARKDOWN:
-        raise TooLarge(f"The text is larger than {MAX_MARKDOWN // 1024} KiB.")
+        raise TooLarge(
+            _l("The text is larger than %(MAX_MARKDOWN)s KiB.", MAX_MARKDOWN=MAX_MARKDOWN // 1024)
+        )
     language = _string(data, "language", required=False) or "en"
     if not _LANGUAGE.fullmatch(language):
         raise ValidationError(
-            f"`language` must be a language tag such as en or pt-BR, not {language[:40]!r}."
+            _l(
+                "`language` must be a language tag such as en or pt-BR, not %(language)s.",
+                language=repr(language[:40]),
+            )
         )
     status = _string(data, "status", required=False) or "drafting"
     if status not in DOCUMENT_STATUSES:
         raise ValidationError(
-            f"Unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}."
+            _l(
+                "Unknown status %(status)s; use one of %(DOCUMENT_STATUSES)s.",
+                status=repr(status),
+                DOCUMENT_STATUSES=", ".join(DOCUMENT_STATUSES),
+            )
         )
     document = create_document(
         title=title,
@@ -200,19 +210,22 @@ def update(slug):
     document = get_document(slug)
     if not can_manage(user, document):
         raise Forbidden(
-            "Only coordinators of the owning body and administrators manage this document."
+            _l("Only coordinators of the owning body and administrators manage this document.")
         )
     data = json_body()
     unknown = set(data) - {"status", "owner"}
     if unknown:
         raise ValidationError(
-            f"Unknown field(s): {', '.join(sorted(unknown))}; use status and owner."
+            _l(
+                "Unknown field(s): %(unknown)s; use status and owner.",
+                unknown=", ".join(sorted(unknown)),
+            )
         )
     if not data:
-        raise ValidationError("Send `status` and/or `owner`.")
+        raise ValidationError(_l("Send `status` and/or `owner`."))
     status = _string(data, "status", required=False) if "status" in data else None
     if "status" in data and status is None:
-        raise ValidationError("`status` must be a string.")
+        raise ValidationError(_l("`status` must be a string."))
     update_document(
         document,
         status=status,

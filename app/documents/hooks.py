@@ -17,6 +17,8 @@ Other domains register at import time (in their package's __init__ or services m
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 
 @dataclass(frozen=True)
 class Tab:
@@ -88,7 +90,7 @@ def localize(document, version, lang, paragraphs: list[dict]) -> list[dict]:
             for p in paragraphs
         ]
     if not LOCALIZERS:
-        raise NotFound(f"This document has no {lang!r} version.")
+        raise NotFound(_l("This document has no %(lang)s version.", lang=repr(lang)))
     return LOCALIZERS[0](document, version, lang, paragraphs)
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.bodies.queries import body_by_slug
@@ -56,40 +57,63 @@ def read_draft(path: Path) -> ParsedDraft:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ValidationError(f"{path}: cannot be read ({error.strerror or error}).") from error
+        raise ValidationError(
+            _l("%(path)s: cannot be read (%(error)s).", path=path, error=error.strerror or error)
+        ) from error
     return parse_draft(data, path)
 
 
 def parse_draft(data: bytes, path: Path) -> ParsedDraft:
     """Check and split the bytes of one Markdown draft (from a file or an upload)."""
     if len(data) > MAX_DRAFT_BYTES:
-        raise ValidationError(f"{path}: larger than {MAX_DRAFT_BYTES // 1024} KiB.")
+        raise ValidationError(
+            _l(
+                "%(path)s: larger than %(MAX_DRAFT_BYTES)s KiB.",
+                path=path,
+                MAX_DRAFT_BYTES=MAX_DRAFT_BYTES // 1024,
+            )
+        )
     if not data.strip():
-        raise ValidationError(f"{path}: the file is empty.")
+        raise ValidationError(_l("%(path)s: the file is empty.", path=path))
     if b"\x00" in data:
-        raise ValidationError(f"{path}: a binary file (it contains NUL bytes), not Markdown text.")
+        raise ValidationError(
+            _l("%(path)s: a binary file (it contains NUL bytes), not Markdown text.", path=path)
+        )
     try:
         markdown = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValidationError(
-            f"{path}: not UTF-8 text (invalid byte at offset {error.start}); is it a binary file?"
+            _l(
+                "%(path)s: not UTF-8 text (invalid byte at offset %(start)s); is it a binary file?",
+                path=path,
+                start=error.start,
+            )
         ) from error
     if _CONTROL.search(markdown):
-        raise ValidationError(f"{path}: contains control characters; not a Markdown text file.")
+        raise ValidationError(
+            _l("%(path)s: contains control characters; not a Markdown text file.", path=path)
+        )
     markdown = markdown.replace("\r\n", "\n").replace("\r", "\n")
     try:
         texts = split_paragraphs(markdown)
         title = title_of(markdown)
     except Exception as error:  # markdown-it raises plain exceptions on pathological input
-        raise ValidationError(f"{path}: cannot be parsed as Markdown ({error}).") from error
+        raise ValidationError(
+            _l("%(path)s: cannot be parsed as Markdown (%(error)s).", path=path, error=error)
+        ) from error
     if not texts:
-        raise ValidationError(f"{path}: no text (only blank lines or whitespace).")
+        raise ValidationError(_l("%(path)s: no text (only blank lines or whitespace).", path=path))
     if not title:
         raise ValidationError(
-            f"{path}: no heading; the first heading (such as `# Title`) gives the document its title."
+            _l(
+                "%(path)s: no heading; the first heading (such as `# Title`) gives the document its title.",
+                path=path,
+            )
         )
     if len(title) > 300:
-        raise ValidationError(f"{path}: the title (first heading) is longer than 300 characters.")
+        raise ValidationError(
+            _l("%(path)s: the title (first heading) is longer than 300 characters.", path=path)
+        )
     return ParsedDraft(path=path, title=title, texts=texts, markdown=markdown)
 
 
@@ -114,18 +138,25 @@ def collect_sources(paths) -> list[DraftSource]:
                 if p.is_file() and p.suffix.lower() in MARKDOWN_SUFFIXES and not is_skipped(p)
             )
             if not files:
-                raise ValidationError(f"{path}: the directory holds no Markdown (.md) files.")
+                raise ValidationError(
+                    _l("%(path)s: the directory holds no Markdown (.md) files.", path=path)
+                )
             sources.append(DraftSource(slugify(path.name), path, [read_draft(f) for f in files]))
         elif path.is_file():
             stem = path.name.rsplit(".", 1)[0] if "." in path.name else path.name
             sources.append(DraftSource(slugify(stem), path, [read_draft(path)]))
         else:
-            raise ValidationError(f"{path}: no such file or directory.")
+            raise ValidationError(_l("%(path)s: no such file or directory.", path=path))
     seen: dict[str, Path] = {}
     for source in sources:
         if source.slug in seen:
             raise ValidationError(
-                f"{source.path} and {seen[source.slug]} would both be the document {source.slug!r}."
+                _l(
+                    "%(path)s and %(slug)s would both be the document %(slug2)s.",
+                    path=source.path,
+                    slug=seen[source.slug],
+                    slug2=repr(source.slug),
+                )
             )
         seen[source.slug] = source.path
     return sources
@@ -137,10 +168,16 @@ def resolve_import_options(owner_slug: str | None, status: str | None):
     if owner_slug:
         owner = body_by_slug(owner_slug)
         if owner is None:
-            raise ValidationError(f"No body with the slug {owner_slug!r}.")
+            raise ValidationError(
+                _l("No body with the slug %(owner_slug)s.", owner_slug=repr(owner_slug))
+            )
     if status is not None and status not in DOCUMENT_STATUSES:
         raise ValidationError(
-            f"Unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}."
+            _l(
+                "Unknown status %(status)s; use one of %(DOCUMENT_STATUSES)s.",
+                status=repr(status),
+                DOCUMENT_STATUSES=", ".join(DOCUMENT_STATUSES),
+            )
         )
     return owner, status
 

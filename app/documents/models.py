@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,16 +11,16 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 
 DOCUMENT_STATUSES = {
-    "drafting": "Drafting",
-    "open": "Open for amendments",
-    "closed": "Closed",
-    "adopted": "Adopted",
+    "drafting": _l("Drafting"),
+    "open": _l("Open for amendments"),
+    "closed": _l("Closed"),
+    "adopted": _l("Adopted"),
 }
 VERSION_CAUSES = {
-    "import": "Imported",
-    "create": "Created",
-    "publish": "Published live draft",
-    "amendment": "Merged amendment",
+    "import": _l("Imported"),
+    "create": _l("Created"),
+    "publish": _l("Published live draft"),
+    "amendment": _l("Merged amendment"),
 }
 
 

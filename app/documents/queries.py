@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -75,7 +76,11 @@ def parse_version_number(value, name: str) -> int:
     text = str(value).strip()
     if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) < 1:
         raise ValidationError(
-            f"`{name}` must be a version number (1, 2, ...), not {str(value)[:40]!r}."
+            _l(
+                "`%(name)s` must be a version number (1, 2, ...), not %(value)s.",
+                name=name,
+                value=repr(str(value)[:40]),
+            )
         )
     return int(text)
 
@@ -86,7 +91,7 @@ def diff_pair(document: Document, from_arg, to_arg) -> tuple[Version, Version]:
 
     current = document.current_version
     if current is None:
-        raise NotFound(f"{document.title!r} has no version yet.")
+        raise NotFound(_l("%(title)s has no version yet.", title=repr(document.title)))
     to_number = parse_version_number(to_arg, "to") if to_arg not in (None, "") else current.number
     if from_arg in (None, ""):
         from_number = max(to_number - 1, 1)
@@ -110,7 +115,9 @@ def paragraph_history(document: Document, key: str) -> list[dict]:
         )
     }
     if not rows:
-        raise NotFound(f"{document.title!r} has no paragraph {key!r}.")
+        raise NotFound(
+            _l("%(title)s has no paragraph %(key)s.", title=repr(document.title), key=repr(key))
+        )
     events: list[dict] = []
     previous: str | None = None
     seen = False

@@ -3,6 +3,7 @@
 import re
 
 from flask import Response, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from app.core.errors import NotFound, ValidationError
 from app.core.languages import direction_of, standard_tag
@@ -12,10 +13,11 @@ from app.documents import bp, hooks, queries
 from app.documents.diffing import diff_paragraphs, summarize
 from app.documents.feed import atom_feed
 from app.documents.services import get_document, get_version
+from app.i18n.locale import interface_language
 
-hooks.document_tab("documents.show", "Text", 10)
-hooks.document_tab("documents.versions", "History", 20)
-hooks.document_tab("documents.diff", "Diff", 30)
+hooks.document_tab("documents.show", _l("Text"), 10)
+hooks.document_tab("documents.versions", _l("History"), 20)
+hooks.document_tab("documents.diff", _l("Diff"), 30)
 
 
 @bp.context_processor
@@ -24,7 +26,7 @@ def _diff_helpers():
 
 
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
-DIFF_MODES = {"inline": "Inline", "side": "Side by side"}
+DIFF_MODES = {"inline": _l("Inline"), "side": _l("Side by side")}
 FEED_SIZE = 50
 
 
@@ -35,7 +37,10 @@ def parse_lang(value: str | None) -> str | None:
         return None
     if not _LANG.fullmatch(value):
         raise ValidationError(
-            f"`lang` must be a language tag such as fr or pt-BR, not {value[:40]!r}."
+            _l(
+                "`lang` must be a language tag such as fr or pt-BR, not %(value)s.",
+                value=repr(value[:40]),
+            )
         )
     return standard_tag(value)
 
@@ -45,7 +50,9 @@ def check_lang(document, lang: str | None) -> str | None:
     if not lang or lang == document.language:
         return None
     if lang not in hooks.languages(document):
-        raise NotFound(f"{document.title!r} has no {lang!r} version.")
+        raise NotFound(
+            _l("%(title)s has no %(lang)s version.", title=repr(document.title), lang=repr(lang))
+        )
     return lang
 
 
@@ -79,12 +86,24 @@ def _shell(document, **context):
 
 def _current(document):
     if document.current_version is None:
-        raise NotFound(f"{document.title!r} has no version yet.")
+        raise NotFound(_l("%(title)s has no version yet.", title=repr(document.title)))
     return document.current_version
 
 
+def content_lang(document) -> str | None:
+    """`?lang=` when given (the source language or empty: the source text); without it, the
+    interface language when the document has a version in it, else the source."""
+    if "lang" in request.args:
+        lang = parse_lang(request.args.get("lang"))
+    else:
+        lang = interface_language()
+        if lang not in hooks.languages(document):
+            return None
+    return None if lang == document.language else lang
+
+
 def _render_text(document, version, *, is_current: bool):
-    lang = parse_lang(request.args.get("lang"))
+    lang = content_lang(document)
     paragraphs = render_paragraphs(document, version, lang)
     extra = hooks.page_context(document, version, lang)
     title_in_text = bool(paragraphs) and paragraphs[0][0].text.lstrip().startswith("#")
@@ -139,7 +158,9 @@ def diff(slug):
     _current(document)
     mode = request.args.get("mode") or "inline"
     if mode not in DIFF_MODES:
-        raise ValidationError(f"`mode` must be inline or side, not {mode[:40]!r}.")
+        raise ValidationError(
+            _l("`mode` must be inline or side, not %(mode)s.", mode=repr(mode[:40]))
+        )
     before, after = queries.diff_pair(document, request.args.get("from"), request.args.get("to"))
     entries = diff_paragraphs(queries.version_texts(before), queries.version_texts(after))
     return render_template(

@@ -3,6 +3,7 @@
 import secrets
 import string
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.core import signals
@@ -34,7 +35,7 @@ def unique_slug(title: str) -> str:
 def get_document(slug: str) -> Document:
     document = db.session.scalar(select(Document).where(Document.slug == slug))
     if document is None:
-        raise NotFound(f"No document {slug!r}.")
+        raise NotFound(_l("No document %(slug)s.", slug=repr(slug)))
     return document
 
 
@@ -43,7 +44,9 @@ def get_version(document: Document, number: int) -> Version:
         select(Version).where(Version.document_id == document.id, Version.number == number)
     )
     if version is None:
-        raise NotFound(f"{document.title!r} has no version {number}.")
+        raise NotFound(
+            _l("%(title)s has no version %(number)s.", title=repr(document.title), number=number)
+        )
     return version
 
 
@@ -63,16 +66,18 @@ def create_document(
     """Create a document with its version 1 from Markdown."""
     title = (title or "").strip()
     if not title:
-        raise ValidationError("A document needs a title.")
+        raise ValidationError(_l("A document needs a title."))
     if len(title) > 300:
-        raise ValidationError("A title has at most 300 characters.")
+        raise ValidationError(_l("A title has at most 300 characters."))
     if status not in DOCUMENT_STATUSES:
-        raise ValidationError(f"Unknown status {status!r}.")
+        raise ValidationError(_l("Unknown status %(status)s.", status=repr(status)))
     texts = split_paragraphs(markdown)
     if not texts:
-        raise ValidationError("The document has no text.")
+        raise ValidationError(_l("The document has no text."))
     if slug is not None and db.session.scalar(select(Document.id).where(Document.slug == slug)):
-        raise ValidationError(f"A document with the slug {slug!r} already exists.")
+        raise ValidationError(
+            _l("A document with the slug %(slug)s already exists.", slug=repr(slug))
+        )
     document = Document(
         slug=slug or unique_slug(title),
         title=title,
@@ -103,7 +108,7 @@ def append_version(
     """
     texts = [t.strip("\n") for t in texts if t.strip()]
     if not texts:
-        raise ValidationError("A version needs at least one paragraph.")
+        raise ValidationError(_l("A version needs at least one paragraph."))
     lock_rows(document)  # one new version at a time per document, numbered after the last
     current = document.current_version
     previous = current.paragraphs if current else []
@@ -155,7 +160,11 @@ def update_document(
     if status is not None:
         if status not in DOCUMENT_STATUSES:
             raise ValidationError(
-                f"Unknown status {status!r}; use one of {', '.join(DOCUMENT_STATUSES)}."
+                _l(
+                    "Unknown status %(status)s; use one of %(DOCUMENT_STATUSES)s.",
+                    status=repr(status),
+                    DOCUMENT_STATUSES=", ".join(DOCUMENT_STATUSES),
+                )
             )
         document.status = status
     if change_owner:

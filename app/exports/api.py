@@ -3,6 +3,7 @@
 import io
 
 from flask import jsonify, request, send_file, url_for
+from flask_babel import lazy_gettext as _l
 
 from app.amendments.api import amendment_json
 from app.api import bp
@@ -28,7 +29,9 @@ def download(result):
 def uploaded_file() -> tuple[str, bytes]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise ValidationError("Send the file as multipart form field `file`.", code="file_required")
+        raise ValidationError(
+            _l("Send the file as multipart form field `file`."), code="file_required"
+        )
     return upload.filename, upload.read()
 
 
@@ -38,7 +41,9 @@ def owner_body(slug):
         return None
     body = body_by_slug(slug)
     if body is None:
-        raise ValidationError(f"No body with the slug {slug!r}.", code="unknown_body")
+        raise ValidationError(
+            _l("No body with the slug %(slug)s.", slug=repr(slug)), code="unknown_body"
+        )
     return body
 
 

@@ -8,6 +8,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 
 from app.core.errors import TooLarge, ValidationError
@@ -64,15 +65,18 @@ def _xml(data: bytes, name: str):
     head = data[:4096].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data.upper():
         raise ValidationError(
-            f"The Word file's part {name} declares a DTD or entities, which Word never writes; "
-            "refused for safety.",
+            _l(
+                "The Word file's part %(name)s declares a DTD or entities, which Word never writes; refused for safety.",
+                name=name,
+            ),
             code="unsafe_docx",
         )
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as error:
         raise ValidationError(
-            f"The Word file is damaged ({name}: {error}).", code="bad_docx"
+            _l("The Word file is damaged (%(name)s: %(error)s).", name=name, error=error),
+            code="bad_docx",
         ) from error
 
 
@@ -82,31 +86,41 @@ class Package:
     def __init__(self, data: bytes, max_bytes: int, max_unpacked: int):
         if len(data) > max_bytes:
             raise TooLarge(
-                f"The file has {len(data) // 1024} KiB; the limit is {max_bytes // 1024} KiB."
+                _l(
+                    "The file has %(size)s KiB; the limit is %(limit)s KiB.",
+                    size=len(data) // 1024,
+                    limit=max_bytes // 1024,
+                )
             )
         if data.startswith(OLE_MAGIC):
             raise ValidationError(
-                "This is an encrypted (password-protected) Word file or an old .doc file: "
-                "remove the password or save it as .docx and upload it again.",
+                _l(
+                    "This is an encrypted (password-protected) Word file or an old .doc file: remove the password or save it as .docx and upload it again."
+                ),
                 code="encrypted_docx",
             )
         if not data.startswith(b"PK"):
-            raise ValidationError("This is not a Word (.docx) file.", code="not_docx")
+            raise ValidationError(_l("This is not a Word (.docx) file."), code="not_docx")
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
         except (zipfile.BadZipFile, OSError, ValueError) as error:
-            raise ValidationError(f"The Word file is damaged: {error}.", code="bad_docx") from error
+            raise ValidationError(
+                _l("The Word file is damaged: %(error)s.", error=error), code="bad_docx"
+            ) from error
         self.max_unpacked = max_unpacked
         total = 0
         for info in infos:
             if info.flag_bits & 0x1:
-                raise ValidationError("The Word file is encrypted.", code="encrypted_docx")
+                raise ValidationError(_l("The Word file is encrypted."), code="encrypted_docx")
             total += info.file_size
         if total > max_unpacked:
             raise TooLarge(
-                f"The Word file unpacks to {total // (1024 * 1024)} MiB; the limit is "
-                f"{max_unpacked // (1024 * 1024)} MiB.",
+                _l(
+                    "The Word file unpacks to %(size)s MiB; the limit is %(limit)s MiB.",
+                    size=total // (1024 * 1024),
+                    limit=max_unpacked // (1024 * 1024),
+                ),
                 code="docx_bomb",
             )
         self.names = {info.filename for info in infos}
@@ -116,26 +130,30 @@ class Package:
             n.lower().endswith("vbaproject.bin") for n in self.names
         ):
             raise ValidationError(
-                "Macro-enabled Word files (.docm) are refused: save it as a plain .docx.",
+                _l("Macro-enabled Word files (.docm) are refused: save it as a plain .docx."),
                 code="macro_docx",
             )
         if MAIN_TYPE not in lowered or "word/document.xml" not in self.names:
-            raise ValidationError("This zip file is not a Word document.", code="not_docx")
+            raise ValidationError(_l("This zip file is not a Word document."), code="not_docx")
 
     def read(self, name: str) -> bytes:
         """A part, read in chunks so that a lying size header cannot unpack a bomb."""
         if name not in self.names:
-            raise ValidationError(f"The Word file has no {name}.", code="bad_docx")
+            raise ValidationError(_l("The Word file has no %(name)s.", name=name), code="bad_docx")
         chunks, size = [], 0
         try:
             with self.zip.open(name) as part:
                 while chunk := part.read(65536):
                     size += len(chunk)
                     if size > self.max_unpacked:
-                        raise TooLarge("The Word file unpacks to too much data.", code="docx_bomb")
+                        raise TooLarge(
+                            _l("The Word file unpacks to too much data."), code="docx_bomb"
+                        )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as error:
-            raise ValidationError(f"The Word file is damaged: {error}.", code="bad_docx") from error
+            raise ValidationError(
+                _l("The Word file is damaged: %(error)s.", error=error), code="bad_docx"
+            ) from error
         return b"".join(chunks)
 
     def xml(self, name: str, optional: bool = False):
@@ -309,7 +327,7 @@ def read_docx(data: bytes, *, max_bytes: int, max_unpacked: int) -> WordFile:
     root = package.xml("word/document.xml")
     body = root.find(w("body"))
     if body is None:
-        raise ValidationError("The Word file has no body.", code="bad_docx")
+        raise ValidationError(_l("The Word file has no body."), code="bad_docx")
     paragraphs = []
     revised = False
     for p in _body_paragraphs(body):

@@ -6,6 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, render_template
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 from markupsafe import Markup
 
@@ -49,7 +50,12 @@ def check_format(value, allowed) -> str:
     value = (value or "docx").strip().lower()
     if value not in allowed:
         raise ValidationError(
-            f"`format` must be one of {', '.join(allowed)}, not {value[:20]!r}.", code="bad_format"
+            _l(
+                "`format` must be one of %(allowed)s, not %(value)s.",
+                allowed=", ".join(allowed),
+                value=repr(value[:20]),
+            ),
+            code="bad_format",
         )
     return value
 
@@ -229,7 +235,7 @@ def pdf(text: ExportText) -> bytes:
     directory = fonts_dir()
     if not (directory / PDF_FONTS[0]).exists():
         raise ValidationError(
-            "PDF export needs the Noto fonts (npm @fontsource packages); run `make setup`.",
+            _l("PDF export needs the Noto fonts (npm @fontsource packages); run `make setup`."),
             code="fonts_missing",
         )
     page = html(text, for_pdf=True)

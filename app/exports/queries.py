@@ -1,5 +1,7 @@
 """Exports are reads: load what the format needs, render it (no database writes)."""
 
+from flask_babel import lazy_gettext as _l
+
 from app.core.errors import NotFound
 from app.documents import queries as document_queries
 from app.documents.services import get_version
@@ -15,7 +17,7 @@ from app.exports.formats import (
 
 def _current(document):
     if document.current_version is None:
-        raise NotFound(f"{document.title!r} has no version yet.")
+        raise NotFound(_l("%(title)s has no version yet.", title=repr(document.title)))
     return document.current_version
 
 

@@ -1,6 +1,8 @@
 """Pages: export downloads, and uploads of Word and Markdown files (thin views)."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.amendments.queries import bodies_of
@@ -18,12 +20,12 @@ from app.extensions import db
 from app.main.forms import PageForm
 
 FORMAT_LABELS = {
-    "docx": "Word (DOCX)",
-    "pdf": "PDF",
-    "html": "HTML",
-    "md": "Markdown",
-    "txt": "Plain text",
-    "akn": "Akoma Ntoso XML",
+    "docx": _l("Word (DOCX)"),
+    "pdf": _l("PDF"),
+    "html": _l("HTML"),
+    "md": _l("Markdown"),
+    "txt": _l("Plain text"),
+    "akn": _l("Akoma Ntoso XML"),
 }
 
 
@@ -65,7 +67,7 @@ def download_diff(slug):
 def _file() -> tuple[str, bytes]:
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        raise ValidationError("Choose a .docx or .md file to upload.")
+        raise ValidationError(_l("Choose a .docx or .md file to upload."))
     return upload.filename, upload.read()
 
 
@@ -74,7 +76,7 @@ def _file() -> tuple[str, bytes]:
 def import_document():
     allowed = is_admin(current_user)
     if not allowed and request.method == "POST":
-        raise Forbidden("Only administrators create documents.")
+        raise Forbidden(_l("Only administrators create documents."))
     form = PageForm()
     if form.validate_on_submit():
         try:
@@ -90,7 +92,14 @@ def import_document():
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(f"Imported {document.title!r} as {document.current_version.label}.", "success")
+            flash(
+                _(
+                    "Imported %(title)s as %(label)s.",
+                    title=repr(document.title),
+                    label=document.current_version.label,
+                ),
+                "success",
+            )
             return redirect(url_for("documents.show", slug=document.slug))
     return render_template("exports/import.html", form=form, document=None, allowed=allowed), (
         400 if request.method == "POST" else 200
@@ -103,7 +112,9 @@ def import_version(slug):
     document = get_document(slug)
     allowed = can_manage(current_user, document)
     if not allowed and request.method == "POST":
-        raise Forbidden("Only coordinators of the owning body and administrators import versions.")
+        raise Forbidden(
+            _l("Only coordinators of the owning body and administrators import versions.")
+        )
     form = PageForm()
     if form.validate_on_submit():
         try:
@@ -119,9 +130,11 @@ def import_version(slug):
         else:
             db.session.commit()
             if version is None:
-                flash("The file has the same text as the current version: nothing changed.", "info")
+                flash(
+                    _("The file has the same text as the current version: nothing changed."), "info"
+                )
             else:
-                flash(f"Imported {version.label}.", "success")
+                flash(_("Imported %(label)s.", label=version.label), "success")
             return redirect(url_for("documents.show", slug=slug))
     return render_template(
         "exports/import.html",
@@ -186,7 +199,10 @@ def import_amendments(slug):
         else:
             if confirm:
                 db.session.commit()
-                flash(f"Proposed {len(amendments)} amendments from the Word file.", "success")
+                flash(
+                    _("Proposed %(count)s amendments from the Word file.", count=len(amendments)),
+                    "success",
+                )
                 return redirect(url_for("amendments.index", slug=slug))
     elif request.method == "POST":
         status = 400

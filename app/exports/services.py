@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from app.amendments.services import propose_amendment
 from app.core.errors import Forbidden, ValidationError
@@ -82,22 +83,22 @@ def read_upload(filename: str, data: bytes, known: dict[str, str] | None = None)
     known = known or {}
     name = (filename or "").lower()
     if not data:
-        raise ValidationError("The file is empty.", code="empty_file")
+        raise ValidationError(_l("The file is empty."), code="empty_file")
     if name.endswith(".docm"):
         raise ValidationError(
-            "Macro-enabled Word files (.docm) are refused: save it as a plain .docx.",
+            _l("Macro-enabled Word files (.docm) are refused: save it as a plain .docx."),
             code="macro_docx",
         )
     if name.endswith(MARKDOWN_SUFFIXES):
         if len(data) > current_app.config["IMPORT_MAX_BYTES"]:
-            raise ValidationError("The file is too large.", code="too_large")
+            raise ValidationError(_l("The file is too large."), code="too_large")
         draft = parse_draft(data, Path(filename))
         return Upload([(None, text) for text in draft.texts], draft.title)
     word = read_docx(data, **_limits())
     origin = parse_identifier(word.identifier)
     paragraphs = [(k, t) for k, t, _ in _word_view(word, "accepted", known, origin is not None)]
     if not paragraphs:
-        raise ValidationError("The Word file has no paragraphs of text.", code="no_paragraphs")
+        raise ValidationError(_l("The Word file has no paragraphs of text."), code="no_paragraphs")
     title = word.title or title_of(join_paragraphs(t for _, t in paragraphs))
     return Upload(paragraphs, title, origin, word)
 
@@ -105,12 +106,12 @@ def read_upload(filename: str, data: bytes, known: dict[str, str] | None = None)
 def import_document(user, filename: str, data: bytes, *, title: str = "", owner=None):
     """A new document from an upload (administrators)."""
     if not is_admin(user):
-        raise Forbidden("Only administrators create documents.")
+        raise Forbidden(_l("Only administrators create documents."))
     upload = read_upload(filename, data)
     title = (title or upload.title or "").strip()
     if not title:
         raise ValidationError(
-            "Give the document a title: the file has no title or first heading.",
+            _l("Give the document a title: the file has no title or first heading."),
             code="title_required",
         )
     return create_document(
@@ -132,14 +133,20 @@ def _current_texts(document) -> dict[str, str]:
 def _check_origin(document, upload: Upload) -> None:
     if upload.origin and upload.origin[0] != document.slug:
         raise ValidationError(
-            f"This Word file was exported from another document ({upload.origin[0]!r}), "
-            f"not from {document.title!r}.",
+            _l(
+                "This Word file was exported from another document (%(origin)s), not from %(title)s.",
+                origin=repr(upload.origin[0]),
+                title=repr(document.title),
+            ),
             code="wrong_document",
         )
     if upload.origin and upload.origin[2] != document.language:
         raise ValidationError(
-            f"This Word file is the {upload.origin[2]} language version; versions and "
-            f"amendments are made to the source text ({document.language}).",
+            _l(
+                "This Word file is the %(origin)s language version; versions and amendments are made to the source text (%(language)s).",
+                origin=upload.origin[2],
+                language=document.language,
+            ),
             code="wrong_language",
         )
 
@@ -148,7 +155,9 @@ def import_version(document, user, filename: str, data: bytes, *, message: str =
     """The next version from an upload, keys from the file's bookmarks; None when unchanged."""
     if not can_manage(user, document):
         raise Forbidden(
-            "Only coordinators of the body that owns this document and administrators import versions."
+            _l(
+                "Only coordinators of the body that owns this document and administrators import versions."
+            )
         )
     upload = read_upload(filename, data, _current_texts(document))
     _check_origin(document, upload)
@@ -176,17 +185,18 @@ def import_version(document, user, filename: str, data: bytes, *, message: str =
 def plan_amendments(document, filename: str, data: bytes) -> list[Proposal]:
     """The amendments a DOCX edited with Track Changes stands for, checked against today's text."""
     if document.current_version is None:
-        raise ValidationError("The document has no version yet.")
+        raise ValidationError(_l("The document has no version yet."))
     if not (filename or "").lower().endswith((".docx", ".docm")) and not data.startswith(b"PK"):
-        raise ValidationError("Upload the Word (.docx) file you edited.", code="not_docx")
+        raise ValidationError(_l("Upload the Word (.docx) file you edited."), code="not_docx")
     current = document.current_version
     known = _current_texts(document)
     upload = read_upload(filename, data, known)
     _check_origin(document, upload)
     if upload.origin is None and not any(k for k, _ in upload.paragraphs):
         raise ValidationError(
-            "This Word file carries no paragraph keys: download the DOCX from this document, "
-            "edit it with Track Changes on, and upload that file.",
+            _l(
+                "This Word file carries no paragraph keys: download the DOCX from this document, edit it with Track Changes on, and upload that file."
+            ),
             code="no_keys",
         )
     numbers = {p.key: p.number for p in current.paragraphs}
@@ -200,14 +210,19 @@ def plan_amendments(document, filename: str, data: bytes) -> list[Proposal]:
     def require_current(key, file_text):
         if key not in known:
             raise ValidationError(
-                f"A changed paragraph of the Word file is no longer in {current.label}: "
-                "download the current version and make the change there.",
+                _l(
+                    "A changed paragraph of the Word file is no longer in %(label)s: download the current version and make the change there.",
+                    label=current.label,
+                ),
                 code="stale_docx",
             )
         if file_text is not None and file_text != known[key] and not same_version:
             raise ValidationError(
-                f"Paragraph {numbers[key]} changed since the version this file was exported "
-                f"from; download {current.label} and make the change there.",
+                _l(
+                    "Paragraph %(numbers)s changed since the version this file was exported from; download %(label)s and make the change there.",
+                    numbers=numbers[key],
+                    label=current.label,
+                ),
                 code="stale_docx",
             )
 
@@ -238,7 +253,9 @@ def plan_amendments(document, filename: str, data: bytes) -> list[Proposal]:
         )
     if not proposals:
         raise ValidationError(
-            "The Word file changes nothing in the text: edit it with Track Changes on and upload it again.",
+            _l(
+                "The Word file changes nothing in the text: edit it with Track Changes on and upload it again."
+            ),
             code="no_changes",
         )
     proposals.sort(key=lambda p: (p.number or 0, p.kind != "modify"))
@@ -251,7 +268,10 @@ def propose_all(document, user, proposals: list[Proposal], *, on_behalf_of=None,
     if missing:
         where = ", ".join(str(p.number or "start") for p in missing)
         raise ValidationError(
-            f"Give a rationale for every amendment (missing for paragraph {where}).",
+            _l(
+                "Give a rationale for every amendment (missing for paragraph %(where)s).",
+                where=where,
+            ),
             code="rationale_required",
         )
     return [

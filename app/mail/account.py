@@ -4,6 +4,7 @@ import hashlib
 from html import escape
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -49,7 +50,9 @@ def verify_address(token: str) -> User:
     payload = unsign("verify", token, max_age=VERIFY_MAX_AGE)
     user = db.session.get(User, payload[0]) if isinstance(payload, list) and payload else None
     if user is None or user.email != payload[1]:
-        raise ValidationError("This confirmation link is not valid (any more).", code="bad_token")
+        raise ValidationError(
+            _l("This confirmation link is not valid (any more)."), code="bad_token"
+        )
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
     db.session.flush()
@@ -94,7 +97,7 @@ def user_for_reset(token: str) -> User:
     user = db.session.get(User, payload[0]) if isinstance(payload, list) and payload else None
     if user is None or payload[1] != _fingerprint(user):
         raise ValidationError(
-            "This reset link is not valid: it expired or was already used.", code="bad_token"
+            _l("This reset link is not valid: it expired or was already used."), code="bad_token"
         )
     return user
 

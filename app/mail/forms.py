@@ -1,5 +1,6 @@
 """Forms of the password pages."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -8,14 +9,14 @@ from app.main.forms import PageForm
 
 class ForgotForm(PageForm):
     email = EmailField(
-        "E-mail", validators=[DataRequired("An e-mail address is required."), Length(max=254)]
+        _l("E-mail"), validators=[DataRequired("An e-mail address is required."), Length(max=254)]
     )
-    submit = SubmitField("Send me a reset link")
+    submit = SubmitField(_l("Send me a reset link"))
 
 
 class ResetForm(PageForm):
-    password = PasswordField("New password", validators=[DataRequired("Choose a password.")])
+    password = PasswordField(_l("New password"), validators=[DataRequired("Choose a password.")])
     confirm = PasswordField(
-        "Repeat it", validators=[EqualTo("password", "The two passwords differ.")]
+        _l("Repeat it"), validators=[EqualTo("password", "The two passwords differ.")]
     )
-    submit = SubmitField("Set the new password")
+    submit = SubmitField(_l("Set the new password"))

@@ -5,6 +5,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -24,12 +25,14 @@ def verify(verify_token: str):
         account.verify_address(verify_token)
     except ValidationError as error:
         db.session.rollback()
-        return render_template("mail/message.html", title="Not confirmed", text=error.message), 404
+        return render_template(
+            "mail/message.html", title=_("Not confirmed"), text=error.message
+        ), 404
     db.session.commit()
     return render_template(
         "mail/message.html",
-        title="Address confirmed",
-        text="Your e-mail address is confirmed: notifications and lists can reach it now.",
+        title=_("Address confirmed"),
+        text=_("Your e-mail address is confirmed: notifications and lists can reach it now."),
     )
 
 
@@ -39,7 +42,7 @@ def resend_verification():
     if current_user.email_verified_at is None:
         account.queue_verification(current_user._get_current_object())
         db.session.commit()
-    flash("A confirmation link is on its way to your address.", "info")
+    flash(_("A confirmation link is on its way to your address."), "info")
     return redirect(url_for("accounts.profile"))
 
 
@@ -63,7 +66,9 @@ def reset_password(reset_token: str):
     try:
         account.user_for_reset(reset_token)
     except ValidationError as error:
-        return render_template("mail/message.html", title="Link not valid", text=error.message), 404
+        return render_template(
+            "mail/message.html", title=_("Link not valid"), text=error.message
+        ), 404
     form = ResetForm()
     if form.validate_on_submit():
         try:
@@ -73,7 +78,7 @@ def reset_password(reset_token: str):
             form.password.errors = [error.message]
         else:
             db.session.commit()
-            flash("Your password is changed; log in with it.", "success")
+            flash(_("Your password is changed; log in with it."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("mail/reset.html", form=form), 400 if form.is_submitted() else 200
 
@@ -85,13 +90,15 @@ def one_click_unsubscribe(token: str):
     payload = unsign("unsubscribe", token)
     if not isinstance(payload, list) or len(payload) != 2:
         return render_template(
-            "mail/message.html", title="Link not valid", text="This unsubscribe link is not valid."
+            "mail/message.html",
+            title=_("Link not valid"),
+            text=_("This unsubscribe link is not valid."),
         ), 404
     if request.method == "GET":
         return render_template("mail/unsubscribe.html", token=token)
     what = unsubscribe(int(payload[0]), str(payload[1]))
     db.session.commit()
-    return render_template("mail/message.html", title="Unsubscribed", text=what)
+    return render_template("mail/message.html", title=_("Unsubscribed"), text=what)
 
 
 def _require_admin():

@@ -1,6 +1,8 @@
 """Home page and site-wide error pages."""
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import NotFound as NotFoundError
@@ -26,7 +28,7 @@ def refuse_nul_characters():
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         fields += request.form.items(multi=True)
     if any("\x00" in value for _name, value in fields):
-        raise ValidationError("The request contains a NUL character, which no text may hold.")
+        raise ValidationError(_l("The request contains a NUL character, which no text may hold."))
 
 
 def _wants_json() -> bool:
@@ -65,7 +67,11 @@ def handle_http_error(error: HTTPException):
         return error_json(code.get(error.code, "error"), error.description, error.code)
     message = error.description
     if isinstance(error, NotFoundError) and message == NotFoundError.description:
-        message = "There is no page at this address. The link may be mistyped, or the page may have moved."
+        message = _(
+            "There is no page at this address. The link may be mistyped, or the page may have moved."
+        )
+    elif message == type(error).description:  # werkzeug's English default: say it in the reader's
+        message = _("The request could not be carried out (error %(status)s).", status=error.code)
     return render_template("errors/error.html", status=error.code, message=message), error.code
 
 
@@ -87,5 +93,5 @@ def handle_unexpected(error: Exception):
     if _wants_json():
         return error_json("internal_error", "Something went wrong on our side.", 500)
     return render_template(
-        "errors/error.html", status=500, message="Something went wrong on our side."
+        "errors/error.html", status=500, message=_("Something went wrong on our side.")
     ), 500

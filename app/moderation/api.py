@@ -1,6 +1,7 @@
 """JSON API of moderation: report content; moderators hide it or dismiss the report."""
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import api_user, json_body
@@ -39,7 +40,7 @@ def api_report_status(report_id: int):
     report = services.get_report(report_id)
     moderator = permissions.can_moderate(user, services.target_of(report))
     if report.reporter_id != user.id and not moderator:
-        raise Forbidden("Only the reporter and the moderators see a report.")
+        raise Forbidden(_l("Only the reporter and the moderators see a report."))
     return jsonify(report_json(report, moderator=moderator))
 
 

@@ -1,6 +1,7 @@
 """Pages: report content, the moderators' queue, hide or dismiss, and one's own reports."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.routes import _safe_next
@@ -29,7 +30,9 @@ def report():
         flash(error.message, "error")
         return redirect(back)
     db.session.commit()
-    flash("Thank you: the moderators will look at your report. You can follow it here.", "success")
+    flash(
+        _("Thank you: the moderators will look at your report. You can follow it here."), "success"
+    )
     return redirect(url_for("moderation.mine"))
 
 
@@ -64,7 +67,10 @@ def _resolve(report_id: int, action) -> object:
         flash(error.message, "error")
         return redirect(url_for("moderation.queue"))
     db.session.commit()
-    flash(f"Report #{report.id}: {report.status_label.lower()}.", "success")
+    flash(
+        _("Report #%(id)s: %(status)s.", id=report.id, status=report.status_label.lower()),
+        "success",
+    )
     return redirect(url_for("moderation.queue"))
 
 

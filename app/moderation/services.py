@@ -7,6 +7,7 @@ report's status, so two moderators acting at once give one outcome and one 409.
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
@@ -32,18 +33,24 @@ class Resolution:
 def _reason(text, *, required: bool, what: str) -> str:
     text = (text or "").strip() if isinstance(text, str) or text is None else None
     if text is None:
-        raise ValidationError(f"The {what} must be text.")
+        raise ValidationError(_l("The %(what)s must be text.", what=what))
     if required and not text:
-        raise ValidationError(f"A {what} is required.", code="reason_required")
+        raise ValidationError(_l("A %(what)s is required.", what=what), code="reason_required")
     if len(text) > MAX_REASON:
-        raise ValidationError(f"A {what} has at most {MAX_REASON} characters.")
+        raise ValidationError(
+            _l(
+                "A %(what)s has at most %(max_reason)s characters.",
+                what=what,
+                max_reason=MAX_REASON,
+            )
+        )
     return text
 
 
 def get_report(report_id: int) -> Report:
     report = db.session.get(Report, report_id)
     if report is None:
-        raise NotFound(f"No report #{report_id}.")
+        raise NotFound(_l("No report #%(report_id)s.", report_id=report_id))
     return report
 
 
@@ -54,12 +61,12 @@ def target_of(report: Report) -> Target:
 def file_report(reporter, target: str, reason) -> Report:
     """Report content to its moderators; one open report per person and content."""
     if reporter is None or not getattr(reporter, "is_authenticated", False):
-        raise Forbidden("Log in to report content.")
+        raise Forbidden(_l("Log in to report content."))
     kind, ident = parse_target(target)
     resolved = resolve(kind, ident)
     reason = _reason(reason, required=True, what="reason for the report")
     if is_hidden(kind, ident):
-        raise Conflict("A moderator has already hidden this content.", code="already_hidden")
+        raise Conflict(_l("A moderator has already hidden this content."), code="already_hidden")
     existing = db.session.scalar(
         select(Report.id).where(
             Report.target_kind == kind,
@@ -70,7 +77,8 @@ def file_report(reporter, target: str, reason) -> Report:
     )
     if existing is not None:
         raise Conflict(
-            "You have already reported this; a moderator will look at it.", code="already_reported"
+            _l("You have already reported this; a moderator will look at it."),
+            code="already_reported",
         )
     report = Report(
         target_kind=resolved.kind,
@@ -110,7 +118,9 @@ def _require_moderator(report: Report, actor) -> Target:
     target = target_of(report)
     if not permissions.can_moderate(actor, target):
         raise Forbidden(
-            "Only administrators, and coordinators of the body the content belongs to, moderate it."
+            _l(
+                "Only administrators, and coordinators of the body the content belongs to, moderate it."
+            )
         )
     return target
 
@@ -120,7 +130,9 @@ def hide_report(report: Report, actor, reason) -> Resolution:
     _require_moderator(report, actor)
     reason = _reason(reason, required=True, what="public reason")
     if not _close(report, actor, HIDDEN, reason):
-        raise Conflict(f"Report #{report.id} has already been resolved.", code="resolved")
+        raise Conflict(
+            _l("Report #%(id)s has already been resolved.", id=report.id), code="resolved"
+        )
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     # Another report of the same content may have been hidden at the same moment: keep one row.
@@ -164,7 +176,9 @@ def dismiss_report(report: Report, actor, reason=None) -> Resolution:
     _require_moderator(report, actor)
     reason = _reason(reason, required=False, what="note")
     if not _close(report, actor, DISMISSED, reason):
-        raise Conflict(f"Report #{report.id} has already been resolved.", code="resolved")
+        raise Conflict(
+            _l("Report #%(id)s has already been resolved.", id=report.id), code="resolved"
+        )
     signals.report_resolved.send(report, actor=actor, outcome=DISMISSED, reason=reason)
     return Resolution(report, [])
 

@@ -7,6 +7,7 @@ Each target is read from its own domain's model; the moderation domain only need
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
@@ -43,7 +44,7 @@ def parse_target(value) -> tuple[str, int]:
     number = valid_id(ident)
     if kind not in TARGET_KINDS or number is None:
         raise ValidationError(
-            'The target is "post:<id>", "comment:<id>", "amendment:<id>" or "user:<id>".',
+            _l('The target is "post:<id>", "comment:<id>", "amendment:<id>" or "user:<id>".'),
             code="bad_target",
         )
     return kind, number
@@ -59,7 +60,14 @@ def resolve(kind: str, ident: int) -> Target:
     loader = _LOADERS[kind]
     target = loader(ident)
     if target is None:
-        raise NotFound(f"No {TARGET_KINDS[kind].lower()} {kind}:{ident}.")
+        raise NotFound(
+            _l(
+                "No %(what)s %(kind)s:%(ident)s.",
+                what=TARGET_KINDS[kind].lower(),
+                kind=kind,
+                ident=ident,
+            )
+        )
     return target
 
 

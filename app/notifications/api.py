@@ -1,6 +1,7 @@
 """JSON API: the caller's follows, notifications and preferences."""
 
 from flask import jsonify
+from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import api_user, json_body
@@ -40,7 +41,7 @@ def create_follow():
     data = json_body()
     ident = data.get("id")
     if not isinstance(ident, (int, str)) or isinstance(ident, bool):
-        raise ValidationError("id is the target's id (or slug for documents and bodies).")
+        raise ValidationError(_l("id is the target's id (or slug for documents and bodies)."))
     target_id, _, _ = queries.resolve_target(data.get("kind"), ident)
     follow = services.follow(user.id, data["kind"], target_id)
     db.session.commit()

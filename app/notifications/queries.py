@@ -1,5 +1,6 @@
 """Reads: a person's follows, notifications and unread count; what a follow points at."""
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -52,7 +53,7 @@ def resolve_target(kind: str, ident) -> tuple[int, str, str]:
 
     models = {"document": Document, "body": Body, "amendment": Amendment, "thread": Topic}
     if not isinstance(kind, str) or kind not in models:
-        raise ValidationError("kind must be one of document, amendment, body, thread.")
+        raise ValidationError(_l("kind must be one of document, amendment, body, thread."))
     model = models[kind]
     row = None
     if kind in {"document", "body"} and isinstance(ident, str) and not ident.isdigit():
@@ -62,7 +63,7 @@ def resolve_target(kind: str, ident) -> tuple[int, str, str]:
         if 0 < number < 2**31:
             row = db.session.get(model, number)
     if row is None:
-        raise NotFound(f"No such {kind}.")
+        raise NotFound(_l("No such %(kind)s.", kind=kind))
     return row.id, *_describe(kind, row)
 
 

@@ -1,6 +1,7 @@
 """Pages: the notification list, preferences, follow and unfollow buttons."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.routes import _safe_next
@@ -58,7 +59,7 @@ def preferences():
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash("Your mail preferences are saved.", "success")
+            flash(_("Your mail preferences are saved."), "success")
             return redirect(url_for("notifications.preferences"))
     return render_template(
         "notifications/preferences.html", pref=pref, kinds=services.KINDS, modes=MAIL_MODES

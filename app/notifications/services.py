@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from app.accounts.models import User
@@ -21,17 +22,17 @@ from app.notifications.models import (
 UI_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
 KINDS = {
-    "version": "A new version of a document you follow",
-    "amendment_proposed": "An amendment proposed on a document you follow",
-    "amendment_decided": "A decision on an amendment you follow",
-    "amendment_conflict": "Your amendment is in conflict and waits for your rebase",
-    "amendment_rebased": "An amendment you follow was rebased",
-    "comment": "A comment on an amendment you follow",
-    "reply": "A post in a discussion you follow",
-    "amendment_period": "An amendment period opening, closing or about to close",
-    "translation_outdated": "A translation in your language is outdated",
-    "membership_request": "A membership request in a body you coordinate",
-    "selection": "A selection opening, closing and its result",
+    "version": _l("A new version of a document you follow"),
+    "amendment_proposed": _l("An amendment proposed on a document you follow"),
+    "amendment_decided": _l("A decision on an amendment you follow"),
+    "amendment_conflict": _l("Your amendment is in conflict and waits for your rebase"),
+    "amendment_rebased": _l("An amendment you follow was rebased"),
+    "comment": _l("A comment on an amendment you follow"),
+    "reply": _l("A post in a discussion you follow"),
+    "amendment_period": _l("An amendment period opening, closing or about to close"),
+    "translation_outdated": _l("A translation in your language is outdated"),
+    "membership_request": _l("A membership request in a body you coordinate"),
+    "selection": _l("A selection opening, closing and its result"),
 }
 
 
@@ -54,7 +55,9 @@ def update_preferences(user: User, data: dict) -> NotificationPreference:
     pref = preference_of(user.id)
     if "email" in data:
         if data["email"] not in MAIL_MODES:
-            raise ValidationError(f"email must be one of {', '.join(MAIL_MODES)}.")
+            raise ValidationError(
+                _l("email must be one of %(mail_modes)s.", mail_modes=", ".join(MAIL_MODES))
+            )
         pref.email = data["email"]
     if "kinds" in data:
         kinds = data["kinds"]
@@ -62,7 +65,11 @@ def update_preferences(user: User, data: dict) -> NotificationPreference:
             k not in KINDS or (v not in MAIL_MODES and v is not None) for k, v in kinds.items()
         ):
             raise ValidationError(
-                f"kinds maps a kind ({', '.join(KINDS)}) to one of {', '.join(MAIL_MODES)}."
+                _l(
+                    "kinds maps a kind (%(kinds)s) to one of %(mail_modes)s.",
+                    kinds=", ".join(KINDS),
+                    mail_modes=", ".join(MAIL_MODES),
+                )
             )
         merged = dict(pref.kinds or {})
         for kind, mode in kinds.items():
@@ -73,12 +80,17 @@ def update_preferences(user: User, data: dict) -> NotificationPreference:
         pref.kinds = merged
     if "list_mail" in data:
         if not isinstance(data["list_mail"], bool):
-            raise ValidationError("list_mail must be true or false.")
+            raise ValidationError(_l("list_mail must be true or false."))
         pref.list_mail = data["list_mail"]
     if "ui_language" in data:
         lang = data["ui_language"]
         if lang is not None and lang not in UI_LANGUAGES:
-            raise ValidationError(f"ui_language must be one of {', '.join(UI_LANGUAGES)} or null.")
+            raise ValidationError(
+                _l(
+                    "ui_language must be one of %(ui_languages)s or null.",
+                    ui_languages=", ".join(UI_LANGUAGES),
+                )
+            )
         user.ui_language = lang
     db.session.add(pref)
     db.session.flush()
@@ -88,7 +100,9 @@ def update_preferences(user: User, data: dict) -> NotificationPreference:
 def follow(user_id: int, kind: str, target_id: int, *, automatic: bool = False) -> Follow:
     """Follow a target; following it again keeps the one follow (and makes it explicit)."""
     if kind not in FOLLOW_KINDS:
-        raise ValidationError(f"kind must be one of {', '.join(FOLLOW_KINDS)}.")
+        raise ValidationError(
+            _l("kind must be one of %(follow_kinds)s.", follow_kinds=", ".join(FOLLOW_KINDS))
+        )
     existing = db.session.scalar(
         select(Follow).where(
             Follow.user_id == user_id, Follow.target_kind == kind, Follow.target_id == target_id
@@ -108,7 +122,7 @@ def follow(user_id: int, kind: str, target_id: int, *, automatic: bool = False) 
 def unfollow(user_id: int, follow_id: int) -> None:
     row = db.session.get(Follow, follow_id)
     if row is None or row.user_id != user_id:
-        raise NotFound("No such follow.")
+        raise NotFound(_l("No such follow."))
     db.session.delete(row)
     db.session.flush()
 

@@ -1,6 +1,7 @@
 """Translation rows of the public JSON API."""
 
 from flask import current_app, jsonify, request
+from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import api_user, json_body
@@ -53,7 +54,7 @@ def add_translation_language(slug):
     document = get_document(slug)
     data = json_body()
     if not isinstance(data.get("lang"), str):
-        raise ValidationError('Give the language as {"lang": "<BCP 47 code>"}.')
+        raise ValidationError(_l('Give the language as {"lang": "<BCP 47 code>"}.'))
     added = services.add_language(document, data["lang"], user)
     db.session.commit()
     return jsonify(language_progress(document, added.lang).as_dict() | {"lang": added.lang}), 201
@@ -96,10 +97,12 @@ def put_translation(slug, lang, key):
     document = get_document(slug)
     data = json_body()
     if "text" not in data:
-        raise ValidationError('Give the translation as {"text": "...", "version": <n>}.')
+        raise ValidationError(_l('Give the translation as {"text": "...", "version": <n>}.'))
     version = data.get("version")
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
-        raise ValidationError("version must be the integer version you edited (0 for a new one).")
+        raise ValidationError(
+            _l("version must be the integer version you edited (0 for a new one).")
+        )
     translation, changed = services.save_translation(
         document,
         lang,
@@ -154,12 +157,17 @@ def export_xliff(slug, lang):
 
 def _uploaded_bytes(max_bytes: int) -> bytes:
     if request.content_length is not None and request.content_length > max_bytes + 64 * 1024:
-        raise TooLarge(f"The file is larger than the limit of {max_bytes // 1024} KiB.")
+        raise TooLarge(
+            _l(
+                "The file is larger than the limit of %(max_bytes)s KiB.",
+                max_bytes=max_bytes // 1024,
+            )
+        )
     if request.mimetype == "multipart/form-data":
         upload = request.files.get("file")
         if upload is None:
             raise ValidationError(
-                'Send the XLIFF file as the request body or as the form field "file".'
+                _l('Send the XLIFF file as the request body or as the form field "file".')
             )
         return upload.read(max_bytes + 1)
     return request.stream.read(max_bytes + 1)

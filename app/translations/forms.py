@@ -1,5 +1,6 @@
 """Forms of the translation pages."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -10,16 +11,16 @@ from app.translations.services import MAX_TRANSLATION_TEXT
 
 class AddLanguageForm(PageForm):
     lang = StringField(
-        "Language code (BCP 47)",
-        validators=[DataRequired("Give a language code."), Length(max=35)],
+        _l("Language code (BCP 47)"),
+        validators=[DataRequired(_l("Give a language code.")), Length(max=35)],
     )
 
 
 class TranslationForm(PageForm):
     text = TextAreaField(
-        "Translation",
+        _l("Translation"),
         validators=[
-            DataRequired("A translation cannot be empty."),
+            DataRequired(_l("A translation cannot be empty.")),
             Length(max=MAX_TRANSLATION_TEXT),
         ],
     )
@@ -33,4 +34,6 @@ class ReviewForm(PageForm):
 
 
 class XliffUploadForm(PageForm):
-    file = FileField("XLIFF file", validators=[FileRequired("Choose an XLIFF file to import.")])
+    file = FileField(
+        _l(_l("XLIFF file")), validators=[FileRequired(_l("Choose an XLIFF file to import."))]
+    )

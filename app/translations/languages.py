@@ -5,9 +5,11 @@ from functools import lru_cache
 
 import langcodes
 from babel import Locale
+from flask_babel import lazy_gettext as _l
 
 from app.core.errors import ValidationError
 from app.core.languages import babel_locale, direction_of
+from app.i18n.locale import interface_language
 
 # The six official languages of the United Nations, offered by default.
 UN_LANGUAGES = ("ar", "zh", "en", "fr", "ru", "es")
@@ -36,10 +38,13 @@ def normalize_tag(tag: str | None) -> str:
     """The standard form of a BCP 47 tag (`zh-hans` -> `zh-Hans`, `iw` -> `he`), or a 400."""
     raw = (tag or "").strip().replace("_", "-")
     if not raw:
-        raise ValidationError("Give a language code (BCP 47, for example fr, ar or zh-Hans).")
+        raise ValidationError(_l("Give a language code (BCP 47, for example fr, ar or zh-Hans)."))
     if len(raw) > MAX_TAG_LENGTH or not langcodes.tag_is_valid(raw):
         raise ValidationError(
-            f"{raw[:40]!r} is not a known language code (BCP 47, for example fr or zh-Hans)."
+            _l(
+                "%(raw)s is not a known language code (BCP 47, for example fr or zh-Hans).",
+                raw=repr(raw[:40]),
+            )
         )
     return langcodes.standardize_tag(raw)
 
@@ -59,16 +64,22 @@ def same_language(a: str | None, b: str | None) -> bool:
         return False
 
 
-@lru_cache(maxsize=512)
 def language(tag: str) -> Language:
-    """Names and direction of a (normalised) tag; babel first, then its name tables, then the tag."""
+    """Names (in the interface language) and direction of a (normalised) tag."""
+    return _language(tag, interface_language())
+
+
+@lru_cache(maxsize=2048)
+def _language(tag: str, reader: str) -> Language:
+    """Babel first, then its name tables, then the tag."""
     locale = babel_locale(tag)
     if locale is not None:
-        name = locale.get_display_name("en") or tag
+        name = locale.get_display_name(reader) or tag
         native = locale.get_display_name() or name
         return Language(tag, name, native, direction_of(tag))
     base = tag.split("-")[0]
-    name = Locale("en").languages.get(tag) or Locale("en").languages.get(base) or tag
+    names = Locale.parse(reader).languages
+    name = names.get(tag) or names.get(base) or tag
     return Language(tag, name, name, direction_of(tag))
 
 

@@ -7,6 +7,7 @@ version is created (amendment, published live draft, import) makes a translation
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,10 +16,10 @@ from app.core.types import UTCDateTime
 from app.extensions import db
 
 STATES = {
-    "missing": "Missing",
-    "translated": "Translated",
-    "outdated": "Outdated",
-    "reviewed": "Reviewed",
+    "missing": _l("Missing"),
+    "translated": _l("Translated"),
+    "outdated": _l("Outdated"),
+    "reviewed": _l("Reviewed"),
 }
 # States a translator still has work on (reviewed paragraphs are done).
 NEEDS_WORK = ("missing", "outdated", "translated")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import aliased, selectinload
 
@@ -55,7 +56,13 @@ def get_language_version(document: Document, lang: str) -> Language:
     if exists is None:
         have = ", ".join(document_languages(document)) or "none yet"
         raise NotFound(
-            f"{document.title!r} has no {language(tag).name} ({tag}) version (languages: {have})."
+            _l(
+                "%(title)s has no %(name)s (%(tag)s) version (languages: %(have)s).",
+                title=repr(document.title),
+                name=language(tag).name,
+                tag=tag,
+                have=have,
+            )
         )
     return language(tag)
 
@@ -196,7 +203,13 @@ def current_source_text(document: Document, key: str) -> str:
         )
     )
     if text is None:
-        raise NotFound(f"The current version of {document.title!r} has no paragraph {key!r}.")
+        raise NotFound(
+            _l(
+                "The current version of %(title)s has no paragraph %(key)s.",
+                title=repr(document.title),
+                key=repr(key),
+            )
+        )
     return text
 
 

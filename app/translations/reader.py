@@ -1,5 +1,7 @@
 """What the translations domain adds to document pages, the documents API and the feed."""
 
+from flask_babel import lazy_gettext as _l
+
 from app.core.errors import ValidationError
 from app.core.markdown import render_markdown
 from app.documents import hooks
@@ -68,4 +70,4 @@ def translation_context(document, version, lang) -> dict:
 
 
 hooks.document_panel("translations/_document_panel.html")
-hooks.document_tab("translations.document", "Translations", 60)
+hooks.document_tab("translations.document", _l("Translations"), 60)

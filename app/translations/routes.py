@@ -1,6 +1,8 @@
 """Translation pages: dashboard, a document's languages, the translator's view, XLIFF."""
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,10 +27,10 @@ from app.translations.queries import (
 )
 
 FILTERS = {
-    "all": ("All paragraphs", None),
-    "missing": ("Missing", {"missing"}),
-    "outdated": ("Outdated", {"outdated"}),
-    "unreviewed": ("Unreviewed", {"translated"}),
+    "all": (_l("All paragraphs"), None),
+    "missing": (_l("Missing"), {"missing"}),
+    "outdated": (_l("Outdated"), {"outdated"}),
+    "unreviewed": (_l("Unreviewed"), {"translated"}),
 }
 # "Needing work" for the translator: nothing there yet, or the source changed since.
 NEEDS_WORK = {"missing", "outdated"}
@@ -45,7 +47,7 @@ def _require_login():
         return None
     if "accounts.login" in current_app.view_functions:
         return login_manager.unauthorized()
-    raise Forbidden("Log in to translate.")
+    raise Forbidden(_l("Log in to translate."))
 
 
 @bp.route("/translations")
@@ -99,7 +101,7 @@ def add_language(slug):
         form.lang.errors = [error.message]
         return _document_page(document, form, error.status)
     db.session.commit()
-    flash(f"{language(added.lang).name} version added.", "success")
+    flash(_("%(name)s version added.", name=language(added.lang).name), "success")
     return redirect(url_for("translations.edit", slug=slug, lang=added.lang))
 
 
@@ -171,7 +173,7 @@ def save(slug, lang, key):
     form = TranslationForm()
     show = form.show.data or "all"
     if not form.validate_on_submit():
-        errors = [e for field in (form.text, form.version) for e in field.errors]
+        errors = [str(e) for field in (form.text, form.version) for e in field.errors]
         return _edit_page(
             document,
             target.tag,
@@ -179,7 +181,7 @@ def save(slug, lang, key):
             status=400,
             problem={
                 "key": key,
-                "message": " ".join(errors) or "The form was not valid.",
+                "message": " ".join(errors) or _("The form was not valid."),
                 "text": form.text.data,
                 "version": form.version.data,
             },
@@ -213,7 +215,7 @@ def save(slug, lang, key):
             },
         )
     db.session.commit()
-    flash("Translation saved.", "success")
+    flash(_("Translation saved."), "success")
     return redirect(
         url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}")
     )
@@ -251,7 +253,7 @@ def review(slug, lang, key):
             },
         )
     db.session.commit()
-    flash("Translation marked as reviewed.", "success")
+    flash(_("Translation marked as reviewed."), "success")
     return redirect(
         url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}")
     )
@@ -263,7 +265,13 @@ def paragraph_history(slug, lang, key):
     target = get_language_version(document, lang)
     row = next((r for r in aligned_paragraphs(document, target.tag) if r.key == key), None)
     if row is None:
-        raise NotFound(f"The current version of {document.title!r} has no paragraph {key!r}.")
+        raise NotFound(
+            _l(
+                "The current version of %(title)s has no paragraph %(key)s.",
+                title=repr(document.title),
+                key=repr(key),
+            )
+        )
     revisions = history(row.translation) if row.translation else []
     return render_template(
         "translations/history.html",
@@ -293,7 +301,10 @@ def import_xliff(slug, lang):
     form = XliffUploadForm()
     report, message, status = None, None, 200
     if not form.validate_on_submit():
-        message, status = " ".join(form.file.errors) or "Choose an XLIFF file to import.", 400
+        message, status = (
+            " ".join(map(str, form.file.errors)) or _("Choose an XLIFF file to import."),
+            400,
+        )
     else:
         data = form.file.data.read(max_bytes + 1)
         try:

@@ -2,6 +2,7 @@
 
 import logging
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +23,9 @@ MAX_TRANSLATION_TEXT = 20_000
 
 def require_translator(user, document: Document) -> None:
     if not can_translate(user, document):
-        raise Forbidden("Only members of the translation team and administrators can translate.")
+        raise Forbidden(
+            _l("Only members of the translation team and administrators can translate.")
+        )
 
 
 def add_language(document: Document, lang: str, user) -> DocumentLanguage:
@@ -30,7 +33,13 @@ def add_language(document: Document, lang: str, user) -> DocumentLanguage:
     require_translator(user, document)
     tag = normalize_tag(lang)
     if same_language(tag, document.language):
-        raise ValidationError(f"{language(tag).name} is the source language of {document.title!r}.")
+        raise ValidationError(
+            _l(
+                "%(name)s is the source language of %(title)s.",
+                name=language(tag).name,
+                title=repr(document.title),
+            )
+        )
     existing = db.session.scalar(
         select(DocumentLanguage).where(
             DocumentLanguage.document_id == document.id,
@@ -38,26 +47,41 @@ def add_language(document: Document, lang: str, user) -> DocumentLanguage:
         )
     )
     if existing is not None:
-        raise Conflict(f"{document.title!r} already has a {language(tag).name} version.")
+        raise Conflict(
+            _l(
+                "%(title)s already has a %(name)s version.",
+                title=repr(document.title),
+                name=language(tag).name,
+            )
+        )
     added = DocumentLanguage(document_id=document.id, lang=tag, added_by_id=user.id)
     try:
         with db.session.begin_nested():
             db.session.add(added)
     except IntegrityError:
-        raise Conflict(f"{document.title!r} already has a {language(tag).name} version.") from None
+        raise Conflict(
+            _l(
+                "%(title)s already has a %(name)s version.",
+                title=repr(document.title),
+                name=language(tag).name,
+            )
+        ) from None
     log.info("language %s added to %s by user %s", tag, document.slug, user.id)
     return added
 
 
 def _clean_text(text) -> str:
     if not isinstance(text, str):
-        raise ValidationError("The translation must be text.")
+        raise ValidationError(_l("The translation must be text."))
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
     if not text.strip():
-        raise ValidationError("A translation cannot be empty.")
+        raise ValidationError(_l("A translation cannot be empty."))
     if len(text) > MAX_TRANSLATION_TEXT:
         raise ValidationError(
-            f"A translated paragraph has at most {MAX_TRANSLATION_TEXT} characters."
+            _l(
+                "A translated paragraph has at most %(MAX_TRANSLATION_TEXT)s characters.",
+                MAX_TRANSLATION_TEXT=MAX_TRANSLATION_TEXT,
+            )
         )
     return text
 
@@ -68,17 +92,19 @@ def _expected(version) -> int | None:
     try:
         value = int(version)
     except (TypeError, ValueError):
-        raise ValidationError("The translation version must be a whole number.") from None
+        raise ValidationError(_l("The translation version must be a whole number.")) from None
     if value < 0:
-        raise ValidationError("The translation version must be a whole number.")
+        raise ValidationError(_l("The translation version must be a whole number."))
     return value
 
 
 def _conflict(translation: Translation, text: str) -> Conflict:
     who = translation.translator.name if translation.translator else "someone"
     return Conflict(
-        f"{who} changed this translation while you were editing it. "
-        "Compare both texts, then save again.",
+        _l(
+            "%(who)s changed this translation while you were editing it. Compare both texts, then save again.",
+            who=who,
+        ),
         details={
             "current": {
                 "text": translation.text,
@@ -140,7 +166,7 @@ def save_translation(
     )
     if translation is None:
         if expected not in (None, 0):
-            raise Conflict("This translation no longer exists in the version you edited.")
+            raise Conflict(_l("This translation no longer exists in the version you edited."))
         translation = Translation(
             document_id=document.id,
             lang=tag,
@@ -156,15 +182,19 @@ def save_translation(
                 db.session.add(translation)
         except IntegrityError:
             raise Conflict(
-                "Someone else saved a translation of this paragraph at the same moment; reload it."
+                _l(
+                    "Someone else saved a translation of this paragraph at the same moment; reload it."
+                )
             ) from None
         _record(translation, user, origin)
         db.session.flush()
         return translation, True
     if expected is None and require_version:
         raise Conflict(
-            f"This paragraph is already translated (version {translation.version}). Send the "
-            '"version" you edited, so that a change made meanwhile is not overwritten.',
+            _l(
+                'This paragraph is already translated (version %(version)s). Send the "version" you edited, so that a change made meanwhile is not overwritten.',
+                version=translation.version,
+            ),
             code="version_required",
             details={"current": {"text": translation.text, "version": translation.version}},
         )
@@ -206,15 +236,15 @@ def review_translation(
     source = current_source_text(document, key)
     translation = get_translation(document, tag, key)
     if translation is None:
-        raise ValidationError("There is no translation of this paragraph to review yet.")
+        raise ValidationError(_l("There is no translation of this paragraph to review yet."))
     expected = _expected(expected_version)
     if expected is not None and expected != translation.version:
         raise _conflict(translation, translation.text)
     if translation.translator_id == user.id:
-        raise Forbidden("You cannot review your own translation; another translator must.")
+        raise Forbidden(_l("You cannot review your own translation; another translator must."))
     if translation.source_text != source:
         raise ValidationError(
-            "The source changed since this translation was made: update the translation first."
+            _l("The source changed since this translation was made: update the translation first.")
         )
     if translation.reviewed_at is None:
         translation.reviewer_id = user.id

@@ -9,6 +9,7 @@ refused.
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from lxml import etree
 from translate.storage import xliff as xliff1
 from translate.storage import xliff2
@@ -51,7 +52,9 @@ def parse_version(value: str | None) -> str:
         return "2"
     if value == "1.2":
         return "1.2"
-    raise ValidationError(f"Unknown XLIFF version {value[:20]!r}: use 2 or 1.2.")
+    raise ValidationError(
+        _l("Unknown XLIFF version %(value)s: use 2 or 1.2.", value=repr(value[:20]))
+    )
 
 
 def original_of(document: Document) -> str:
@@ -196,11 +199,13 @@ def _read(data: bytes):
     try:
         root = etree.fromstring(data, _safe_parser())
     except etree.XMLSyntaxError as error:
-        raise ValidationError(f"The file is not well-formed XML ({error.msg}).") from None
+        raise ValidationError(
+            _l("The file is not well-formed XML (%(msg)s).", msg=error.msg)
+        ) from None
     if root.getroottree().docinfo.doctype:
-        raise ValidationError("XLIFF files must not contain a DOCTYPE declaration.")
+        raise ValidationError(_l("XLIFF files must not contain a DOCTYPE declaration."))
     if etree.QName(root).localname != "xliff":
-        raise ValidationError("This is XML, but not XLIFF: its root element is not <xliff>.")
+        raise ValidationError(_l("This is XML, but not XLIFF: its root element is not <xliff>."))
     declared = root.get("version", "")
     namespace = etree.QName(root).namespace or ""
     if declared.startswith("2.") or namespace == NS_2_0:
@@ -208,14 +213,21 @@ def _read(data: bytes):
     elif declared in ("1.2", "1.1") or namespace.startswith("urn:oasis:names:tc:xliff:document:1."):
         version, store_class = "1.2", xliff1.xlifffile
     else:
-        raise ValidationError(f"Unsupported XLIFF version {declared[:20]!r}: use 2.0 or 1.2.")
+        raise ValidationError(
+            _l(
+                "Unsupported XLIFF version %(declared)s: use 2.0 or 1.2.",
+                declared=repr(declared[:20]),
+            )
+        )
     files = [el for el in root if isinstance(el.tag, str) and etree.QName(el).localname == "file"]
     if len(files) != 1:
-        raise ValidationError("The file must contain exactly one <file> element, as exported.")
+        raise ValidationError(_l("The file must contain exactly one <file> element, as exported."))
     try:
         store = store_class.parsestring(data)
     except Exception as error:  # noqa: BLE001  (translate-toolkit raises many kinds on bad files)
-        raise ValidationError(f"The XLIFF file could not be read: {error}") from None
+        raise ValidationError(
+            _l("The XLIFF file could not be read: %(error)s", error=error)
+        ) from None
     return version, root, files[0], store
 
 
@@ -230,26 +242,40 @@ def _check_belongs(document: Document, tag: str, version: str, root, file) -> No
     if original != original_of(document):
         if original and original.startswith("documents/"):
             raise ValidationError(
-                f"This file belongs to another document ({original.split('/', 1)[1]!r}), "
-                f"not {document.slug!r}."
+                _l(
+                    "This file belongs to another document (%(split)s), not %(slug)s.",
+                    split=repr(original.split("/", 1)[1]),
+                    slug=repr(document.slug),
+                )
             )
         raise ValidationError(
-            f'This file does not name this document (expected original="{original_of(document)}"): '
-            "import files exported from this page."
+            _l(
+                'This file does not name this document (expected original="%(original_of)s"): import files exported from this page.',
+                original_of=original_of(document),
+            )
         )
     source_lang, target_lang = _languages(version, root, file)
     try:
         target = normalize_tag(target_lang)
     except ValidationError:
-        raise ValidationError("The file does not declare a valid target language.") from None
+        raise ValidationError(_l("The file does not declare a valid target language.")) from None
     if target != tag:
         raise ValidationError(
-            f"This file is a {language(target).name} ({target}) translation, "
-            f"not {language(tag).name} ({tag})."
+            _l(
+                "This file is a %(name)s (%(target)s) translation, not %(name2)s (%(tag)s).",
+                name=language(target).name,
+                target=target,
+                name2=language(tag).name,
+                tag=tag,
+            )
         )
     if source_lang and normalize_tag(source_lang) != normalize_tag(document.language):
         raise ValidationError(
-            f"The file's source language {source_lang!r} is not {document.language!r}."
+            _l(
+                "The file's source language %(source_lang)s is not %(language)s.",
+                source_lang=repr(source_lang),
+                language=repr(document.language),
+            )
         )
 
 
@@ -270,9 +296,14 @@ def import_xliff(
     require_translator(user, document)
     tag = get_language_version(document, lang).tag
     if len(data) > max_bytes:
-        raise TooLarge(f"The file is larger than the limit of {max_bytes // 1024} KiB.")
+        raise TooLarge(
+            _l(
+                "The file is larger than the limit of %(max_bytes)s KiB.",
+                max_bytes=max_bytes // 1024,
+            )
+        )
     if not data.strip():
-        raise ValidationError("The file is empty.")
+        raise ValidationError(_l("The file is empty."))
     version, root, file, store = _read(data)
     _check_belongs(document, tag, version, root, file)
 
@@ -295,7 +326,7 @@ def import_xliff(
         else:
             report.units.append(outcome)
     if not report.units:
-        raise ValidationError("The file contains no translation units.")
+        raise ValidationError(_l("The file contains no translation units."))
     for key, text in plan:
         save_translation(document, tag, key, text, user, origin="xliff", check_permission=False)
     return report
@@ -304,38 +335,47 @@ def import_xliff(
 def _judge(version: str, key: str, unit, sources, known_keys, seen) -> UnitOutcome | None:
     """Why a unit is not applied, or None when it is to be applied."""
     if not key:
-        return UnitOutcome("", "refused", "A unit without an id cannot be matched to a paragraph.")
+        return UnitOutcome(
+            "", "refused", _l("A unit without an id cannot be matched to a paragraph.")
+        )
     if key in seen:
-        return UnitOutcome(key, "refused", "This unit id appears more than once in the file.")
+        return UnitOutcome(key, "refused", _l("This unit id appears more than once in the file."))
     if key not in sources:
         if key in known_keys:
             return UnitOutcome(
-                key, "refused", "This paragraph is no longer in the current version."
+                key, "refused", _l("This paragraph is no longer in the current version.")
             )
-        return UnitOutcome(key, "refused", "No paragraph of this document has this key.")
+        return UnitOutcome(key, "refused", _l("No paragraph of this document has this key."))
     row = sources[key]
     if _clean(unit.source) != row.source:
         return UnitOutcome(
             key,
             "refused",
-            "The source paragraph changed since this file was exported; translate today's text.",
+            _l(
+                "The source paragraph changed since this file was exported; translate today's text."
+            ),
         )
     target = _clean(unit.target)
     if not target.strip():
-        return UnitOutcome(key, "unchanged", "No translation in the file.")
+        return UnitOutcome(key, "unchanged", _l("No translation in the file."))
     current = row.translation
     if current is not None and current.text == target:
         if current.source_text == row.source:
-            return UnitOutcome(key, "unchanged", "Same as the saved translation.")
+            return UnitOutcome(key, "unchanged", _l("Same as the saved translation."))
         if _marked_needing_work(version, unit):
             return UnitOutcome(
                 key,
                 "unchanged",
-                "Still outdated: the text was not changed nor marked translated in the file.",
+                _l("Still outdated: the text was not changed nor marked translated in the file."),
             )
     if len(target) > MAX_TRANSLATION_TEXT:
         return UnitOutcome(
-            key, "refused", f"The translation is longer than {MAX_TRANSLATION_TEXT} characters."
+            key,
+            "refused",
+            _l(
+                "The translation is longer than %(MAX_TRANSLATION_TEXT)s characters.",
+                MAX_TRANSLATION_TEXT=MAX_TRANSLATION_TEXT,
+            ),
         )
     return None
 

@@ -1,6 +1,7 @@
 // The timeslider: move through a live draft's edit log, one author's burst of typing at a time.
 import { DIFF_DELETE, DIFF_INSERT } from "./lib/textsync.js";
 import { Replay, fetchLog } from "./lib/replay.js";
+import { _ } from "./lib/i18n.js";
 
 const PLAY_INTERVAL_MS = 250;
 
@@ -26,11 +27,11 @@ async function start(root) {
   try {
     replay = new Replay(await fetchLog(config.logUrl, config.lang));
   } catch (error) {
-    state.textContent = error.message || "The edit log could not be loaded.";
+    state.textContent = error.message || _("The edit log could not be loaded.");
     return;
   }
   if (!replay.length) {
-    state.textContent = "No edits have been recorded for this draft yet.";
+    state.textContent = _("No edits have been recorded for this draft yet.");
     return;
   }
   state.textContent = "";
@@ -44,8 +45,10 @@ async function start(root) {
     const clamped = Math.max(0, Math.min(replay.length - 1, index));
     slider.value = String(clamped);
     const { entry, last, edits, diffs } = replay.step(clamped);
-    const revs = edits > 1 ? `revisions ${entry.rev}–${last.rev} (${edits} edits)` : `revision ${entry.rev}`;
-    position.textContent = `Edit ${clamped + 1} of ${replay.length} · ${revs}`;
+    const revs = edits > 1
+      ? _("revisions %(first)s–%(last)s (%(edits)s edits)", { first: entry.rev, last: last.rev, edits })
+      : _("revision %(rev)s", { rev: entry.rev });
+    position.textContent = _("Edit %(n)s of %(total)s · %(revs)s", { n: clamped + 1, total: replay.length, revs });
     author.replaceChildren(...describe(entry));
     output.replaceChildren(...renderDiff(diffs));
     output.querySelector("ins, del")?.scrollIntoView({ block: "nearest" });
@@ -60,7 +63,7 @@ async function start(root) {
   const stop = () => {
     clearInterval(playing);
     playing = null;
-    buttons.play.textContent = "Play";
+    buttons.play.textContent = _("Play");
     buttons.play.setAttribute("aria-pressed", "false");
   };
 
@@ -75,7 +78,7 @@ async function start(root) {
       return;
     }
     if (current() >= replay.length - 1) show(0);
-    buttons.play.textContent = "Pause";
+    buttons.play.textContent = _("Pause");
     buttons.play.setAttribute("aria-pressed", "true");
     playing = setInterval(() => {
       if (show(current() + 1) >= replay.length - 1) stop();
@@ -94,7 +97,7 @@ async function start(root) {
       parts.push(name, " ", group);
     } else {
       const who = document.createElement("strong");
-      who.textContent = entry.rev === 0 ? "Starting text" : "The platform";
+      who.textContent = entry.rev === 0 ? _("Starting text") : _("The platform");
       parts.push(who);
     }
     if (entry.created_at) {

@@ -10,6 +10,7 @@ import { colorFor, remoteChange, remotePeers, replaceText, setPeers } from "./li
 import { Authorship } from "./lib/authorship.js";
 import { fetchLog } from "./lib/replay.js";
 import { SyncClient } from "./lib/sync-client.js";
+import { _, ngettext } from "./lib/i18n.js";
 
 const CURSOR_INTERVAL_MS = 120;
 const PREVIEW_DELAY_MS = 400;
@@ -71,7 +72,7 @@ function start(root) {
         remotePeers,
         authorMarks,
         readOnly.of(lock(!canEdit)),
-        EditorView.contentAttributes.of({ "aria-label": "Working draft, Markdown" }),
+        EditorView.contentAttributes.of({ "aria-label": _("Working draft, Markdown") }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) {
             const remote = update.transactions.some((tr) => tr.annotation(remoteChange));
@@ -97,6 +98,7 @@ function start(root) {
       ],
     }),
   });
+  view.scrollDOM.tabIndex = 0; // the scrolling text is reachable by keyboard, even read-only
 
   const host = {
     getText: () => view.state.doc.toString(),
@@ -128,13 +130,13 @@ function start(root) {
         lastSent = "";
         const editing = client.mode === "edit";
         view.dispatch({ effects: readOnly.reconfigure(lock(!editing)) });
-        elements.mode.textContent = editing ? "You are editing" : "Read-only: you are following";
+        elements.mode.textContent = editing ? _("You are editing") : _("Read-only: you are following");
         schedulePreview();
         scheduleCursor();
       },
       onReadOnly: (reason) => {
         view.dispatch({ effects: readOnly.reconfigure(lock(true)) });
-        elements.mode.textContent = "Read-only: you are following";
+        elements.mode.textContent = _("Read-only: you are following");
         if (elements.publish) elements.publish.hidden = true;
         showMessage({ level: "error", text: reason });
       },
@@ -154,7 +156,7 @@ function start(root) {
     // A refusal by the server carries the protocol's {code, message}; a network failure does not.
     const refusal = error && error.data && typeof error.data.code === "string" ? error.data : null;
     if (refusal) {
-      showMessage({ level: "error", text: refusal.message || `Connection refused (${refusal.code})` });
+      showMessage({ level: "error", text: refusal.message || _("Connection refused (%(code)s)", { code: refusal.code }) });
       renderStatus({ state: "stopped", unsynced: client.unsynced || 0 });
       return;
     }
@@ -192,28 +194,28 @@ function start(root) {
     if (!status) return;
     lastStatus = status;
     if (typeof status.rev === "number") scheduleAuthors();
-    const changes = (n) => `${n} unsynced change${n === 1 ? "" : "s"}`;
+    const changes = (n) => ngettext("%(num)d unsynced change", "%(num)d unsynced changes", n);
     let state = status.state;
     let text;
     const following = status.mode && status.mode !== "edit";
     if (state === "connected" && following) {
       // Observers save nothing: tell them they see the draft live, not that "changes" are saved.
-      text = "Connected · following the draft live";
+      text = _("Connected · following the draft live");
     } else if (state === "connected") {
-      text = status.unsynced ? `Connected · saving ${changes(status.unsynced)}…` : "Connected · all changes saved";
+      text = status.unsynced ? _("Connected · saving %(changes)s…", { changes: changes(status.unsynced) }) : _("Connected · all changes saved");
     } else if (state === "joining") {
-      text = "Connecting…";
+      text = _("Connecting…");
     } else if (state === "stopped") {
-      text = "Stopped";
+      text = _("Stopped");
     } else if (following && (!navigator.onLine || attempts >= 3)) {
       state = "offline";
-      text = "Offline · the draft will update when the connection returns";
+      text = _("Offline · the draft will update when the connection returns");
     } else if (!navigator.onLine || attempts >= 3) {
       state = "offline";
-      text = `Offline · ${changes(status.unsynced)}; they will be sent when the connection returns`;
+      text = _("Offline · %(changes)s; they will be sent when the connection returns", { changes: changes(status.unsynced) });
     } else {
       state = "reconnecting";
-      text = status.unsynced ? `Reconnecting… (${changes(status.unsynced)})` : "Reconnecting…";
+      text = status.unsynced ? _("Reconnecting… (%(changes)s)", { changes: changes(status.unsynced) }) : _("Reconnecting…");
     }
     elements.status.dataset.state = state;
     elements.statusText.textContent = text;
@@ -232,6 +234,20 @@ function start(root) {
   const peerUser = (peer) => (peer.user && typeof peer.user === "object" ? peer.user.id : peer.user);
   const isSelf = (peer) => (peer.client_id ? peer.client_id === client.clientId
     : peerUser(peer) !== null && peerUser(peer) === myUser);
+
+  // Joins and departures are announced politely to screen readers (not every cursor move).
+  let present = null;
+  function announcePresence() {
+    const live = root.querySelector("[data-presence-live]");
+    const others = peers.filter((p) => peerUser(p) != null && !isSelf(p));
+    const names = new Map(others.map((p) => [String(peerUser(p)), p.name || _("Participant")]));
+    if (present && live) {
+      const joined = [...names].filter(([id]) => !present.has(id)).map(([, name]) => _("%(name)s joined", { name }));
+      const left = [...present].filter(([id]) => !names.has(id)).map(([, name]) => _("%(name)s left", { name }));
+      if (joined.length || left.length) live.textContent = [...joined, ...left].join(". ");
+    }
+    present = names;
+  }
 
   function renderPeers() {
     const length = view.state.doc.length;
@@ -255,32 +271,33 @@ function start(root) {
       swatch.setAttribute("aria-hidden", "true");
       const name = document.createElement("span");
       name.className = "peer-name";
-      name.textContent = (peer.name || "Participant") + (self ? " (you)" : "");
+      name.textContent = self ? _("%(name)s (you)", { name: peer.name || _("Participant") }) : peer.name || _("Participant");
       const group = document.createElement("span");
       group.className = `badge group-${peer.group}`;
       group.textContent = groups[peer.group] || peer.group || "";
       const where = document.createElement("span");
       where.className = "peer-where muted";
-      const mode = peer.mode === "edit" ? "editing" : "following";
+      const mode = peer.mode === "edit" ? _("editing") : _("following");
       if (typeof peer.offset === "number" && peer.mode === "edit") {
         const line = view.state.doc.lineAt(Math.max(0, Math.min(length, peer.offset))).number;
-        where.textContent = `${mode}, line ${line}`;
+        where.textContent = _("%(mode)s, line %(line)s", { mode, line });
       } else {
         where.textContent = mode;
       }
       item.append(swatch, name, " ", group, " ", where);
       items.push(item);
       if (!self && peer.mode === "edit" && typeof peer.offset === "number") {
-        carets.push({ name: peer.name || "Participant", color, offset: peer.offset, end: peer.end });
+        carets.push({ name: peer.name || _("Participant"), color, offset: peer.offset, end: peer.end });
       }
     }
     if (observers) {
       const item = document.createElement("li");
       item.className = "peer muted";
-      item.textContent = `${observers} anonymous observer${observers === 1 ? "" : "s"}`;
+      item.textContent = ngettext("%(num)d anonymous observer", "%(num)d anonymous observers", observers);
       items.push(item);
     }
     elements.peers.replaceChildren(...items);
+    announcePresence();
     view.dispatch({ effects: setPeers.of(carets) });
   }
 
@@ -347,7 +364,7 @@ function start(root) {
       flushing = true;
       const button = elements.publish.querySelector("button[type=submit]");
       button.disabled = true;
-      showMessage({ level: "warning", text: "Saving your last changes before publishing…" });
+      showMessage({ level: "warning", text: _("Saving your last changes before publishing…") });
       client.schedule(0);
       const started = Date.now();
       const poll = setInterval(() => {
@@ -360,7 +377,7 @@ function start(root) {
           button.disabled = false;
           showMessage({
             level: "error",
-            text: "Your last changes could not be saved yet; check the connection and try again.",
+            text: _("Your last changes could not be saved yet; check the connection and try again."),
           });
         }
       }, 100);

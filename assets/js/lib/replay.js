@@ -3,6 +3,7 @@
 // holding every revision's text in memory. The timeslider moves by *steps*: one author's edits
 // until another author's edit or a pause, not one step per keystroke.
 import { decodeDelta, diffTexts } from "./textsync.js";
+import { _ } from "./i18n.js";
 
 export const PAUSE_MS = 5_000;
 
@@ -79,7 +80,7 @@ export async function fetchLog(url, lang, { fetchImpl = fetch, limit = 500, afte
   for (;;) {
     const params = new URLSearchParams({ lang, after: String(after), limit: String(limit) });
     const response = await fetchImpl(`${url}?${params}`, { headers: { Accept: "application/json" } });
-    if (!response.ok) throw new Error(`The edit log could not be loaded (${response.status}).`);
+    if (!response.ok) throw new Error(_("The edit log could not be loaded (%(status)s).", { status: response.status }));
     const body = await response.json();
     const page = body.entries || [];
     if (!page.length) break;

@@ -1,5 +1,6 @@
 // The client side of COEDIT.md (differential synchronization with shadows), independent of the
 // editor and of Socket.IO so that it runs under node's test runner against a fake server.
+import { _ } from "./i18n.js";
 import {
   applyChanges, carry, changesFromDiff, compose, decodeDelta, diffDelta, diffEnds, diffFromChanges,
   diffTexts, distance, fuzzyRebase, patchText, sameDiff,
@@ -203,8 +204,8 @@ export class SyncClient {
     const merged = fuzzyRebase(base, text, fresh);
     this.failedHunks += merged.failed;
     if (merged.failed) {
-      this.message("warning", "Some of your unsynced typing could not be placed in the "
-        + "current text; please check the paragraph you were editing.");
+      this.message("warning", _("Some of your unsynced typing could not be placed in the "
+        + "current text; please check the paragraph you were editing."));
     }
     this.host.setText(merged.text);
     this.local = null;
@@ -527,22 +528,22 @@ export class SyncClient {
       case "forbidden":
       case "unauthenticated":
         this.becomeFollower(error.code === "unauthenticated"
-          ? "Your session has ended: log in again to keep editing. Changes not yet saved "
-            + "were discarded."
-          : text || "You may not edit this draft; it is now read-only for you.");
+          ? _("Your session has ended: log in again to keep editing. Changes not yet saved "
+            + "were discarded.")
+          : text || _("You may not edit this draft; it is now read-only for you."));
         break;
       case "too_large":
-        this.message("error", (text || "That change is too large to sync.")
-          + " The editor was reset to the saved draft.");
+        this.message("error", (text || _("That change is too large to sync."))
+          + " " + _("The editor was reset to the saved draft."));
         this.reset();
         break;
       case "not_found":
-        this.stop(text || "This draft no longer exists.");
+        this.stop(text || _("This draft no longer exists."));
         break;
       default:
         this.badRequests += 1;
         if (this.badRequests > 3) {
-          this.stop(text || "The server refused our changes.");
+          this.stop(text || _("The server refused our changes."));
         } else {
           this.reset();
         }
