@@ -296,7 +296,7 @@ document_paths(
                             }
                         },
                     },
-                    **_errors(404),
+                    **_errors(400, 404),
                 },
             },
             "post": {
