@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.amendments import proceedings, services
-from app.amendments.queries import bodies_of
+from app.bodies.queries import bodies_user_can_speak_for
 from app.documents.models import Document
 from app.extensions import db
 
@@ -25,7 +25,7 @@ def _people() -> dict[str, User]:
 
 def _caucus_of(user):
     """A caucus or working group the person belongs to, to show a body's position."""
-    return next((b for b in bodies_of(user) if b.kind != "team"), None)
+    return next((b for b in bodies_user_can_speak_for(user) if b.kind != "team"), None)
 
 
 def _modified(text: str, n: int) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 from app.accounts.models import User
 from app.amendments.models import PENDING, Amendment, AmendmentComment, ParagraphStatus, Position
 from app.amendments.tally import GroupCount, Tally, compute_tally
-from app.bodies.models import ACTIVE, Body, Membership
+from app.bodies.models import Body
 from app.core.errors import NotFound
 from app.documents.models import Version
 from app.extensions import db
@@ -243,20 +243,6 @@ def blame(version: Version) -> dict[str, Amendment]:
 
 def amendment_for_version(version_id: int) -> Amendment | None:
     return db.session.scalar(select(Amendment).where(Amendment.merged_version_id == version_id))
-
-
-def bodies_of(user) -> list[Body]:
-    """Bodies in which the user is an active member: those they may speak for."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    return list(
-        db.session.scalars(
-            select(Body)
-            .join(Membership, Membership.body_id == Body.id)
-            .where(Membership.user_id == user.id, Membership.status == ACTIVE)
-            .order_by(Body.name)
-        )
-    )
 
 
 def filter_bodies(document) -> list[Body]:

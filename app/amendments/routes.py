@@ -11,6 +11,7 @@ from app.amendments import bp, proceedings, queries, services
 from app.amendments.forms import ProposeForm, RebaseForm, speaking_choices
 from app.amendments.models import KINDS, PARAGRAPH_STATUSES, STANCES, STATUSES
 from app.amendments.rebase import rebase_text
+from app.bodies.queries import bodies_user_can_speak_for
 from app.core.errors import DomainError, Forbidden
 from app.documents import hooks, permissions
 from app.documents.services import get_document
@@ -88,7 +89,7 @@ def new(slug):
     version = document.current_version
     paragraphs = {p.key: p for p in version.paragraphs}
     form = ProposeForm()
-    choices = speaking_choices(queries.bodies_of(current_user))
+    choices = speaking_choices(bodies_user_can_speak_for(current_user))
     if request.method == "GET":
         form.kind.data = request.args.get("kind", "modify")
         form.paragraph.data = request.args.get("paragraph", "")
@@ -163,7 +164,7 @@ def show(amendment_id):
         mine=queries.position_of(amendment, current_user),
         positions=queries.positions(amendment),
         comments=queries.comments(amendment),
-        choices=speaking_choices(queries.bodies_of(current_user)),
+        choices=speaking_choices(bodies_user_can_speak_for(current_user)),
         rebase_form=rebase_form,
         stances=STANCES,
         can_decide=permissions.can_decide(current_user, document),

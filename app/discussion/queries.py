@@ -195,19 +195,3 @@ def first_message_ids(topic_ids: list[int]) -> dict[int, int]:
         .group_by(Message.topic_id)
     )
     return dict(rows.all())
-
-
-def bodies_of(user) -> list:
-    """The bodies a user may speak for (active memberships), by name."""
-    from app.bodies.models import ACTIVE, Body, Membership
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    return list(
-        db.session.scalars(
-            select(Body)
-            .join(Membership, Membership.body_id == Body.id)
-            .where(Membership.user_id == user.id, Membership.status == ACTIVE)
-            .order_by(Body.name)
-        )
-    )

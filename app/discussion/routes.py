@@ -4,7 +4,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.bodies.queries import body_by_slug
+from app.bodies.queries import bodies_user_can_speak_for, body_by_slug
 from app.core.errors import DomainError, NotFound, ValidationError
 from app.discussion import bp, queries, services
 from app.discussion.forms import PERSONALLY, EditForm, ReplyForm, TopicForm, set_behalf_choices
@@ -104,7 +104,7 @@ def search():
 def _topic_page(topic, form=None, status=200):
     if form is None and current_user.is_authenticated:
         form = ReplyForm(formdata=None)
-        set_behalf_choices(form, queries.bodies_of(_user()))
+        set_behalf_choices(form, bodies_user_can_speak_for(_user()))
     return render_template(
         "discussion/topic.html",
         topic=topic,
@@ -127,7 +127,7 @@ def message(message_id):
 
 def _new_topic(*, body=None, document=None):
     form = TopicForm()
-    set_behalf_choices(form, queries.bodies_of(_user()))
+    set_behalf_choices(form, bodies_user_can_speak_for(_user()))
     status = 200
     if form.validate_on_submit():
         try:
@@ -170,7 +170,7 @@ def new_document_topic(slug):
 def reply(topic_id):
     found = services.get_topic(topic_id)
     form = ReplyForm()
-    set_behalf_choices(form, queries.bodies_of(_user()))
+    set_behalf_choices(form, bodies_user_can_speak_for(_user()))
     parent_raw = form.parent_id.data if request.method == "POST" else request.args.get("to", "")
     parent_raw = str(parent_raw or "")
     parent = (

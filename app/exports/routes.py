@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.amendments.queries import bodies_of
 from app.amendments.routes import participant_required
+from app.bodies.queries import bodies_user_can_speak_for
 from app.core.errors import DomainError, Forbidden, ValidationError
 from app.documents import hooks
 from app.documents.permissions import can_manage, is_admin
@@ -211,6 +211,6 @@ def import_amendments(slug):
         form=form,
         document=document,
         proposals=proposals,
-        bodies=bodies_of(current_user),
+        bodies=bodies_user_can_speak_for(current_user),
         document_tabs=hooks.TABS,
     ), status

@@ -38,3 +38,14 @@ def test_pending_requests_and_anonymous_cannot_speak(seeded, make_user, body_of)
     assert bodies_user_can_speak_for(applicant) == []
     with pytest.raises(Forbidden):
         body_user_speaks_for(AnonymousUserMixin(), "drafting-team")
+
+
+def test_speaking_choices_list_every_active_body_by_name(seeded, make_user, body_of):
+    """The one query behind every on-behalf-of choice: all active memberships, sorted by name."""
+    person = make_user()
+    add_member(body_of("gender-caucus"), person)
+    add_member(body_of("drafting-team"), person)
+    db.session.commit()
+    names = [b.name for b in bodies_user_can_speak_for(person)]
+    assert names == sorted(names) and len(names) == 2
+    assert bodies_user_can_speak_for(None) == []
