@@ -2,11 +2,12 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.accounts import bp, groups, services
-from app.core.errors import DomainError
-from app.extensions import db
+from app.accounts.guards import login_required
+from app.core.actions import domain_action
+from app.core.errors import Forbidden
 
 
 def _user():
@@ -27,15 +28,9 @@ def group_requests():
 
 def _decide(request_id: int, action, done: str):
     group_request = groups.get_request(request_id)
-    try:
+    with domain_action(reraise=(Forbidden,)) as outcome:
         action(group_request, _user())
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 403:
-            abort(403)
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if not outcome.failed:
         flash(_("%(name)s: %(done)s.", name=group_request.user.name, done=done), "success")
     return redirect(url_for("accounts.group_requests"))
 
@@ -57,15 +52,9 @@ def refuse_group_request(request_id: int):
 def set_verification(user_id: int):
     person = services.get_user(user_id)
     verified = request.form.get("verified") == "1"
-    try:
+    with domain_action(reraise=(Forbidden,)) as outcome:
         groups.set_verified(person, _user(), verified)
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 403:
-            abort(403)
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if not outcome.failed:
         flash(
             _("%(name)s is now verified.", name=person.name)
             if verified

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from app.accounts import bp, services
 from app.accounts.forms import (
@@ -16,8 +16,10 @@ from app.accounts.forms import (
     TokenForm,
     attach_error,
 )
+from app.accounts.guards import login_required
 from app.accounts.regions import REGIONS
 from app.core import signals
+from app.core.actions import domain_action
 from app.core.errors import ValidationError
 from app.extensions import db
 
@@ -50,7 +52,7 @@ def register():
         return redirect(_safe_next(request.args.get("next")))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with domain_action(catch=ValidationError, flash_error=False) as outcome:
             services.register_user(
                 email=form.email.data,
                 name=form.name.data,
@@ -59,8 +61,7 @@ def register():
                 country=form.country.data,
                 organization=form.organization.data or "",
             )
-        except ValidationError as error:
-            db.session.rollback()
+        if (error := outcome.error) is not None:
             if error.code != services.EMAIL_TAKEN:
                 attach_error(form, error.message)
             else:
@@ -71,7 +72,7 @@ def register():
                 db.session.commit()
                 return _registered(form.email.data)
         else:
-            db.session.commit()  # register_user announced the new account (verification mail)
+            # register_user announced the new account (verification mail)
             return _registered(form.email.data)
     status = 400 if form.is_submitted() else 200
     return render_template("accounts/register.html", form=form), status
@@ -155,7 +156,7 @@ def profile():
 def update_profile():
     form = ProfileForm()
     if form.validate_on_submit():
-        try:
+        with domain_action(catch=ValidationError, flash_error=False) as outcome:
             requested = services.update_profile(
                 current_user._get_current_object(),
                 name=form.name.data,
@@ -163,11 +164,9 @@ def update_profile():
                 country=form.country.data,
                 group=form.group.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
+        if (error := outcome.error) is not None:
             attach_error(form, error.message)
         else:
-            db.session.commit()
             flash(_("Your details are saved."), "success")
             if requested is not None:
                 flash(
@@ -189,17 +188,15 @@ def update_profile():
 def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
+        with domain_action(catch=ValidationError, flash_error=False) as outcome:
             services.change_password(
                 current_user._get_current_object(),
                 current=form.current.data,
                 new=form.password.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
+        if (error := outcome.error) is not None:
             attach_error(form, error.message)
         else:
-            db.session.commit()
             _start_session(current_user._get_current_object())  # the other sessions end
             flash(_("Your password is changed. Every other session of yours has ended."), "success")
             return redirect(url_for("accounts.profile"))
@@ -211,17 +208,15 @@ def change_password():
 def change_email():
     form = EmailForm()
     if form.validate_on_submit():
-        try:
+        with domain_action(catch=ValidationError, flash_error=False) as outcome:
             services.change_email(
                 current_user._get_current_object(),
                 password=form.email_password.data,
                 email=form.new_email.data,
             )
-        except ValidationError as error:
-            db.session.rollback()
+        if (error := outcome.error) is not None:
             attach_error(form, error.message)
         else:
-            db.session.commit()
             _start_session(current_user._get_current_object())  # the other sessions end
             flash(
                 _("Your e-mail address is changed. Every other session of yours has ended."),
@@ -236,15 +231,13 @@ def change_email():
 def create_token():
     form = TokenForm()
     if form.validate_on_submit():
-        try:
+        with domain_action(catch=ValidationError, flash_error=False) as outcome:
             token, plain = services.create_api_token(
                 current_user._get_current_object(), form.token_name.data
             )
-        except ValidationError as error:
-            db.session.rollback()
+        if (error := outcome.error) is not None:
             form.token_name.errors = [error.message]
         else:
-            db.session.commit()
             # Shown in this response only: the plain value is never stored or shown again.
             response = _profile_page(new_token={"name": token.name, "value": plain})
             return response[0], 201, {"Cache-Control": "no-store"}

@@ -1,50 +1,26 @@
 """Amendment pages: list, propose, show (tally, positions, decisions, comments), compare,
 compilation text, amendment period and paragraph status."""
 
-from functools import wraps
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.accounts.guards import login_required
 from app.amendments import bp, proceedings, queries, services
 from app.amendments.forms import ProposeForm, RebaseForm, speaking_choices
 from app.amendments.models import KINDS, PARAGRAPH_STATUSES, STANCES, STATUSES
 from app.amendments.rebase import rebase_text
 from app.bodies.queries import bodies_user_can_speak_for
-from app.core.errors import DomainError, Forbidden
+from app.core.actions import domain_action
+from app.core.errors import Forbidden
 from app.documents import hooks, permissions
 from app.documents.services import get_document
-from app.extensions import db
-
-
-def participant_required(view):
-    """Anonymous visitors are sent to the login page (or refused when there is none)."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            if "accounts.login" in current_app.view_functions:
-                return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def _act(action, back: str, success: str):
     """Run one service call, commit once, flash the outcome and go back; 403s propagate."""
-    try:
+    with domain_action(success, reraise=(Forbidden,)):
         action()
-    except Forbidden:
-        db.session.rollback()
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(back)
-    db.session.commit()
-    flash(success, "success")
     return redirect(back)
 
 
@@ -83,7 +59,7 @@ def index(slug):
 
 
 @bp.route("/documents/<slug>/amendments/new", methods=["GET", "POST"])
-@participant_required
+@login_required
 def new(slug):
     document = get_document(slug)
     version = document.current_version
@@ -109,7 +85,7 @@ def new(slug):
         if "preview" in request.form:
             preview = True
         else:
-            try:
+            with domain_action(reraise=(Forbidden,), flash_error=False) as outcome:
                 amendment = services.propose_amendment(
                     document,
                     current_user,
@@ -121,13 +97,9 @@ def new(slug):
                     on_behalf_of=form.on_behalf_of.data or None,
                     version=form.version.data or None,
                 )
-            except Forbidden:
-                raise
-            except DomainError as failure:
-                db.session.rollback()
-                error = failure.message
+            if outcome.failed:
+                error = outcome.error.message
             else:
-                db.session.commit()
                 flash(_("Amendment #%(id)s proposed.", id=amendment.id), "success")
                 return redirect(url_for("amendments.show", amendment_id=amendment.id))
     status = 400 if error else 200
@@ -190,7 +162,7 @@ def _back(amendment_id: int) -> str:
 
 
 @bp.route("/amendments/<int:amendment_id>/position", methods=["POST"])
-@participant_required
+@login_required
 def position(amendment_id):
     amendment = queries.get_amendment(amendment_id)
     stance = request.form.get("stance", "")
@@ -208,18 +180,13 @@ def position(amendment_id):
 
 
 @bp.route("/amendments/<int:amendment_id>/accept", methods=["POST"])
-@participant_required
+@login_required
 def accept(amendment_id):
     amendment = queries.get_amendment(amendment_id)
-    try:
+    with domain_action(reraise=(Forbidden,)) as outcome:
         result = services.accept_amendment(amendment, current_user, request.form.get("reason"))
-    except Forbidden:
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if outcome.failed:
         return redirect(_back(amendment_id))
-    db.session.commit()
     if result.ok:
         flash(
             _(
@@ -245,7 +212,7 @@ def _decide_on_page(amendment_id: int, decide, success: str):
 
 
 @bp.route("/amendments/<int:amendment_id>/reject", methods=["POST"])
-@participant_required
+@login_required
 def reject(amendment_id):
     return _decide_on_page(
         amendment_id, services.reject_amendment, f"Amendment #{amendment_id} rejected."
@@ -253,7 +220,7 @@ def reject(amendment_id):
 
 
 @bp.route("/amendments/<int:amendment_id>/request-rebase", methods=["POST"])
-@participant_required
+@login_required
 def request_rebase(amendment_id):
     return _decide_on_page(
         amendment_id,
@@ -263,7 +230,7 @@ def request_rebase(amendment_id):
 
 
 @bp.route("/amendments/<int:amendment_id>/withdraw", methods=["POST"])
-@participant_required
+@login_required
 def withdraw(amendment_id):
     return _decide_on_page(
         amendment_id, services.withdraw_amendment, f"Amendment #{amendment_id} withdrawn."
@@ -271,7 +238,7 @@ def withdraw(amendment_id):
 
 
 @bp.route("/amendments/<int:amendment_id>/rebase", methods=["POST"])
-@participant_required
+@login_required
 def rebase(amendment_id):
     amendment = queries.get_amendment(amendment_id)
     text = request.form.get("text") if amendment.kind != "delete" else None
@@ -286,7 +253,7 @@ def rebase(amendment_id):
 
 
 @bp.route("/amendments/<int:amendment_id>/comments", methods=["POST"])
-@participant_required
+@login_required
 def comment(amendment_id):
     amendment = queries.get_amendment(amendment_id)
     return _act(
@@ -323,7 +290,7 @@ def paragraph(slug, key):
 
 
 @bp.route("/documents/<slug>/paragraphs/<key>/status", methods=["POST"])
-@participant_required
+@login_required
 def paragraph_status(slug, key):
     document = get_document(slug)
     back = request.form.get("back") or ""
@@ -340,7 +307,7 @@ def paragraph_status(slug, key):
 
 
 @bp.route("/documents/<slug>/amendment-period", methods=["POST"])
-@participant_required
+@login_required
 def period(slug):
     document = get_document(slug)
     open_ = request.form.get("period") == "open"

@@ -2,8 +2,9 @@
 
 from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from app.accounts.guards import login_required
 from app.audit import bp, queries
 from app.bodies.queries import valid_id
 from app.core.errors import DomainError

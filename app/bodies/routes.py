@@ -1,12 +1,11 @@
 """Body pages: list, body page, membership changes, and the balance pages."""
 
-from functools import wraps
-
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.accounts.guards import login_required
 from app.bodies import bp, permissions, services
 from app.bodies.balance import body_balance, document_balance, site_balance
 from app.bodies.charts import stacked_rows
@@ -19,22 +18,9 @@ from app.bodies.queries import (
     owned_documents,
 )
 from app.bodies.selections import selections_of
+from app.core.actions import domain_action
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
-from app.extensions import db, login_manager
-
-
-def login_required_page(view):
-    """Anonymous visitors are sent to the login page (or refused when there is none)."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            if "accounts.login" in current_app.jinja_env.globals.get("url_rules", ()):
-                return login_manager.unauthorized()
-            raise Forbidden(_l("Please log in first."))
-        return view(*args, **kwargs)
-
-    return wrapper
+from app.extensions import db
 
 
 def balance_context(balance) -> dict:
@@ -63,7 +49,7 @@ def index():
 
 
 @bp.route("/bodies", methods=["POST"])
-@login_required_page
+@login_required
 def create():
     if not permissions.can_create_body(current_user):
         raise Forbidden(_l("Only administrators create bodies."))
@@ -74,7 +60,7 @@ def create():
         "purpose": request.form.get("purpose", ""),
         "open": request.form.get("open", ""),
     }
-    try:
+    with domain_action(catch=(ValidationError, Conflict), flash_error=False) as outcome:
         body = services.create_body(
             typed["name"],
             typed["kind"],
@@ -82,8 +68,7 @@ def create():
             purpose=typed["purpose"],
             is_open=typed["open"] == "1",
         )
-    except (ValidationError, Conflict) as error:
-        db.session.rollback()
+    if (error := outcome.error) is not None:
         return _index(status=error.status, error=error.message, typed=typed)
     return _done(body, _("The %(name)s was created.", name=body.name))
 
@@ -125,7 +110,7 @@ def _done(body, message: str):
 
 
 @bp.route("/bodies/<slug>/join", methods=["POST"])
-@login_required_page
+@login_required
 def join(slug):
     body = get_body(slug)
     services.join_body(current_user, body)
@@ -133,7 +118,7 @@ def join(slug):
 
 
 @bp.route("/bodies/<slug>/request", methods=["POST"])
-@login_required_page
+@login_required
 def request_join(slug):
     body = get_body(slug)
     services.request_membership(current_user, body)
@@ -143,7 +128,7 @@ def request_join(slug):
 
 
 @bp.route("/bodies/<slug>/leave", methods=["POST"])
-@login_required_page
+@login_required
 def leave(slug):
     body = get_body(slug)
     own = membership_of(current_user, body.id)
@@ -178,7 +163,7 @@ def _user_id() -> int:
 
 
 @bp.route("/bodies/<slug>/requests/approve", methods=["POST"])
-@login_required_page
+@login_required
 def approve(slug):
     body = _managed_body(slug)
     membership = services.approve_request(body, _user_id(), actor=current_user)
@@ -186,7 +171,7 @@ def approve(slug):
 
 
 @bp.route("/bodies/<slug>/requests/decline", methods=["POST"])
-@login_required_page
+@login_required
 def decline(slug):
     body = _managed_body(slug)
     services.decline_request(body, _user_id(), actor=current_user)
@@ -194,23 +179,23 @@ def decline(slug):
 
 
 @bp.route("/bodies/<slug>/members", methods=["POST"])
-@login_required_page
+@login_required
 def add_member(slug):
     body = _managed_body(slug)
     email = request.form.get("email", "")
-    try:
+    catch = (ValidationError, Conflict, NotFound)
+    with domain_action(catch=catch, flash_error=False) as outcome:
         user = services.find_user_by_email(email)
         services.add_member(
             body, user, coordinator=request.form.get("role") == COORDINATOR, actor=current_user
         )
-    except (ValidationError, Conflict, NotFound) as error:
-        db.session.rollback()
+    if (error := outcome.error) is not None:
         return _show(body, status=error.status, error=error.message, typed_email=email)
     return _done(body, f"{user.name} was added to the {body.name}.")
 
 
 @bp.route("/bodies/<slug>/members/remove", methods=["POST"])
-@login_required_page
+@login_required
 def remove_member(slug):
     body = _managed_body(slug)
     services.remove_member(body, _user_id(), actor=current_user)
@@ -218,7 +203,7 @@ def remove_member(slug):
 
 
 @bp.route("/bodies/<slug>/members/role", methods=["POST"])
-@login_required_page
+@login_required
 def set_role(slug):
     body = _managed_body(slug)
     role = request.form.get("role", "")

@@ -7,11 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.accounts.guards import login_required
 from app.bodies import bp, permissions
 from app.bodies import selections as service
 from app.bodies.forms import SelectionForm
 from app.bodies.queries import get_body
-from app.bodies.routes import login_required_page
+from app.core.actions import domain_action
 from app.core.errors import Conflict, DomainError, Forbidden, ValidationError
 from app.extensions import db
 
@@ -21,7 +22,7 @@ def _utc(value):
 
 
 @bp.route("/bodies/<slug>/selections/new", methods=["GET", "POST"])
-@login_required_page
+@login_required
 def new_selection(slug):
     body = get_body(slug)
     if not permissions.can_open_selection(current_user, body):
@@ -33,7 +34,7 @@ def new_selection(slug):
     form = SelectionForm()
     error = None
     if form.validate_on_submit():
-        try:
+        with domain_action(catch=ValidationError, flash_error=False) as outcome:
             selection = service.open_selection(
                 body,
                 current_user,
@@ -48,11 +49,9 @@ def new_selection(slug):
                 voting_starts_at=_utc(form.voting_starts_at.data),
                 voting_ends_at=_utc(form.voting_ends_at.data),
             )
-        except ValidationError as exc:
-            db.session.rollback()
+        if (exc := outcome.error) is not None:
             error = exc.message
         else:
-            db.session.commit()
             flash(_("The selection is open for nominations."), "success")
             return redirect(url_for("bodies.selection", selection_id=selection.id))
     status = 400 if request.method == "POST" else 200
@@ -109,18 +108,17 @@ def _back(selection, message: str):
 
 
 def _refused(selection, error: DomainError, typed_email: str = ""):
-    db.session.rollback()
     return _page(selection, status=error.status, error=error.message, typed_email=typed_email)
 
 
 @bp.route("/selections/<int:selection_id>/nominate", methods=["POST"])
-@login_required_page
+@login_required
 def nominate(selection_id):
     selection = service.get_selection(selection_id)
     email = request.form.get("email", "") if request.form.get("who") != "self" else ""
-    try:
+    with domain_action(catch=(ValidationError, Conflict), flash_error=False) as outcome:
         nomination = service.nominate(selection, current_user, email)
-    except (ValidationError, Conflict) as error:
+    if (error := outcome.error) is not None:
         return _refused(selection, error, email)
     if nomination is not None and nomination.accepted:
         return _back(selection, _("You are a candidate."))
@@ -136,7 +134,7 @@ def nominate(selection_id):
 
 
 @bp.route("/selections/<int:selection_id>/nominations/<int:nomination_id>/accept", methods=["POST"])
-@login_required_page
+@login_required
 def accept(selection_id, nomination_id):
     selection = service.get_selection(selection_id)
     service.accept_nomination(selection, current_user, nomination_id)
@@ -146,7 +144,7 @@ def accept(selection_id, nomination_id):
 @bp.route(
     "/selections/<int:selection_id>/nominations/<int:nomination_id>/withdraw", methods=["POST"]
 )
-@login_required_page
+@login_required
 def withdraw(selection_id, nomination_id):
     selection = service.get_selection(selection_id)
     service.withdraw_nomination(selection, current_user, nomination_id)
@@ -154,12 +152,12 @@ def withdraw(selection_id, nomination_id):
 
 
 @bp.route("/selections/<int:selection_id>/vote", methods=["POST"])
-@login_required_page
+@login_required
 def vote(selection_id):
     selection = service.get_selection(selection_id)
-    try:
+    with domain_action(catch=(ValidationError, Conflict, Forbidden), flash_error=False) as outcome:
         service.cast_ballot(selection, current_user, request.form.getlist("nomination"))
-    except (ValidationError, Conflict, Forbidden) as error:
+    if (error := outcome.error) is not None:
         return _refused(selection, error)
     return _back(selection, _("Your ballot was recorded."))
 
@@ -182,22 +180,22 @@ def _managed_selection(selection_id, what: str):
 
 
 @bp.route("/selections/<int:selection_id>/cancel", methods=["POST"])
-@login_required_page
+@login_required
 def cancel(selection_id):
     selection = _managed_selection(selection_id, "cancel")
-    try:
+    with domain_action(catch=(ValidationError, Conflict), flash_error=False) as outcome:
         service.cancel_selection(selection, current_user, request.form.get("reason", ""))
-    except (ValidationError, Conflict) as error:
+    if (error := outcome.error) is not None:
         return _refused(selection, error)
     return _back(selection, _("The selection was cancelled; no seat was assigned."))
 
 
 @bp.route("/selections/<int:selection_id>/close", methods=["POST"])
-@login_required_page
+@login_required
 def close(selection_id):
     selection = _managed_selection(selection_id, "close")
-    try:
+    with domain_action(catch=(ValidationError, Conflict), flash_error=False) as outcome:
         service.close_selection(selection, current_user)
-    except (ValidationError, Conflict) as error:
+    if (error := outcome.error) is not None:
         return _refused(selection, error)
     return _back(selection, _("The selection is closed and its result published."))

@@ -5,9 +5,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.accounts.guards import login_redirect
 from app.coedit import bp
 from app.coedit.services import get_or_create_live_text, publish_live_text
-from app.core.errors import DomainError, Forbidden, NotFound, TooLarge, ValidationError
+from app.core.actions import domain_action
+from app.core.errors import Forbidden, NotFound, TooLarge, ValidationError
 from app.core.markdown import render_within
 from app.documents import hooks
 from app.documents.permissions import can_edit_live
@@ -88,10 +90,9 @@ def publish(slug):
     """Turn the working draft into the document's next version."""
     document = get_document(slug)
     lang = _language(document)
-    if not current_user.is_authenticated:
-        if "accounts.login" in current_app.view_functions:
-            return redirect(url_for("accounts.login", next=url_for("coedit.live", slug=slug)))
-        raise Forbidden(_l("Log in to publish the live draft."))
+    refusal = login_redirect(url_for("coedit.live", slug=slug))
+    if refusal is not None:
+        return refusal
     if not can_edit_live(current_user, document):
         raise Forbidden(_l("Only the drafting team may publish the live draft."))
     message = (request.form.get("message") or "").strip()
@@ -100,17 +101,15 @@ def publish(slug):
             _("A message has at most %(MAX_MESSAGE)s characters.", MAX_MESSAGE=MAX_MESSAGE), "error"
         )
         return _page(document, lang, message=message, status=400)
-    try:
+    with domain_action() as outcome:
         version = publish_live_text(document, lang, current_user, message)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return _page(document, lang, message=message, status=error.status)
+        if version is None:
+            db.session.rollback()  # nothing to publish: keep nothing of the attempt
+    if outcome.failed:
+        return _page(document, lang, message=message, status=outcome.error.status)
     if version is None:
-        db.session.rollback()
         flash(_("The live draft is the same as the current version: nothing to publish."), "info")
         return redirect(url_for("coedit.live", slug=slug))
-    db.session.commit()
     flash(_("Published the live draft as %(label)s.", label=version.label), "success")
     if "documents.version" in current_app.view_functions:
         # The new version is the current one: its page is the document page.

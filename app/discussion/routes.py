@@ -2,10 +2,12 @@
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from app.accounts.guards import login_required
 from app.bodies.queries import bodies_user_can_speak_for, body_by_slug
-from app.core.errors import DomainError, NotFound, ValidationError
+from app.core.actions import domain_action
+from app.core.errors import NotFound, ValidationError
 from app.discussion import bp, queries, services
 from app.discussion.forms import PERSONALLY, EditForm, ReplyForm, TopicForm, set_behalf_choices
 from app.documents import hooks
@@ -130,7 +132,7 @@ def _new_topic(*, body=None, document=None):
     set_behalf_choices(form, bodies_user_can_speak_for(_user()))
     status = 200
     if form.validate_on_submit():
-        try:
+        with domain_action(flash_error=False) as outcome:
             created = services.start_topic(
                 _user(),
                 title=form.title.data,
@@ -139,12 +141,10 @@ def _new_topic(*, body=None, document=None):
                 document=document,
                 on_behalf_of=_behalf_body(form),
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status
+        if outcome.failed:
+            form.form_errors.append(outcome.error.message)
+            status = outcome.error.status
         else:
-            db.session.commit()
             return redirect(url_for("discussion.topic", topic_id=created.id))
     elif form.is_submitted():
         status = 400
@@ -185,16 +185,14 @@ def reply(topic_id):
         return render_template("discussion/reply.html", topic=found, parent=parent, form=form)
     status = 400
     if form.validate_on_submit():
-        try:
+        with domain_action(flash_error=False) as outcome:
             posted = services.reply(
                 _user(), found, text=form.text.data, parent=parent, on_behalf_of=_behalf_body(form)
             )
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status
+        if outcome.failed:
+            form.form_errors.append(outcome.error.message)
+            status = outcome.error.status
         else:
-            db.session.commit()
             return redirect(
                 url_for("discussion.topic", topic_id=found.id, _anchor=f"m-{posted.id}")
             )
@@ -211,14 +209,12 @@ def edit(message_id):
     form = EditForm(obj=found) if request.method == "GET" else EditForm()
     status = 200
     if form.validate_on_submit():
-        try:
+        with domain_action(flash_error=False) as outcome:
             services.edit_message(_user(), found, text=form.text.data)
-        except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-            status = error.status
+        if outcome.failed:
+            form.form_errors.append(outcome.error.message)
+            status = outcome.error.status
         else:
-            db.session.commit()
             return redirect(
                 url_for("discussion.topic", topic_id=found.topic_id, _anchor=f"m-{found.id}")
             )

@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.amendments.routes import participant_required
+from app.accounts.guards import login_required
 from app.bodies.queries import bodies_user_can_speak_for
-from app.core.errors import DomainError, Forbidden, ValidationError
+from app.core.actions import domain_action
+from app.core.errors import Forbidden, ValidationError
 from app.documents import hooks
 from app.documents.permissions import can_manage, is_admin
 from app.documents.queries import parse_version_number
@@ -16,7 +17,6 @@ from app.documents.services import get_document
 from app.exports import bp, queries, services
 from app.exports.api import download, owner_body
 from app.exports.formats import COMPILATION_FORMATS, DIFF_FORMATS, VERSION_FORMATS
-from app.extensions import db
 from app.main.forms import PageForm
 
 FORMAT_LABELS = {
@@ -72,26 +72,20 @@ def _file() -> tuple[str, bytes]:
 
 
 @bp.route("/documents/import", methods=["GET", "POST"])
-@participant_required
+@login_required
 def import_document():
     allowed = is_admin(current_user)
     if not allowed and request.method == "POST":
         raise Forbidden(_l("Only administrators create documents."))
     form = PageForm()
     if form.validate_on_submit():
-        try:
+        with domain_action(reraise=(Forbidden,)) as outcome:
             filename, data = _file()
             owner = owner_body(request.form.get("owner"))
             document = services.import_document(
                 current_user, filename, data, title=request.form.get("title", ""), owner=owner
             )
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, Forbidden):
-                raise
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if not outcome.failed:
             flash(
                 _(
                     "Imported %(title)s as %(label)s.",
@@ -107,7 +101,7 @@ def import_document():
 
 
 @bp.route("/documents/<slug>/import", methods=["GET", "POST"])
-@participant_required
+@login_required
 def import_version(slug):
     document = get_document(slug)
     allowed = can_manage(current_user, document)
@@ -117,18 +111,12 @@ def import_version(slug):
         )
     form = PageForm()
     if form.validate_on_submit():
-        try:
+        with domain_action(reraise=(Forbidden,)) as outcome:
             filename, data = _file()
             version = services.import_version(
                 document, current_user, filename, data, message=request.form.get("message", "")
             )
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, Forbidden):
-                raise
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if not outcome.failed:
             if version is None:
                 flash(
                     _("The file has the same text as the current version: nothing changed."), "info"
@@ -168,7 +156,7 @@ def _proposals_from_form() -> list[services.Proposal]:
 
 
 @bp.route("/documents/<slug>/amendments/import", methods=["GET", "POST"])
-@participant_required
+@login_required
 def import_amendments(slug):
     """Step 1: upload the edited DOCX; step 2: review what will be proposed, give rationales."""
     document = get_document(slug)
@@ -177,7 +165,7 @@ def import_amendments(slug):
     status = 200
     if form.validate_on_submit():
         confirm = request.form.get("step") == "confirm"
-        try:
+        with domain_action(reraise=(Forbidden,)) as outcome:
             if confirm:
                 proposals = _proposals_from_form()
                 amendments = services.propose_all(
@@ -190,15 +178,10 @@ def import_amendments(slug):
             else:
                 filename, data = _file()
                 proposals = services.plan_amendments(document, filename, data)
-        except DomainError as error:
-            db.session.rollback()
-            if isinstance(error, Forbidden):
-                raise
-            flash(error.message, "error")
+        if outcome.failed:
             status = 400
         else:
             if confirm:
-                db.session.commit()
                 flash(
                     _("Proposed %(count)s amendments from the Word file.", count=len(amendments)),
                     "success",

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
+from app.accounts.guards import login_redirect, login_required
+from app.core.actions import domain_action
 from app.core.errors import ValidationError
 from app.extensions import csrf, db
 from app.mail import account, bp
@@ -21,14 +23,12 @@ from app.mail.unsubscribe import unsubscribe
 # A forged, altered or expired link names nothing: 404, like any unknown address.
 @bp.route("/verify/<verify_token>")
 def verify(verify_token: str):
-    try:
+    with domain_action(catch=ValidationError, flash_error=False) as outcome:
         account.verify_address(verify_token)
-    except ValidationError as error:
-        db.session.rollback()
+    if (error := outcome.error) is not None:
         return render_template(
             "mail/message.html", title=_("Not confirmed"), text=error.message
         ), 404
-    db.session.commit()
     return render_template(
         "mail/message.html",
         title=_("Address confirmed"),
@@ -71,13 +71,11 @@ def reset_password(reset_token: str):
         ), 404
     form = ResetForm()
     if form.validate_on_submit():
-        try:
+        with domain_action(catch=ValidationError, flash_error=False) as outcome:
             account.reset_password(reset_token, form.password.data)
-        except ValidationError as error:
-            db.session.rollback()
+        if (error := outcome.error) is not None:
             form.password.errors = [error.message]
         else:
-            db.session.commit()
             flash(_("Your password is changed; log in with it."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("mail/reset.html", form=form), 400 if form.is_submitted() else 200
@@ -102,8 +100,9 @@ def one_click_unsubscribe(token: str):
 
 
 def _require_admin():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()
+    refusal = login_redirect()
+    if refusal is not None:
+        return refusal
     if not current_user.is_admin:
         abort(403)
     return None

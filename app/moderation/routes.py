@@ -2,11 +2,12 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from app.accounts.guards import login_required
 from app.accounts.routes import _safe_next
-from app.core.errors import DomainError
-from app.extensions import db
+from app.core.actions import domain_action
+from app.core.errors import Forbidden
 from app.moderation import bp, permissions, queries, services
 from app.moderation.forms import ReportForm, ResolveForm
 
@@ -23,16 +24,11 @@ def report():
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(back)
-    try:
+    success = _("Thank you: the moderators will look at your report. You can follow it here.")
+    with domain_action(success) as outcome:
         services.file_report(_user(), form.target.data, form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if outcome.failed:
         return redirect(back)
-    db.session.commit()
-    flash(
-        _("Thank you: the moderators will look at your report. You can follow it here."), "success"
-    )
     return redirect(url_for("moderation.mine"))
 
 
@@ -58,15 +54,10 @@ def _resolve(report_id: int, action) -> object:
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("moderation.queue"))
-    try:
+    with domain_action(reraise=(Forbidden,)) as outcome:
         action(report, _user(), form.reason.data)
-    except DomainError as error:
-        db.session.rollback()
-        if error.status == 403:
-            abort(403)
-        flash(error.message, "error")
+    if outcome.failed:
         return redirect(url_for("moderation.queue"))
-    db.session.commit()
     flash(
         _("Report #%(id)s: %(status)s.", id=report.id, status=report.status_label.lower()),
         "success",

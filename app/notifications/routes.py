@@ -2,10 +2,11 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from app.accounts.guards import login_required
 from app.accounts.routes import _safe_next
-from app.core.errors import DomainError
+from app.core.actions import domain_action
 from app.extensions import db
 from app.notifications import bp, queries, services
 from app.notifications.models import MAIL_MODES
@@ -52,14 +53,9 @@ def preferences():
             "list_mail": request.form.get("list_mail") == "on",
             "kinds": {kind: (request.form.get(f"kind-{kind}") or None) for kind in services.KINDS},
         }
-        try:
+        with domain_action(_("Your mail preferences are saved.")) as outcome:
             services.update_preferences(current_user._get_current_object(), data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Your mail preferences are saved."), "success")
+        if not outcome.failed:
             return redirect(url_for("notifications.preferences"))
     return render_template(
         "notifications/preferences.html", pref=pref, kinds=services.KINDS, modes=MAIL_MODES
@@ -71,7 +67,8 @@ def preferences():
 def follow():
     kind = request.form.get("kind", "")
     back = _safe_next(request.form.get("next"))
-    try:
+    message = None
+    with domain_action():
         target_id, label, _ = queries.resolve_target(kind, request.form.get("id", ""))
         if request.form.get("action") == "unfollow":
             services.unfollow_target(current_user.id, kind, target_id)
@@ -79,10 +76,6 @@ def follow():
         else:
             services.follow(current_user.id, kind, target_id)
             message = f"You follow {label}: you will be told of what happens to it."
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if message is not None:
         flash(message, "success")
     return redirect(back)

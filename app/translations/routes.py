@@ -6,13 +6,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core.errors import DomainError, Forbidden, NotFound
+from app.accounts.guards import login_redirect
+from app.core.actions import domain_action
+from app.core.errors import Forbidden, NotFound
 from app.core.textdiff import diff_html
 from app.documents import hooks
 from app.documents.models import Document
 from app.documents.permissions import can_translate
 from app.documents.services import get_document
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.translations import bp, services, xliff
 from app.translations.forms import AddLanguageForm, ReviewForm, TranslationForm, XliffUploadForm
 from app.translations.languages import default_languages, language, safe_tag
@@ -39,15 +41,6 @@ NEEDS_WORK = {"missing", "outdated"}
 @bp.context_processor
 def _document_shell():
     return {"tabs": hooks.TABS}
-
-
-def _require_login():
-    """Anonymous visitors are sent to log in (or refused where no login page exists)."""
-    if current_user.is_authenticated:
-        return None
-    if "accounts.login" in current_app.view_functions:
-        return login_manager.unauthorized()
-    raise Forbidden(_l("Log in to translate."))
 
 
 @bp.route("/translations")
@@ -86,21 +79,17 @@ def document(slug):
 @bp.route("/documents/<slug>/translations", methods=["POST"])
 def add_language(slug):
     document = get_document(slug)
-    if (response := _require_login()) is not None:
+    if (response := login_redirect()) is not None:
         return response
     services.require_translator(current_user, document)
     form = AddLanguageForm()
     if not form.validate_on_submit():
         return _document_page(document, form, 400)
-    try:
+    with domain_action(reraise=(Forbidden,), flash_error=False) as outcome:
         added = services.add_language(document, form.lang.data, current_user)
-    except DomainError as error:
-        if error.status == 403:
-            raise
-        db.session.rollback()
-        form.lang.errors = [error.message]
-        return _document_page(document, form, error.status)
-    db.session.commit()
+    if outcome.failed:
+        form.lang.errors = [outcome.error.message]
+        return _document_page(document, form, outcome.error.status)
     flash(_("%(name)s version added.", name=language(added.lang).name), "success")
     return redirect(url_for("translations.edit", slug=slug, lang=added.lang))
 
@@ -166,7 +155,7 @@ def edit(slug, lang):
 @bp.route("/documents/<slug>/translations/<lang>/<key>", methods=["POST"])
 def save(slug, lang, key):
     document = get_document(slug)
-    if (response := _require_login()) is not None:
+    if (response := login_redirect()) is not None:
         return response
     services.require_translator(current_user, document)
     target = get_language_version(document, lang)
@@ -186,7 +175,7 @@ def save(slug, lang, key):
                 "version": form.version.data,
             },
         )
-    try:
+    with domain_action(reraise=(Forbidden, NotFound), flash_error=False) as outcome:
         services.save_translation(
             document,
             target.tag,
@@ -195,10 +184,7 @@ def save(slug, lang, key):
             current_user,
             expected_version=form.version.data,
         )
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
+    if (error := outcome.error) is not None:
         current = error.details.get("current")
         return _edit_page(
             document,
@@ -214,7 +200,6 @@ def save(slug, lang, key):
                 "version": current["version"] if current else form.version.data,
             },
         )
-    db.session.commit()
     flash(_("Translation saved."), "success")
     return redirect(
         url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}")
@@ -224,12 +209,12 @@ def save(slug, lang, key):
 @bp.route("/documents/<slug>/translations/<lang>/<key>/review", methods=["POST"])
 def review(slug, lang, key):
     document = get_document(slug)
-    if (response := _require_login()) is not None:
+    if (response := login_redirect()) is not None:
         return response
     target = get_language_version(document, lang)
     form = ReviewForm()
     show = form.show.data or "all"
-    try:
+    with domain_action(reraise=(Forbidden, NotFound), flash_error=False) as outcome:
         services.review_translation(
             document,
             target.tag,
@@ -237,10 +222,7 @@ def review(slug, lang, key):
             current_user,
             expected_version=form.version.data,
         )
-    except DomainError as error:
-        if error.status in (403, 404):
-            raise
-        db.session.rollback()
+    if (error := outcome.error) is not None:
         return _edit_page(
             document,
             target.tag,
@@ -252,7 +234,6 @@ def review(slug, lang, key):
                 "current": error.details.get("current"),
             },
         )
-    db.session.commit()
     flash(_("Translation marked as reviewed."), "success")
     return redirect(
         url_for("translations.edit", slug=slug, lang=target.tag, show=show, _anchor=f"p-{key}")
@@ -293,7 +274,7 @@ def export_xliff(slug, lang):
 @bp.route("/documents/<slug>/translations/<lang>/xliff", methods=["POST"])
 def import_xliff(slug, lang):
     document = get_document(slug)
-    if (response := _require_login()) is not None:
+    if (response := login_redirect()) is not None:
         return response
     services.require_translator(current_user, document)
     target = get_language_version(document, lang)
@@ -307,17 +288,12 @@ def import_xliff(slug, lang):
         )
     else:
         data = form.file.data.read(max_bytes + 1)
-        try:
+        with domain_action(reraise=(Forbidden, NotFound), flash_error=False) as outcome:
             report = xliff.import_xliff(
                 document, target.tag, data, current_user, max_bytes=max_bytes
             )
-        except DomainError as error:
-            if error.status in (403, 404):
-                raise
-            db.session.rollback()
-            message, status = error.message, error.status
-        else:
-            db.session.commit()
+        if outcome.failed:
+            message, status = outcome.error.message, outcome.error.status
     return render_template(
         "translations/import_report.html",
         document=document,
