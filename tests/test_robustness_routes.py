@@ -589,3 +589,60 @@ def test_valid_values_reach_real_pages(world):
     # authors' pages) or send a signed-in person on (login, registration) are not counted.
     counted = [s for e, s in statuses.items() if e not in PARTICIPANT_REFUSED]
     assert sum(status == 200 for status in counted) >= 0.85 * len(counted)
+
+
+# GETs that write on purpose, with the reason. Anything else that writes on a GET is a bug: a GET
+# may be repeated, prefetched by a browser or a mail scanner, and crawled by robots.
+GET_WRITES_ALLOWED = {
+    # The link in the verification mail: tests and the mail contract have a GET confirm the
+    # address. It only sets a timestamp once, and all it proves (the mailbox gets the mail) is
+    # what a mail scanner opening the link proves too.
+    "mail.verify": "a verification link confirms the address",
+    # Opening a notification from one's own list marks it read: that is the act it records, it
+    # needs the person's session (no scanner can follow it), and doing it again changes nothing.
+    "notifications.open_notification": "opening a notification marks it read",
+}
+# Statements allowed on any GET: an API token records when it was last used (at most once a
+# while), so that its owner can see and revoke tokens that leak or lie unused.
+GET_STATEMENTS_ALLOWED = ("UPDATE api_token SET last_used_at",)
+
+
+def _count_writes(engine, writes: list):
+    from sqlalchemy import event
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        verb = statement.lstrip().split(None, 1)[0].upper() if statement.strip() else ""
+        if verb in {"INSERT", "UPDATE", "DELETE", "REPLACE"} and not statement.lstrip().startswith(
+            GET_STATEMENTS_ALLOWED
+        ):
+            writes.append(statement.split("\n", 1)[0][:100])
+
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+    return lambda: event.remove(engine, "before_cursor_execute", before_cursor_execute)
+
+
+def test_get_requests_write_nothing(world):
+    """Every page and API read, for a visitor, a participant and an administrator, only reads."""
+    app, values, actors = world
+    sweep = _Sweep(app, actors)
+    writes: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    stop = _count_writes(engine, writes)
+    wrote = {}
+    try:
+        for path, endpoint, methods, _read, converters in RULES:
+            if "GET" not in methods or endpoint in GET_WRITES_ALLOWED:
+                continue
+            url = _path_variants(path, endpoint, converters, values)[0][1]
+            for actor in ("anonymous", "participant", "admin"):
+                del writes[:]
+                sweep.send("GET", url, actor, "valid")
+                if writes:
+                    wrote[f"GET {url} [{actor}]"] = sorted(set(writes))
+    finally:
+        stop()
+    assert "coedit.live" in {rule[1] for rule in RULES}
+    assert not wrote, "GET requests that wrote to the database:\n" + "\n".join(
+        f"{request}: {statements}" for request, statements in wrote.items()
+    )

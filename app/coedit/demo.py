@@ -10,7 +10,7 @@ from app.extensions import db
 
 
 def load_demo(drafts_dir: pathlib.Path) -> None:
-    """Start the working drafts of documents open for drafting; the rest are created on first visit."""
+    """Start the working drafts of documents open for drafting; the rest come into being when someone joins their live channel or publishes."""
     for document in db.session.scalars(
         select(Document).where(Document.status.in_(("drafting", "open")))
     ):

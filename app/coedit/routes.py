@@ -7,7 +7,8 @@ from flask_login import current_user
 
 from app.accounts.guards import login_redirect
 from app.coedit import bp
-from app.coedit.services import get_or_create_live_text, publish_live_text
+from app.coedit.queries import live_state
+from app.coedit.services import publish_live_text
 from app.core.actions import domain_action
 from app.core.errors import Forbidden, NotFound, TooLarge, ValidationError
 from app.core.markdown import render_within
@@ -39,16 +40,17 @@ def _language(document) -> str:
 
 
 def _page(document, lang, *, message: str = "", status: int = 200):
-    live_text = get_or_create_live_text(document, lang)
-    db.session.commit()  # the live text is created on first visit
+    # A page only reads: a draft nobody has opened yet shows the current version at rev 0, and
+    # the live text itself comes into being when an editor or follower joins its channel.
+    text, rev = live_state(document, lang)
     editing = can_edit_live(current_user, document)
     return render_template(
         "coedit/live.html",
         document=document,
         lang=lang,
-        live_text=live_text,
+        live_text={"text": text, "rev": rev},
         editing=editing,
-        paragraphs=split_paragraphs(live_text.text),
+        paragraphs=split_paragraphs(text),
         message=message,
         document_tabs=hooks.TABS,
     ), status

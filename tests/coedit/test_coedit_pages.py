@@ -174,3 +174,32 @@ def test_replay_page_renders_for_anyone(client, drafting):
     assert f'data-log-url="/api/documents/{document.slug}/live/log"' in html
     assert "dist/coedit-replay.js" in html
     assert client.get("/documents/missing/live/replay").status_code == 404
+
+
+def test_the_live_page_only_reads(client, login, drafting):
+    """A GET creates no live text: it shows the current version at rev 0 until someone joins."""
+    from sqlalchemy import event, func
+
+    from app.coedit.models import LiveText
+
+    document, member, _ = drafting
+    writes = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().split(None, 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}:
+            writes.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        anonymous = client.get(f"/documents/{document.slug}/live")
+        login(client, member)
+        editor = client.get(f"/documents/{document.slug}/live")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert anonymous.status_code == editor.status_code == 200
+    assert 'data-rev="0"' in editor.get_data(as_text=True)
+    assert "All stakeholder groups take part in drafting as equals." in editor.get_data(
+        as_text=True
+    )
+    assert writes == []
+    assert db.session.scalar(select(func.count(LiveText.id))) == 0
