@@ -10,8 +10,8 @@ import logging
 
 import pytest
 
-from app.coedit.client import NAMESPACE
 from app.extensions import socketio
+from tests.support.coedit_client import NAMESPACE
 
 DOC, LANG = "declaration", "en"
 EVENTS = ("join", "sync", "cursor", "leave")

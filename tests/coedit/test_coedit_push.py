@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.coedit.client import SyncClient
 from app.coedit.engine import MemoryStore, SyncEngine, SyncError
+from tests.support.coedit_client import SyncClient
 
 CHANNEL = "doc/en"
 INITIAL = "# Title 😀\n\nFirst paragraph.\n\nSecond paragraph 👩‍👩‍👧 end."
