@@ -1,4 +1,4 @@
-"""Load benchmark of live co-editing (COEDIT.md): N editors and M followers on one document.
+"""Load benchmark of live co-editing (docs/coedit-protocol.md): N editors, M followers, one document.
 
 Every client is the project's own `tests.support.coedit_client.SocketClient` (python-socketio, websocket
 transport), `--per-process` clients per load process (default 20, so N=200 runs 10 processes).

@@ -1,4 +1,4 @@
-"""JSON API of amendments (DESIGN.md's contract), documented in /api/openapi.json."""
+"""JSON API of amendments (docs/design.md's contract), documented in /api/openapi.json."""
 
 from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l

@@ -1,4 +1,4 @@
-"""Socket.IO handlers of namespace /coedit: the server side of COEDIT.md.
+"""Socket.IO handlers of namespace /coedit: the server side of docs/coedit-protocol.md.
 
 Clients (the browser editor, the Python client in tests/support, load generators) send `join`, `sync`,
 `cursor` and `leave`; the server answers each through its ack and broadcasts `changed`
