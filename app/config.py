@@ -62,7 +62,7 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     # Amendments
     AMENDMENT_MAX_TEXT = _int("AMENDMENT_MAX_TEXT", 20_000)
-    # Co-editing limits (COEDIT.md defaults)
+    # Co-editing limits (docs/coedit-protocol.md defaults)
     COEDIT_MAX_DELTA = _int("COEDIT_MAX_DELTA", 256 * 1024)
     COEDIT_MAX_TEXT = _int("COEDIT_MAX_TEXT", 2 * 1024 * 1024)
     COEDIT_MAX_SYNCS_PER_SECOND = _int("COEDIT_MAX_SYNCS_PER_SECOND", 20)

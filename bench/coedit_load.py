@@ -1,6 +1,6 @@
-"""Load benchmark of live co-editing (COEDIT.md): N editors and M followers on one document.
+"""Load benchmark of live co-editing (docs/coedit-protocol.md): N editors, M followers, one document.
 
-Every client is the project's own `app.coedit.client.SocketClient` (python-socketio, websocket
+Every client is the project's own `tests.support.coedit_client.SocketClient` (python-socketio, websocket
 transport), `--per-process` clients per load process (default 20, so N=200 runs 10 processes).
 Each editor types `--rate` edits a second (default 2): an edit inserts a unique token such as
 `~17.42~ ` (editor 17's 42nd edit, 8-10 characters) at a random word boundary of its own
@@ -96,7 +96,7 @@ class Tracked:
         token: str | None,
         recorder: Recorder,
     ):
-        from app.coedit.client import SocketClient
+        from tests.support.coedit_client import SocketClient
 
         self.cid, self.mode, self.recorder = cid, mode, recorder
         self.seen: set[tuple[int, int]] = set()

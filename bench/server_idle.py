@@ -4,7 +4,7 @@
     .venv/bin/python bench/server_idle.py --server gunicorn -n 1000    # gthread, 1000 threads
 
 Starts `bench/serve.py --server KIND` on a fresh SQLite database (one document), then
-`--per-process` clients per load process (the project's Python client, app/coedit/client.py,
+`--per-process` clients per load process (the project's Python client, tests/support/coedit_client.py,
 websocket transport, anonymous followers): each connects, joins, syncs once and holds its
 connection; once all are connected, all of them sync once more and disconnect together. Clients spread over `--rooms` documents: every
 join and leave sends the room's presence to the whole room, so one room of 1,000 costs the
@@ -63,7 +63,7 @@ def add_documents(database: str, rooms: int) -> None:
 def load_process(url: str, first: int, count: int, rooms: int, ready, synced, go, done) -> None:
     import logging
 
-    from app.coedit.client import SocketClient
+    from tests.support.coedit_client import SocketClient
 
     logging.basicConfig(level=logging.ERROR)
     clients, failed = [], 0

@@ -10,8 +10,8 @@ import logging
 
 import pytest
 
-from app.coedit.client import NAMESPACE
 from app.extensions import socketio
+from tests.support.coedit_client import NAMESPACE
 
 DOC, LANG = "declaration", "en"
 EVENTS = ("join", "sync", "cursor", "leave")
@@ -75,7 +75,7 @@ def _connect(app, login, user=None):
 def _check_ack(event, payload, ack, problems):
     label = f"{event} {repr(payload)[:100]}"
     if event == "cursor" and ack in ([], None):
-        return  # COEDIT.md: cursor is a presence update, "no answer needed"
+        return  # docs/coedit-protocol.md: cursor is a presence update, "no answer needed"
     if not isinstance(ack, dict):
         problems.append(f"{label}: ack {ack!r} is not an object")
         return

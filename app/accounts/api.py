@@ -3,11 +3,13 @@
 from flask import jsonify
 from flask_babel import lazy_gettext as _l
 
-from app.accounts import groups, services
-from app.accounts.models import STAKEHOLDER_GROUPS
+from app.accounts import (
+    groups,
+    openapi,  # noqa: F401 - registers the description
+    services,
+)
 from app.api import bp
 from app.api.auth import api_user, json_body
-from app.api.openapi import ERROR_CONTENT, document_paths, schema_ref
 from app.core.errors import ValidationError
 from app.extensions import db
 
@@ -48,65 +50,3 @@ def api_update_me():
     )
     db.session.commit()
     return jsonify(me_json(user)), (202 if requested is not None else 200)
-
-
-document_paths(
-    {
-        "/api/me": {
-            "patch": {
-                "summary": "Change your public details; a new group waits for confirmation",
-                "tags": ["accounts"],
-                "security": [{"bearer": []}],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "additionalProperties": False,
-                                "properties": {
-                                    "name": {"type": "string", "minLength": 1, "maxLength": 120},
-                                    "organization": {"type": "string", "maxLength": 200},
-                                    "country": {"type": "string", "minLength": 2, "maxLength": 2},
-                                    "group": {"type": "string", "enum": list(STAKEHOLDER_GROUPS)},
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "200": {
-                        "description": "Saved",
-                        "content": {"application/json": {"schema": schema_ref("MyAccount")}},
-                    },
-                    "202": {
-                        "description": "Saved; the new group is pending_group until an "
-                        "administrator or a focal point of that group confirms it",
-                        "content": {"application/json": {"schema": schema_ref("MyAccount")}},
-                    },
-                    "400": {
-                        "description": "Bad input (name_bidi, name_imitates...)",
-                        **ERROR_CONTENT,
-                    },
-                    "401": {"description": "A bearer token is required", **ERROR_CONTENT},
-                },
-            }
-        }
-    },
-    {
-        "MyAccount": {
-            "type": "object",
-            "required": ["id", "name", "group", "verified", "pending_group"],
-            "properties": {
-                "id": {"type": "integer"},
-                "name": {"type": "string"},
-                "email": {"type": "string"},
-                "group": {"type": "string", "enum": list(STAKEHOLDER_GROUPS)},
-                "organization": {"type": "string"},
-                "country": {"type": "string"},
-                "verified": {"type": "boolean"},
-                "pending_group": {"type": ["string", "null"]},
-            },
-        }
-    },
-)

@@ -16,7 +16,7 @@ from app.amendments.models import (
     AmendmentComment,
     ParagraphStatus,
 )
-from app.amendments.rules import (
+from app.amendments.permissions import (
     check_length,
     clean,
     current_paragraphs,

@@ -14,8 +14,6 @@ from app.core.errors import NotFound
 from app.documents.models import Version
 from app.extensions import db
 
-GROUP_ORDER = ("government", "civil_society", "private_sector", "international_organization")
-
 
 def get_amendment(amendment_id: int) -> Amendment:
     amendment = db.session.get(Amendment, amendment_id)
@@ -239,10 +237,6 @@ def blame(version: Version) -> dict[str, Amendment]:
         .where(VersionParagraph.version_id == version.id)
     )
     return {key: amendment for key, amendment in rows}
-
-
-def amendment_for_version(version_id: int) -> Amendment | None:
-    return db.session.scalar(select(Amendment).where(Amendment.merged_version_id == version_id))
 
 
 def filter_bodies(document) -> list[Body]:

@@ -20,8 +20,7 @@ from app.amendments.models import (
     Position,
     attribution,
 )
-from app.amendments.rebase import rebase_text
-from app.amendments.rules import (
+from app.amendments.permissions import (
     check_length,
     clean,
     current_paragraphs,
@@ -30,6 +29,7 @@ from app.amendments.rules import (
     require_participant,
     speaking_for,
 )
+from app.amendments.rebase import rebase_text
 from app.core import signals
 from app.core.errors import Conflict, Forbidden, TooLarge, ValidationError
 from app.core.locking import lock_rows

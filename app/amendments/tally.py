@@ -1,4 +1,4 @@
-"""The equal-weight rule of DESIGN.md as a pure function of the per-group counts.
+"""The equal-weight rule of docs/design.md as a pure function of the per-group counts.
 
 For each stakeholder group g with S_g support, O_g oppose and A_g abstain positions:
 group support r_g = S_g / (S_g + O_g), undefined when S_g + O_g = 0; equal-weight support is

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
-from app.amendments.chart import chart
+from app.amendments.charts import chart
 from app.amendments.models import attribution
 from app.amendments.tally import percent
 from app.core.textdiff import diff_html

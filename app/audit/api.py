@@ -5,8 +5,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import api_user, page_param
-from app.audit import queries
-from app.audit.openapi import describe
+from app.audit import (
+    openapi,  # noqa: F401 - registers the description
+    queries,
+)
 from app.core.errors import Forbidden, NotFound
 
 
@@ -35,6 +37,3 @@ def api_audit():
             "per_page": queries.PER_PAGE,
         }
     )
-
-
-describe()

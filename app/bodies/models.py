@@ -97,12 +97,6 @@ NOMINATION = "nomination"
 VOTING = "voting"
 CLOSED = "closed"
 CANCELLED = "cancelled"
-SELECTION_STATUSES = {
-    NOMINATION: _l("Nominations open"),
-    VOTING: _l("Voting"),
-    CLOSED: _l("Closed"),
-    CANCELLED: _l("Cancelled"),
-}
 # The phase a selection is in at a given time (status is the stored part of it).
 PHASES = {
     "nomination": _l("Nominations open"),

@@ -169,17 +169,6 @@ def bodies_by_kind() -> list[tuple[str, str, list[tuple[Body, int]]]]:
     ]
 
 
-def member_count(body_id: int) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Membership.id)).where(
-                Membership.body_id == body_id, Membership.status == ACTIVE
-            )
-        )
-        or 0
-    )
-
-
 def memberships(body_id: int, status: str = ACTIVE) -> list[Membership]:
     """Memberships with their users, coordinators first, then by name."""
     from app.accounts.models import User

@@ -1,4 +1,4 @@
-"""Live co-editing of working drafts (COEDIT.md): engine, socket handlers, API and pages."""
+"""Live co-editing of working drafts (docs/coedit-protocol.md): engine, sockets, API, pages."""
 
 from flask import Blueprint
 

@@ -14,6 +14,9 @@ from app.core.errors import NotFound
 from app.documents.models import Document
 from app.extensions import db
 
+# The most entries one read of the edit log returns (GET /api/documents/<slug>/live/log).
+MAX_LOG_LIMIT = 1000
+
 
 def check_language(document, lang: str | None) -> str:
     """The live text's language: today only the document's source language has one."""

@@ -26,7 +26,7 @@ PREVIEW_MAX_PARAGRAPH = 20_000
 
 
 def _language(document) -> str:
-    """Live texts exist for the document's source language (COEDIT.md "Channels")."""
+    """Live texts exist for the document's source language (docs/coedit-protocol.md "Channels")."""
     lang = request.args.get("lang") or document.language
     if lang != document.language:
         raise NotFound(

@@ -4,7 +4,7 @@ import logging
 
 from diff_match_patch import diff_match_patch
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from app.coedit import queries
@@ -172,12 +172,3 @@ def _carry_amendment_into_live_text(document, version=None, previous=None, **_):
     """A merged amendment appears in every open editor without losing anyone's typing."""
     if version is not None and version.cause == "amendment":
         apply_version_change(document, previous, version)
-
-
-def has_live_text(document_id: int, lang: str) -> bool:
-    return (
-        db.session.scalar(
-            select(LiveText.id).where(LiveText.document_id == document_id, LiveText.lang == lang)
-        )
-        is not None
-    )

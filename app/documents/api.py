@@ -7,14 +7,16 @@ from flask_babel import lazy_gettext as _l
 
 from app.api import bp
 from app.api.auth import api_user, json_body
-from app.api.openapi import document_paths
 from app.bodies.queries import body_by_slug
 from app.core.errors import Forbidden, TooLarge, ValidationError
 from app.core.markdown import render_markdown
-from app.documents import hooks, queries
+from app.documents import (
+    hooks,
+    openapi,  # noqa: F401 - registers the description
+    queries,
+)
 from app.documents.diffing import diff_paragraphs
 from app.documents.models import DOCUMENT_STATUSES
-from app.documents.openapi import PATHS, SCHEMAS
 from app.documents.permissions import can_manage, is_admin
 from app.documents.routes import parse_lang
 from app.documents.services import create_document, get_document, get_version, update_document
@@ -22,8 +24,6 @@ from app.extensions import db
 
 MAX_MARKDOWN = 1024 * 1024
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
-
-document_paths(PATHS, SCHEMAS)
 
 
 def _iso(value) -> str | None:

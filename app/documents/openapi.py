@@ -1,6 +1,6 @@
-"""OpenAPI description of the documents API (registered by app.documents.api)."""
+"""The OpenAPI description of the documents API (app/documents/api.py)."""
 
-from app.api.openapi import ERROR_CONTENT, path_param, schema_ref
+from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 
 
 def _error(description: str) -> dict:
@@ -297,3 +297,5 @@ PATHS = {
         },
     },
 }
+
+document_paths(PATHS, SCHEMAS)

@@ -13,7 +13,7 @@ from app.core.errors import ValidationError
 from app.documents.routes import parse_lang
 from app.documents.services import get_document
 from app.exports import (
-    openapi,  # noqa: F401  (registers the description)
+    openapi,  # noqa: F401 - registers the description
     queries,
     services,
 )

@@ -7,8 +7,11 @@ from app.api import bp
 from app.api.auth import api_user, json_body
 from app.core.errors import Forbidden
 from app.extensions import db
-from app.moderation import permissions, services
-from app.moderation.openapi import describe
+from app.moderation import (
+    openapi,  # noqa: F401 - registers the description
+    permissions,
+    services,
+)
 
 
 def report_json(report, *, moderator: bool = False) -> dict:
@@ -66,6 +69,3 @@ def api_hide(report_id: int):
 @bp.post("/reports/<int:report_id>/dismiss")
 def api_dismiss(report_id: int):
     return _resolve(report_id, services.dismiss_report)
-
-
-describe()

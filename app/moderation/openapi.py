@@ -1,4 +1,4 @@
-"""OpenAPI description of the moderation API."""
+"""The OpenAPI description of the moderation API (app/moderation/api.py)."""
 
 from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 
@@ -55,75 +55,74 @@ def _resolve(summary: str, required: bool) -> dict:
     }
 
 
-def describe() -> None:
-    document_paths(
-        {
-            "/api/reports": {
-                "post": {
-                    "summary": "Report a post, comment, amendment rationale or profile",
-                    "tags": ["moderation"],
-                    "security": [{"bearer": []}],
-                    "requestBody": {
-                        "required": True,
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "required": ["target", "reason"],
-                                    "properties": {
-                                        "target": {
-                                            "type": "string",
-                                            "pattern": "^(post|comment|amendment|user):[0-9]+$",
-                                        },
-                                        "reason": {
-                                            "type": "string",
-                                            "minLength": 1,
-                                            "maxLength": 2000,
-                                        },
+document_paths(
+    {
+        "/api/reports": {
+            "post": {
+                "summary": "Report a post, comment, amendment rationale or profile",
+                "tags": ["moderation"],
+                "security": [{"bearer": []}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["target", "reason"],
+                                "properties": {
+                                    "target": {
+                                        "type": "string",
+                                        "pattern": "^(post|comment|amendment|user):[0-9]+$",
                                     },
-                                }
+                                    "reason": {
+                                        "type": "string",
+                                        "minLength": 1,
+                                        "maxLength": 2000,
+                                    },
+                                },
                             }
-                        },
+                        }
                     },
-                    "responses": {
-                        **_report_ok("201", "The report, waiting for a moderator"),
-                        **_errors("400", "401", "404", "409"),
-                    },
-                }
-            },
-            "/api/reports/{report_id}": {
-                "get": {
-                    "summary": "A report and its outcome (the reporter and moderators)",
-                    "tags": ["moderation"],
-                    "security": [{"bearer": []}],
-                    "parameters": [_ID],
-                    "responses": {
-                        **_report_ok("200", "The report"),
-                        **_errors("401", "403", "404"),
-                    },
-                }
-            },
-            "/api/reports/{report_id}/hide": _resolve(
-                "Hide the reported content with a public reason (moderators)", True
-            ),
-            "/api/reports/{report_id}/dismiss": _resolve(
-                "Dismiss the report, leaving the content shown (moderators)", False
-            ),
-        },
-        {
-            "Report": {
-                "type": "object",
-                "required": ["id", "target", "status", "created_at"],
-                "properties": {
-                    "id": {"type": "integer"},
-                    "target": {"type": "string"},
-                    "status": {"type": "string", "enum": ["open", "hidden", "dismissed"]},
-                    "resolution": {"type": ["string", "null"]},
-                    "reason": {"type": "string"},
-                    "created_at": {"type": "string", "format": "date-time"},
-                    "resolved_at": {"type": ["string", "null"], "format": "date-time"},
-                    "also_resolved": {"type": "array", "items": {"type": "integer"}},
+                },
+                "responses": {
+                    **_report_ok("201", "The report, waiting for a moderator"),
+                    **_errors("400", "401", "404", "409"),
                 },
             }
         },
-    )
+        "/api/reports/{report_id}": {
+            "get": {
+                "summary": "A report and its outcome (the reporter and moderators)",
+                "tags": ["moderation"],
+                "security": [{"bearer": []}],
+                "parameters": [_ID],
+                "responses": {
+                    **_report_ok("200", "The report"),
+                    **_errors("401", "403", "404"),
+                },
+            }
+        },
+        "/api/reports/{report_id}/hide": _resolve(
+            "Hide the reported content with a public reason (moderators)", True
+        ),
+        "/api/reports/{report_id}/dismiss": _resolve(
+            "Dismiss the report, leaving the content shown (moderators)", False
+        ),
+    },
+    {
+        "Report": {
+            "type": "object",
+            "required": ["id", "target", "status", "created_at"],
+            "properties": {
+                "id": {"type": "integer"},
+                "target": {"type": "string"},
+                "status": {"type": "string", "enum": ["open", "hidden", "dismissed"]},
+                "resolution": {"type": ["string", "null"]},
+                "reason": {"type": "string"},
+                "created_at": {"type": "string", "format": "date-time"},
+                "resolved_at": {"type": ["string", "null"], "format": "date-time"},
+                "also_resolved": {"type": "array", "items": {"type": "integer"}},
+            },
+        }
+    },
+)

@@ -7,8 +7,11 @@ from app.api import bp
 from app.api.auth import api_user, json_body
 from app.core.errors import ValidationError
 from app.extensions import db
-from app.notifications import openapi as _openapi  # noqa: F401 - registers the description
-from app.notifications import queries, services
+from app.notifications import (
+    openapi,  # noqa: F401 - registers the description
+    queries,
+    services,
+)
 
 
 def _iso(value) -> str | None:

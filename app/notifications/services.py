@@ -18,7 +18,7 @@ from app.notifications.models import (
     NotificationPreference,
 )
 
-# The six UN languages of the interface (DESIGN.md, "Interface languages").
+# The six UN languages of the interface (docs/design.md, "Interface languages").
 UI_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 
 KINDS = {

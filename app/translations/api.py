@@ -8,7 +8,11 @@ from app.api.auth import api_user, json_body
 from app.core.errors import TooLarge, ValidationError
 from app.documents.services import get_document
 from app.extensions import db
-from app.translations import services, xliff
+from app.translations import (
+    openapi,  # noqa: F401 - registers the description
+    services,
+    xliff,
+)
 from app.translations.languages import language, safe_tag
 from app.translations.queries import (
     aligned_paragraphs,

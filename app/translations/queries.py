@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased, selectinload
 from app.core.errors import NotFound
 from app.documents.models import Document, VersionParagraph
 from app.extensions import db
-from app.translations.languages import Language, language, normalize_tag, same_language
+from app.translations.languages import Language, language, normalize_tag
 from app.translations.models import DocumentLanguage, Translation, TranslationRevision
 
 STATE_ORDER = ("reviewed", "translated", "outdated", "missing")
@@ -80,10 +80,6 @@ class Progress:
 
     def percent(self, state: str) -> float:
         return round(100 * self.counts.get(state, 0) / self.total, 1) if self.total else 0.0
-
-    @property
-    def up_to_date(self) -> int:
-        return self.counts.get("reviewed", 0) + self.counts.get("translated", 0)
 
     @property
     def segments(self) -> list[tuple[str, int, float]]:
@@ -158,10 +154,6 @@ class AlignedParagraph:
     def number(self) -> int:
         return self.position + 1
 
-    @property
-    def needs_work(self) -> bool:
-        return self.state != "reviewed"
-
 
 def aligned_paragraphs(document: Document, lang: str) -> list[AlignedParagraph]:
     """The current version's paragraphs beside their translation into `lang`, with state."""
@@ -213,16 +205,6 @@ def current_source_text(document: Document, key: str) -> str:
     return text
 
 
-def current_sources(document: Document) -> dict[str, str]:
-    return dict(
-        db.session.execute(
-            select(VersionParagraph.key, VersionParagraph.text).where(
-                VersionParagraph.version_id == document.current_version_id,
-            )
-        ).all()
-    )
-
-
 def version_translations(document: Document, version, lang: str) -> dict[str, tuple[str, str]]:
     """For a version's paragraphs: key -> (translated text, state) wherever a translation exists.
 
@@ -271,10 +253,6 @@ def version_translations(document: Document, version, lang: str) -> dict[str, tu
         else:
             result[key] = (translation.text, "outdated")
     return result
-
-
-def is_document_language(document: Document, lang: str) -> bool:
-    return same_language(lang, document.language) or lang in document_languages(document)
 
 
 def history(translation: Translation) -> list[TranslationRevision]:

@@ -21,7 +21,6 @@ from app.translations.languages import language, normalize_tag
 from app.translations.queries import aligned_paragraphs, get_language_version
 from app.translations.services import MAX_TRANSLATION_TEXT, require_translator, save_translation
 
-VERSIONS = ("2", "1.2")
 NS_1_2 = "urn:oasis:names:tc:xliff:document:1.2"
 NS_2_0 = "urn:oasis:names:tc:xliff:document:2.0"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

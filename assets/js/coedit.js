@@ -1,5 +1,5 @@
-// The live page: CodeMirror editor of the working draft, synchronized over Socket.IO (COEDIT.md),
-// with presence, remote cursors, a connection indicator, a server-rendered preview and publishing.
+// The live page: CodeMirror editor of the working draft, synchronized over Socket.IO
+// (docs/coedit-protocol.md), with presence, remote cursors, a connection indicator, a server-rendered preview and publishing.
 import { markdown } from "@codemirror/lang-markdown";
 import { Compartment, EditorState, StateEffect, StateField } from "@codemirror/state";
 import { Decoration, EditorView } from "@codemirror/view";

@@ -1,4 +1,5 @@
-// A small in-memory server following COEDIT.md step by step, to test the browser's sync client.
+// A small in-memory server following docs/coedit-protocol.md step by step, to test the browser's
+// sync client.
 // Like the real server, a client's edits are rebased exactly over the stored changes since its
 // shadow's rev (concurrent insertions never nest); fuzzy patching is the counted fallback, used
 // when that rev is unknown (a restored backup, or a test that sets `text` by hand).

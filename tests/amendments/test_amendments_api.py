@@ -1,4 +1,4 @@
-"""The API rows of DESIGN.md, bad input, and the OpenAPI description."""
+"""The API rows of docs/design.md, bad input, and the OpenAPI description."""
 
 import pytest
 from flask import g

@@ -1,4 +1,4 @@
-"""The equal-weight rule of DESIGN.md, as a pure function and as counted in SQL."""
+"""The equal-weight rule of docs/design.md, as a pure function and as counted in SQL."""
 
 from fractions import Fraction
 

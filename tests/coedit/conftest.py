@@ -2,8 +2,8 @@
 
 import pytest
 
-from app.coedit.client import NAMESPACE, SyncClient
 from app.extensions import socketio
+from tests.support.coedit_client import NAMESPACE, SyncClient
 
 
 @pytest.fixture

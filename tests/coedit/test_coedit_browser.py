@@ -89,7 +89,7 @@ def test_two_editors_type_into_one_paragraph_and_publish(
             page.wait_for_selector(".cm-content:not([aria-readonly])")
         observer.goto(url)
         observer.wait_for_selector("[data-status][data-state=connected]")
-        # Everyone is in push mode (COEDIT.md "Push mode"), the default of the browser client.
+        # Everyone is in push mode (the protocol's "Push mode"), the default of the browser client.
         for page in (page_a, page_b, observer):
             assert page.evaluate("window.coedit.client.pushing") is True
         # An observer saves nothing and is not told that its changes are saved.

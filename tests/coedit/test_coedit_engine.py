@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.coedit.client import SyncClient
 from app.coedit.engine import (
     BadDelta,
     DeltaMismatch,
@@ -21,6 +20,7 @@ from app.coedit.engine import (
     from_delta,
     to_delta,
 )
+from tests.support.coedit_client import SyncClient
 
 SAMPLES = ["😀", "é", "e\u0301", "שלום עולם", "مرحبا", "👩‍👩‍👧", "x", " word ", "\n\n", "漢字"]
 INITIAL = "# Title 😀\n\nFirst paragraph with é and שלום.\n\nSecond paragraph 👩‍👩‍👧 end."

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.coedit.client import SyncClient
 from app.coedit.engine import MemoryStore, SyncEngine, diff_main, from_delta, rebase, to_delta
+from tests.support.coedit_client import SyncClient
 
 CHANNEL = "doc/en"
 

@@ -5,10 +5,10 @@ import time
 
 from sqlalchemy import select
 
-from app.coedit.client import NAMESPACE
 from app.coedit.engine import diff_main, to_delta
 from app.coedit.models import LiveText
 from app.extensions import db, socketio
+from tests.support.coedit_client import NAMESPACE
 
 
 def freeze(app):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.coedit.client import SocketClient
+from tests.support.coedit_client import SocketClient
 
 ROOT = Path(__file__).resolve().parents[2]
 RUNNER = """

@@ -1,4 +1,4 @@
-"""Push mode (COEDIT.md "Push mode"): the engine and the Python client core over a wire that
+"""Push mode (docs/coedit-protocol.md): the engine and the Python client core over a wire that
 reorders, loses and crosses messages; old and new clients mixed on one document.
 
 After quiet, every client's text, the followers' and the stored text are equal, and every
@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.coedit.client import SyncClient
 from app.coedit.engine import MemoryStore, SyncEngine, SyncError
+from tests.support.coedit_client import SyncClient
 
 CHANNEL = "doc/en"
 INITIAL = "# Title 😀\n\nFirst paragraph.\n\nSecond paragraph 👩‍👩‍👧 end."

@@ -119,7 +119,7 @@ def test_a_push_follower_behind_another_process_starts_from_the_stored_text(
 
 def test_python_push_follower_converges_when_revs_never_comes(app, team, live_server, make_token):
     """The project's client: a push follower that gets `changed` but no `revs` rejoins."""
-    from app.coedit.client import SocketClient
+    from tests.support.coedit_client import SocketClient
 
     engine = app.extensions["coedit"].engine
     engine.revs = lambda channel, rev, text, hint=None: (rev, text, None)  # no `revs`, ever

@@ -332,7 +332,7 @@ def test_handler_crash_answers_desync_and_keeps_worker(app, team, sockets, monke
 
 def test_python_client_raises_the_refusal_code(team, live_server):
     """The project's own client turns a refused connection into SyncRefused(code, message)."""
-    from app.coedit.client import SocketClient, SyncRefused
+    from tests.support.coedit_client import SocketClient, SyncRefused
 
     client = SocketClient(live_server, "declaration", "en", token="agora_not-a-token", timeout=5)
     with pytest.raises(SyncRefused) as refused:

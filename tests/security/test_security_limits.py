@@ -3,10 +3,10 @@
 import pytest
 
 from app.coedit import routes as coedit_routes
-from app.coedit.client import NAMESPACE
 from app.core import markdown
 from app.extensions import socketio
 from app.security.jsonsafe import MAX_DEPTH, loads, nesting_depth_exceeds
+from tests.support.coedit_client import NAMESPACE
 
 DEEP = "[" * 100_000 + "]" * 100_000
 

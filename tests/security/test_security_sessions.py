@@ -3,9 +3,9 @@
 import pytest
 
 from app.accounts.models import User
-from app.coedit.client import NAMESPACE, SyncClient
 from app.core import signals
 from app.extensions import db, socketio
+from tests.support.coedit_client import NAMESPACE, SyncClient
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a different long passphrase"

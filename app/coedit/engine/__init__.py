@@ -1,4 +1,4 @@
-"""Differential synchronization, server side (COEDIT.md), in plain Python.
+"""Differential synchronization, server side (docs/coedit-protocol.md), in plain Python.
 
 - `deltas`: diff_toDelta / diff_fromDelta in UTF-16 code units, and the differ;
 - `rebase`: exact operations on diffs (invert, compose, rebase);

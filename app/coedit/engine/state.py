@@ -24,7 +24,7 @@ class ClientState:
     outbox: list = field(default_factory=list)
     attached: bool = True
     last_seen: float = 0.0
-    push: bool = False  # the client asked for push mode (COEDIT.md "Push mode")
+    push: bool = False  # the client asked for push mode (docs/coedit-protocol.md "Push mode")
     kept: dict = field(default_factory=dict)  # m -> (shadow, shadow_rev) before each push
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 

@@ -1,4 +1,4 @@
-"""Differential synchronization, server side (COEDIT.md `join` and `sync` steps 1-7).
+"""Differential synchronization, server side (docs/coedit-protocol.md `join` and `sync` steps 1-7).
 
 Fraser's guaranteed-delivery variant: per joined client a shadow, a backup shadow and an
 outbox of unacknowledged server edits (`state`). The authoritative text lives behind a
@@ -144,7 +144,7 @@ class SyncEngine:
         author=None,
         rev_hint: int | None = None,
     ) -> SyncResult:
-        """Steps 1-7 of COEDIT.md's `sync`; client state changes only once the text is stored.
+        """Steps 1-7 of the protocol's `sync`; client state changes only once the text is stored.
 
         Syncs that change the text go through the channel's group commit: several of them,
         arriving together, are stored in one transaction and answered after its commit.
@@ -276,7 +276,7 @@ class SyncEngine:
         # 7.
         return SyncResult(n=received.shadow_n, edits=list(outbox), rev=rev, changed=False)
 
-    # -- push mode (COEDIT.md "Push mode")
+    # -- push mode (docs/coedit-protocol.md "Push mode")
 
     def push(self, client_ids, channel, rev_hint: int | None = None) -> tuple[dict, list]:
         """Step 6 for every push editor of `channel` whose shadow is behind the stored text.

@@ -1,6 +1,6 @@
-"""Socket.IO handlers of namespace /coedit: the server side of COEDIT.md.
+"""Socket.IO handlers of namespace /coedit: the server side of docs/coedit-protocol.md.
 
-Clients (the browser editor, app.coedit.client, load generators) send `join`, `sync`,
+Clients (the browser editor, the Python client in tests/support, load generators) send `join`, `sync`,
 `cursor` and `leave`; the server answers each through its ack and broadcasts `changed`
 (coalesced per room, after the commit) and `presence` to the room of one (document, lang).
 Permission is read from the database on every event, so a revoked membership, a revoked

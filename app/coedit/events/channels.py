@@ -34,7 +34,7 @@ def peer(user, mode: str, offset: int = 0, end: int = 0) -> dict:
 def join(h: Hub, data) -> dict:
     """join {doc, lang, mode, client_id?, push?}: resume or start the client's state; enter the room.
 
-    With `push: true` the client is in push mode (COEDIT.md "Push mode"): an editor gets `edits`
+    With `push: true` the client is in push mode (the protocol's "Push mode"): an editor gets `edits`
     pushed, a follower one `revs` per window besides `changed` (a `changed` that no `revs`
     follows, a change stored by another process, makes it rejoin).
     """

@@ -2,7 +2,7 @@
 
 Every change to a room's text opens a window (COEDIT_CHANGED_COALESCE seconds) at whose end
 the room gets one `changed`, each push editor its `edits` and the push followers one `revs`
-(COEDIT.md "Push mode"). Presence is coalesced per room the same way.
+(docs/coedit-protocol.md "Push mode"). Presence is coalesced per room the same way.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class Refusal(Exception):
-    """An event refused with one of COEDIT.md's error codes (answered, never raised further)."""
+    """An event refused with one of the protocol's error codes (answered, never raised further)."""
 
     def __init__(self, code: str, message: str):
         super().__init__(message)

@@ -1,5 +1,5 @@
-// The client side of COEDIT.md (differential synchronization with shadows), independent of the
-// editor and of Socket.IO so that it runs under node's test runner against a fake server.
+// The client side of docs/coedit-protocol.md (differential synchronization with shadows),
+// independent of the editor and of Socket.IO so that it runs under node's test runner against a fake server.
 import { _ } from "./i18n.js";
 import {
   applyChanges, carry, changesFromDiff, compose, decodeDelta, diffDelta, diffEnds, diffFromChanges,
@@ -8,7 +8,7 @@ import {
 
 const ACK_TIMEOUT_MS = 10_000;
 const MAX_BACKOFF_MS = 8_000;
-// Push mode (COEDIT.md "Push mode"): applied pushes are acknowledged by an empty sync within
+// Push mode (the protocol's "Push mode"): applied pushes are acknowledged by an empty sync within
 // 2 s; after `changed`, a push editor waits this long for the push before it syncs itself
 // (the change may have been stored by another server process, which pushes to its own clients).
 const PUSH_ACK_MS = 1_000;
@@ -49,7 +49,7 @@ export class SyncClient {
     this.lastSyncAt = -Infinity;
     this.timers = timers;
     this.listeners = listeners;
-    // Protocol state (COEDIT.md "State: Client").
+    // Protocol state (docs/coedit-protocol.md "State: Client").
     this.shadow = null;
     this.n = 0;
     this.m = 0;

@@ -59,7 +59,7 @@ class SyncClient:
         push: bool = True,
     ):
         self.doc, self.lang, self.mode = doc, lang, mode
-        self.push = push  # ask for push mode (COEDIT.md "Push mode")
+        self.push = push  # ask for push mode (docs/coedit-protocol.md "Push mode")
         self.pushing = False  # the server agreed
         self.dmp = diff_match_patch()
         self.dmp.Diff_Timeout = diff_timeout

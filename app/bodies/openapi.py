@@ -1,0 +1,157 @@
+"""The OpenAPI description of the bodies and balance API (app/bodies/api.py)."""
+
+from app.api.openapi import document_paths, path_param
+
+_PERSON = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "group": {"type": "string"},
+        "side": {"type": ["string", "null"], "enum": ["north", "south", None]},
+    },
+}
+_COUNTS = {
+    "type": "object",
+    "properties": {
+        k: {"type": "integer"} for k in ("participants", "amendments", "positions", "comments")
+    },
+}
+_NOT_FOUND = {
+    "description": "Unknown",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+
+
+def _ok(ref: str, description: str) -> dict:
+    return {
+        "200": {
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}},
+        }
+    }
+
+
+_SLUG = path_param("slug")
+
+document_paths(
+    {
+        "/api/bodies": {
+            "get": {
+                "summary": "List bodies",
+                "tags": ["bodies"],
+                "responses": _ok("BodyList", "Every body with its coordinators and member count"),
+            }
+        },
+        "/api/bodies/{slug}": {
+            "get": {
+                "summary": "One body with its members",
+                "tags": ["bodies"],
+                "parameters": [_SLUG],
+                "responses": {**_ok("BodyDetail", "The body"), "404": _NOT_FOUND},
+            }
+        },
+        "/api/documents/{slug}/balance": {
+            "get": {
+                "summary": "Activity on a document by stakeholder group and North/South",
+                "tags": ["balance"],
+                "parameters": [_SLUG],
+                "responses": {**_ok("Balance", "Counts and warnings"), "404": _NOT_FOUND},
+            }
+        },
+        "/api/balance": {
+            "get": {
+                "summary": "Site-wide activity by stakeholder group and North/South",
+                "tags": ["balance"],
+                "responses": _ok("Balance", "Counts and warnings"),
+            }
+        },
+    },
+    {
+        "BodySummary": {
+            "type": "object",
+            "required": ["slug", "name", "kind", "member_count"],
+            "properties": {
+                "slug": {"type": "string"},
+                "name": {"type": "string"},
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "bureau",
+                        "plenary",
+                        "team",
+                        "regional_caucus",
+                        "thematic_caucus",
+                        "working_group",
+                        "focal_points",
+                    ],
+                },
+                "coordinators": {"type": "array", "items": _PERSON},
+                "member_count": {"type": "integer"},
+            },
+        },
+        "BodyList": {
+            "type": "object",
+            "properties": {
+                "bodies": {"type": "array", "items": {"$ref": "#/components/schemas/BodySummary"}}
+            },
+        },
+        "BodyDetail": {
+            "allOf": [
+                {"$ref": "#/components/schemas/BodySummary"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "team_role": {"type": ["string", "null"]},
+                        "purpose": {"type": "string"},
+                        "is_open": {"type": "boolean"},
+                        "members": {
+                            "type": "array",
+                            "items": {
+                                "allOf": [
+                                    _PERSON,
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "role": {
+                                                "type": "string",
+                                                "enum": ["member", "coordinator"],
+                                            }
+                                        },
+                                    },
+                                ]
+                            },
+                        },
+                    },
+                },
+            ]
+        },
+        "Balance": {
+            "type": "object",
+            "required": ["groups", "sides", "warnings"],
+            "properties": {
+                "groups": {
+                    "type": "object",
+                    "additionalProperties": _COUNTS,
+                    "description": "Keyed by stakeholder group",
+                },
+                "sides": {"type": "object", "properties": {"north": _COUNTS, "south": _COUNTS}},
+                "totals": _COUNTS,
+                "warnings": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "dimension": {"type": "string", "enum": ["group", "side"]},
+                            "key": {"type": "string"},
+                            "metric": {"type": "string"},
+                            "count": {"type": "integer"},
+                            "total": {"type": "integer"},
+                            "share": {"type": "integer", "description": "percent"},
+                            "message": {"type": "string"},
+                        },
+                    },
+                },
+            },
+        },
+    },
+)
