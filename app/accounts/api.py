@@ -4,11 +4,11 @@ from flask import jsonify
 from flask_babel import lazy_gettext as _l
 
 from app.accounts import groups, services
+from app.accounts.api_auth import api_user
 from app.accounts.models import STAKEHOLDER_GROUPS
-from app.api import bp
-from app.api.auth import api_user, json_body
-from app.api.openapi import ERROR_CONTENT, document_paths, schema_ref
+from app.core.api import bp, json_body
 from app.core.errors import ValidationError
+from app.core.openapi import ERROR_CONTENT, document_paths, schema_ref
 from app.extensions import db
 
 FIELDS = ("name", "organization", "country", "group")

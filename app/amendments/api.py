@@ -3,12 +3,12 @@
 from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.api_auth import api_user
 from app.amendments import queries, services
 from app.amendments.models import STATUSES, attribution
-from app.api import bp
-from app.api.auth import api_user, json_body
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.api import bp, json_body
 from app.core.errors import ValidationError
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 from app.documents.services import get_document
 from app.extensions import db
 from app.moderation.queries import hidden_reason

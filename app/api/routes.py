@@ -3,9 +3,9 @@
 from flask import current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.openapi import spec
+from app.core.api import bp
 from app.core.errors import TooLarge
+from app.core.openapi import spec
 
 
 @bp.before_request

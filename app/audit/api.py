@@ -3,10 +3,10 @@
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import api_user, page_param
+from app.accounts.api_auth import api_user
 from app.audit import queries
 from app.audit.openapi import describe
+from app.core.api import bp, page_param
 from app.core.errors import Forbidden, NotFound
 
 

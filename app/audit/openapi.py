@@ -1,6 +1,6 @@
 """OpenAPI description of the audit log API."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, schema_ref
 
 
 def describe() -> None:

@@ -2,11 +2,11 @@
 
 from flask import jsonify
 
-from app.api import bp
-from app.api.openapi import document_paths, path_param
 from app.bodies.balance import document_balance, site_balance
 from app.bodies.models import COORDINATOR
 from app.bodies.queries import bodies_by_kind, get_body, memberships
+from app.core.api import bp
+from app.core.openapi import document_paths, path_param
 
 
 def _person(user) -> dict:

@@ -3,12 +3,12 @@
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import api_user, json_body
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param
+from app.accounts.api_auth import api_user
 from app.coedit import queries
 from app.coedit.services import publish_live_text
+from app.core.api import bp, json_body
 from app.core.errors import Forbidden, ValidationError
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param
 from app.documents.permissions import can_edit_live
 from app.documents.services import get_document
 from app.extensions import db

@@ -6,12 +6,11 @@ Posts a moderator hid keep their place, with `hidden` and the public `reason` in
 from flask import jsonify, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import page_param
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 from app.bodies.queries import get_body
+from app.core.api import bp, page_param
 from app.core.errors import NotFound
 from app.core.markdown import render_markdown
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 from app.discussion import queries
 from app.discussion.models import Topic
 from app.extensions import db

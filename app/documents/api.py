@@ -5,12 +5,12 @@ import re
 from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import api_user, json_body
-from app.api.openapi import document_paths
+from app.accounts.api_auth import api_user
 from app.bodies.queries import body_by_slug
+from app.core.api import bp, json_body
 from app.core.errors import Forbidden, TooLarge, ValidationError
 from app.core.markdown import render_markdown
+from app.core.openapi import document_paths
 from app.documents import hooks, queries
 from app.documents.diffing import diff_paragraphs
 from app.documents.models import DOCUMENT_STATUSES

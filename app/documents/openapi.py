@@ -1,6 +1,6 @@
 """OpenAPI description of the documents API (registered by app.documents.api)."""
 
-from app.api.openapi import ERROR_CONTENT, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, path_param, schema_ref
 
 
 def _error(description: str) -> dict:

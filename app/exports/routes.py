@@ -8,6 +8,7 @@ from flask_login import current_user
 from app.amendments.queries import bodies_of
 from app.amendments.routes import participant_required
 from app.core.errors import DomainError, Forbidden, ValidationError
+from app.core.forms import PageForm
 from app.documents import hooks
 from app.documents.permissions import can_manage, is_admin
 from app.documents.queries import parse_version_number
@@ -17,7 +18,6 @@ from app.exports import bp, queries, services
 from app.exports.api import download, owner_body
 from app.exports.formats import COMPILATION_FORMATS, DIFF_FORMATS, VERSION_FORMATS
 from app.extensions import db
-from app.main.forms import PageForm
 
 FORMAT_LABELS = {
     "docx": _l("Word (DOCX)"),

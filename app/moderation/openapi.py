@@ -1,6 +1,6 @@
 """OpenAPI description of the moderation API."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 
 _ID = path_param("report_id", "integer")
 

@@ -37,7 +37,7 @@ def person() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     if request.path.startswith("/api/"):
-        from app.api.auth import api_user
+        from app.accounts.api_auth import api_user
 
         user = api_user(required=False)
         if user is not None:
@@ -142,7 +142,7 @@ def init_app(app) -> None:
 
 def _document_in_api(app) -> None:
     """Limited API operations list the 429 answer in /api/openapi.json."""
-    from app.api.openapi import ERROR_CONTENT, PATHS
+    from app.core.openapi import ERROR_CONTENT, PATHS
 
     for rule in RULES:
         for endpoint in rule.endpoints:
