@@ -26,6 +26,7 @@ DOMAINS = (
     "moderation",
     "audit",
     "exports",
+    "balance",
     "mail",
     "notifications",
     "api",

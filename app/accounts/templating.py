@@ -31,5 +31,6 @@ def can_vouch_for(group: str) -> bool:
 
 
 def register(app) -> None:
+    app.jinja_env.globals["STAKEHOLDER_GROUPS"] = STAKEHOLDER_GROUPS
     app.jinja_env.globals["trust_roles"] = trust_roles
     app.jinja_env.globals["can_vouch_for"] = can_vouch_for

@@ -9,7 +9,7 @@ from app.amendments.models import STATUSES, attribution
 from app.core.api import bp, json_body
 from app.core.errors import ValidationError
 from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 from app.moderation.queries import hidden_reason
 

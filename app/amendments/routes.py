@@ -13,7 +13,7 @@ from app.amendments.models import KINDS, PARAGRAPH_STATUSES, STANCES, STATUSES
 from app.amendments.rebase import rebase_text
 from app.core.errors import DomainError, Forbidden
 from app.documents import hooks, permissions
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 
 

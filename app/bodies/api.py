@@ -1,8 +1,7 @@
-"""JSON API: bodies and balance statistics."""
+"""JSON API: bodies and their members."""
 
 from flask import jsonify
 
-from app.bodies.balance import document_balance, site_balance
 from app.bodies.models import COORDINATOR
 from app.bodies.queries import bodies_by_kind, get_body, memberships
 from app.core.api import bp
@@ -55,30 +54,12 @@ def api_body(slug):
     return jsonify(data)
 
 
-@bp.route("/documents/<slug>/balance")
-def api_document_balance(slug):
-    from app.documents.services import get_document
-
-    return jsonify(document_balance(get_document(slug)).as_json())
-
-
-@bp.route("/balance")
-def api_site_balance():
-    return jsonify(site_balance().as_json())
-
-
 _PERSON = {
     "type": "object",
     "properties": {
         "name": {"type": "string"},
         "group": {"type": "string"},
         "side": {"type": ["string", "null"], "enum": ["north", "south", None]},
-    },
-}
-_COUNTS = {
-    "type": "object",
-    "properties": {
-        k: {"type": "integer"} for k in ("participants", "amendments", "positions", "comments")
     },
 }
 _NOT_FOUND = {
@@ -113,21 +94,6 @@ document_paths(
                 "tags": ["bodies"],
                 "parameters": [_SLUG],
                 "responses": {**_ok("BodyDetail", "The body"), "404": _NOT_FOUND},
-            }
-        },
-        "/api/documents/{slug}/balance": {
-            "get": {
-                "summary": "Activity on a document by stakeholder group and North/South",
-                "tags": ["balance"],
-                "parameters": [_SLUG],
-                "responses": {**_ok("Balance", "Counts and warnings"), "404": _NOT_FOUND},
-            }
-        },
-        "/api/balance": {
-            "get": {
-                "summary": "Site-wide activity by stakeholder group and North/South",
-                "tags": ["balance"],
-                "responses": _ok("Balance", "Counts and warnings"),
             }
         },
     },
@@ -189,34 +155,6 @@ document_paths(
                     },
                 },
             ]
-        },
-        "Balance": {
-            "type": "object",
-            "required": ["groups", "sides", "warnings"],
-            "properties": {
-                "groups": {
-                    "type": "object",
-                    "additionalProperties": _COUNTS,
-                    "description": "Keyed by stakeholder group",
-                },
-                "sides": {"type": "object", "properties": {"north": _COUNTS, "south": _COUNTS}},
-                "totals": _COUNTS,
-                "warnings": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "dimension": {"type": "string", "enum": ["group", "side"]},
-                            "key": {"type": "string"},
-                            "metric": {"type": "string"},
-                            "count": {"type": "integer"},
-                            "total": {"type": "integer"},
-                            "share": {"type": "integer", "description": "percent"},
-                            "message": {"type": "string"},
-                        },
-                    },
-                },
-            },
         },
     },
 )

@@ -199,16 +199,6 @@ def coordinators(body_id: int) -> list:
     return [m.user for m in memberships(body_id) if m.role == COORDINATOR]
 
 
-def owned_documents(body_id: int) -> list:
-    from app.documents.models import Document
-
-    return list(
-        db.session.scalars(
-            select(Document).where(Document.owner_body_id == body_id).order_by(Document.title)
-        )
-    )
-
-
 def coordinators_by_body() -> dict[int, list]:
     """Coordinators of every body in one query: {body_id: [User]}."""
     from app.accounts.models import User

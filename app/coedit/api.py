@@ -10,7 +10,7 @@ from app.core.api import bp, json_body
 from app.core.errors import Forbidden, ValidationError
 from app.core.openapi import ERROR_CONTENT, document_paths, path_param
 from app.documents.permissions import can_edit_live
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 
 MAX_LOG_LIMIT = 1000

@@ -6,7 +6,7 @@ from app.core.atom import AtomFeed
 from app.core.markdown import render_markdown
 from app.discussion import bp, queries
 from app.discussion.routes import _body
-from app.documents.services import get_document
+from app.documents.queries import get_document
 
 FEED_SIZE = 50
 

@@ -9,7 +9,7 @@ from app.core.errors import DomainError, NotFound, ValidationError
 from app.discussion import bp, queries, services
 from app.discussion.forms import PERSONALLY, EditForm, ReplyForm, TopicForm, set_behalf_choices
 from app.documents import hooks
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 
 

@@ -16,8 +16,9 @@ from app.documents.diffing import diff_paragraphs
 from app.documents.models import DOCUMENT_STATUSES
 from app.documents.openapi import PATHS, SCHEMAS
 from app.documents.permissions import can_manage, is_admin
+from app.documents.queries import get_document, get_version
 from app.documents.routes import parse_lang
-from app.documents.services import create_document, get_document, get_version, update_document
+from app.documents.services import create_document, update_document
 from app.extensions import db
 
 MAX_MARKDOWN = 1024 * 1024

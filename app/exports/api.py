@@ -10,8 +10,8 @@ from app.amendments.api import amendment_json
 from app.bodies.queries import body_by_slug
 from app.core.api import bp
 from app.core.errors import ValidationError
+from app.documents.queries import get_document
 from app.documents.routes import parse_lang
-from app.documents.services import get_document
 from app.exports import (
     openapi,  # noqa: F401  (registers the description)
     queries,

@@ -11,9 +11,8 @@ from app.core.errors import DomainError, Forbidden, ValidationError
 from app.core.forms import PageForm
 from app.documents import hooks
 from app.documents.permissions import can_manage, is_admin
-from app.documents.queries import parse_version_number
+from app.documents.queries import get_document, parse_version_number
 from app.documents.routes import parse_lang
-from app.documents.services import get_document
 from app.exports import bp, queries, services
 from app.exports.api import download, owner_body
 from app.exports.formats import COMPILATION_FORMATS, DIFF_FORMATS, VERSION_FORMATS

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.api_auth import api_user
 from app.core.api import bp, json_body
 from app.core.errors import TooLarge, ValidationError
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 from app.translations import services, xliff
 from app.translations.languages import language, safe_tag

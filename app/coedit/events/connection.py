@@ -66,7 +66,7 @@ def forget_cached_user() -> None:
 
 
 def load_document(doc: str):
-    from app.documents.services import get_document
+    from app.documents.queries import get_document
 
     return get_document(doc)
 
