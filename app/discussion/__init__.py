@@ -3,7 +3,7 @@ from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("discussion", __name__)
 
-from app.discussion import api, feeds, routes  # noqa: E402,F401
+from app.discussion import api, feeds, hooks, routes  # noqa: E402,F401
 from app.documents.hooks import document_tab  # noqa: E402
 
 document_tab("discussion.document_discussions", _l("Discussion"), 70)

@@ -12,4 +12,5 @@ def init_app(app) -> None:
     app.context_processor(queries.header_context)
 
 
-from app.notifications import api, routes  # noqa: E402,F401
+# mailing and cli register with mail (list mail preference, follow unsubscribe, digests).
+from app.notifications import api, cli, mailing, routes  # noqa: E402,F401
