@@ -4,7 +4,7 @@ from flask import current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 
 from app.core.api import bp
-from app.core.errors import TooLarge
+from app.core.errors import NotFound, TooLarge
 from app.core.openapi import spec
 
 
@@ -25,6 +25,4 @@ def openapi():
 
 @bp.route("/<path:_unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(_unknown):
-    from app.core.errors import NotFound
-
     raise NotFound(_l("No such API endpoint."))

@@ -3,7 +3,7 @@
 from flask import jsonify
 
 from app.bodies.models import COORDINATOR
-from app.bodies.queries import bodies_by_kind, get_body, memberships
+from app.bodies.queries import bodies_by_kind, coordinators_by_body, get_body, memberships
 from app.core.api import bp
 from app.core.openapi import document_paths, path_param
 
@@ -24,8 +24,6 @@ def _summary(body, count: int, coordinators) -> dict:
 
 @bp.route("/bodies")
 def api_bodies():
-    from app.bodies.queries import coordinators_by_body
-
     by_body = coordinators_by_body()
     return jsonify(
         {

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager
 
+from app.accounts.models import User
 from app.bodies.models import ACTIVE, BODY_KINDS, BODY_KINDS_PLURAL, COORDINATOR, Body, Membership
 from app.core.errors import Forbidden, NotFound
 from app.extensions import db
@@ -182,8 +183,6 @@ def member_count(body_id: int) -> int:
 
 def memberships(body_id: int, status: str = ACTIVE) -> list[Membership]:
     """Memberships with their users, coordinators first, then by name."""
-    from app.accounts.models import User
-
     return list(
         db.session.scalars(
             select(Membership)
@@ -201,8 +200,6 @@ def coordinators(body_id: int) -> list:
 
 def coordinators_by_body() -> dict[int, list]:
     """Coordinators of every body in one query: {body_id: [User]}."""
-    from app.accounts.models import User
-
     rows = db.session.execute(
         select(Membership.body_id, User)
         .join(User, User.id == Membership.user_id)

@@ -6,6 +6,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.models import User
+from app.accounts.services import normalize_email
 from app.bodies.defaults import default_bodies
 from app.bodies.models import (
     ACTIVE,
@@ -131,9 +133,6 @@ def create_body(
 
 def find_user_by_email(email: str):
     """The registered person with this address, or a ValidationError naming the address."""
-    from app.accounts.models import User
-    from app.accounts.services import normalize_email
-
     address = (email or "").strip()
     if not address:
         raise ValidationError(_l("Give the e-mail address of a registered participant."))

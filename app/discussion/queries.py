@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.bodies.models import ACTIVE, Body, Membership
 from app.discussion.models import Message, Topic
 from app.discussion.search import match_condition, search_terms
 from app.extensions import db
@@ -199,8 +200,6 @@ def first_message_ids(topic_ids: list[int]) -> dict[int, int]:
 
 def bodies_of(user) -> list:
     """The bodies a user may speak for (active memberships), by name."""
-    from app.bodies.models import ACTIVE, Body, Membership
-
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     return list(

@@ -4,6 +4,7 @@ from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from app.bodies.models import Body
 from app.bodies.queries import body_by_slug
 from app.core.errors import DomainError, NotFound, ValidationError
 from app.discussion import bp, queries, services
@@ -38,7 +39,6 @@ def _behalf_body(form):
     body_id = form.on_behalf_of.data
     if not body_id or body_id == PERSONALLY:
         return None
-    from app.bodies.models import Body
 
     body = db.session.get(Body, body_id) if 0 < body_id < 2**31 else None
     if body is None:
