@@ -3,9 +3,9 @@
 import click
 from flask.cli import AppGroup
 
-from app.bodies.queries import body_by_slug
+from app.bodies.queries import body_by_slug, find_user_by_email
 from app.bodies.services import add_member as add
-from app.bodies.services import create_body, find_user_by_email, seed_bodies, slug_for
+from app.bodies.services import create_body, seed_bodies, slug_for
 from app.core.errors import DomainError
 from app.extensions import db
 

@@ -5,8 +5,9 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager
 
 from app.accounts.models import User
+from app.accounts.services import normalize_email
 from app.bodies.models import ACTIVE, BODY_KINDS, BODY_KINDS_PLURAL, COORDINATOR, Body, Membership
-from app.core.errors import Forbidden, NotFound
+from app.core.errors import Forbidden, NotFound, ValidationError
 from app.extensions import db
 
 
@@ -210,3 +211,16 @@ def coordinators_by_body() -> dict[int, list]:
     for body_id, user in rows:
         result.setdefault(body_id, []).append(user)
     return result
+
+
+def find_user_by_email(email: str):
+    """The registered person with this address, or a ValidationError naming the address."""
+    address = (email or "").strip()
+    if not address:
+        raise ValidationError(_l("Give the e-mail address of a registered participant."))
+    user = db.session.scalar(select(User).where(User.email == normalize_email(address)))
+    if user is None:
+        raise ValidationError(
+            _l("Nobody is registered with the e-mail address %(address)s.", address=address)
+        )
+    return user

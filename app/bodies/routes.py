@@ -12,6 +12,7 @@ from app.bodies.hooks import page_context
 from app.bodies.models import BODY_KINDS, COORDINATOR, REQUESTED, TEAM_ROLES
 from app.bodies.queries import (
     bodies_by_kind,
+    find_user_by_email,
     get_body,
     membership_of,
     memberships,
@@ -188,7 +189,7 @@ def add_member(slug):
     body = _managed_body(slug)
     email = request.form.get("email", "")
     try:
-        user = services.find_user_by_email(email)
+        user = find_user_by_email(email)
         services.add_member(
             body, user, coordinator=request.form.get("role") == COORDINATOR, actor=current_user
         )

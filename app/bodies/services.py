@@ -6,8 +6,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import User
-from app.accounts.services import normalize_email
 from app.bodies.defaults import default_bodies
 from app.bodies.models import (
     ACTIVE,
@@ -129,19 +127,6 @@ def create_body(
         ) from None
     log.info("body %s created", slug)
     return body
-
-
-def find_user_by_email(email: str):
-    """The registered person with this address, or a ValidationError naming the address."""
-    address = (email or "").strip()
-    if not address:
-        raise ValidationError(_l("Give the e-mail address of a registered participant."))
-    user = db.session.scalar(select(User).where(User.email == normalize_email(address)))
-    if user is None:
-        raise ValidationError(
-            _l("Nobody is registered with the e-mail address %(address)s.", address=address)
-        )
-    return user
 
 
 def _state(membership: Membership | None) -> dict | None:
