@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 
 from app.config import INSTANCE_DIR, Config
+from app.core import templating
 from app.extensions import csrf, db, login_manager, migrate, socketio
 from app.security.jsonsafe import SocketJSON
 
@@ -26,6 +27,7 @@ DOMAINS = (
     "moderation",
     "audit",
     "exports",
+    "balance",
     "mail",
     "notifications",
     "api",
@@ -100,6 +102,4 @@ def _register_domains(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from app.core import templating
-
     templating.init_app(app)

@@ -8,8 +8,8 @@ from app.accounts import (
     openapi,  # noqa: F401 - registers the description
     services,
 )
-from app.api import bp
-from app.api.auth import api_user, json_body
+from app.accounts.api_auth import api_user
+from app.core.api import bp, json_body
 from app.core.errors import ValidationError
 from app.extensions import db
 

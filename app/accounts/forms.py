@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.accounts.models import STAKEHOLDER_GROUPS
 from app.accounts.regions import country_choices
-from app.main.forms import PageForm
+from app.core.forms import PageForm
 
 
 def _group_choices() -> list[tuple[str, str]]:

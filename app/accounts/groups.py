@@ -18,39 +18,27 @@ from app.extensions import db
 PENDING = "pending"
 
 
-def focal_point_body_id(group: str) -> int | None:
-    from app.bodies.defaults import FOCAL_POINT_SLUGS
-    from app.bodies.queries import body_by_slug
+# Who is a focal point is decided by bodies (an active member of the group's focal-point body),
+# a higher layer: bodies hands its two reads in here (app/bodies/focal_points.py). Until it
+# does, nobody is a focal point.
+_focal_points = {"is_focal_point": lambda user, group: False, "by_user": lambda: {}}
 
-    body = body_by_slug(FOCAL_POINT_SLUGS.get(group, ""))
-    return body.id if body is not None else None
+
+def provide_focal_points(is_focal_point, focal_point_groups) -> None:
+    """Register the reads `is_focal_point(user, group)` and `focal_point_groups()`."""
+    _focal_points.update(is_focal_point=is_focal_point, by_user=focal_point_groups)
 
 
 def is_focal_point(user, group: str) -> bool:
     """An active member of the group's focal-point body."""
-    from app.bodies.queries import is_member
-
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    body_id = focal_point_body_id(group)
-    return body_id is not None and is_member(user, body_id)
+    return _focal_points["is_focal_point"](user, group)
 
 
 def focal_point_groups() -> dict[int, list[str]]:
     """{user id: [groups they are a focal point of]} in one query (for badges)."""
-    from app.bodies.defaults import FOCAL_POINT_SLUGS
-    from app.bodies.models import ACTIVE, Body, Membership
-
-    by_slug = {slug: group for group, slug in FOCAL_POINT_SLUGS.items()}
-    rows = db.session.execute(
-        select(Membership.user_id, Body.slug)
-        .join(Body, Body.id == Membership.body_id)
-        .where(Body.slug.in_(by_slug), Membership.status == ACTIVE)
-    )
-    result: dict[int, list[str]] = {}
-    for user_id, slug in rows:
-        result.setdefault(user_id, []).append(by_slug[slug])
-    return result
+    return _focal_points["by_user"]()
 
 
 def can_vouch_for(actor, group: str) -> bool:

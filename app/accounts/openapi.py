@@ -1,7 +1,7 @@
 """The OpenAPI description of the account API (app/accounts/api.py)."""
 
 from app.accounts.models import STAKEHOLDER_GROUPS
-from app.api.openapi import ERROR_CONTENT, document_paths, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, schema_ref
 
 document_paths(
     {

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from app.accounts import bp, services
+from app.accounts import bp, groups, services
 from app.accounts.forms import (
     EmailForm,
     LoginForm,
@@ -255,8 +255,6 @@ def revoke_token(token_id: int):
 
 @bp.route("/people/<int:user_id>")
 def person(user_id: int):
-    from app.accounts import groups
-
     user = services.get_user(user_id)
     return render_template(
         "accounts/person.html",

@@ -10,6 +10,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.accounts.groups import request_group_change
 from app.accounts.models import STAKEHOLDER_GROUPS, ApiToken, User
 from app.accounts.names import name_skeleton, refuse_unsafe_name
 from app.accounts.passwords import dummy_hash, hash_password, needs_rehash, verify_password
@@ -283,8 +284,6 @@ def update_profile(
     A different stakeholder group is not applied but requested (app/accounts/groups.py): the
     request is returned, or None when the group stays.
     """
-    from app.accounts.groups import request_group_change
-
     name = check_display_name(name, user_id=user.id)
     organization = (organization or "").strip()
     if len(organization) > 200:

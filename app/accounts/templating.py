@@ -3,6 +3,8 @@
 from flask import g
 from flask_babel import gettext as _
 
+from app.accounts.groups import can_vouch_for as check
+from app.accounts.groups import focal_point_groups
 from app.accounts.models import STAKEHOLDER_GROUPS
 
 
@@ -10,7 +12,6 @@ def trust_roles(user) -> list[str]:
     """The badges a person carries wherever their name shows: administrator, focal point."""
     if user is None or getattr(user, "id", None) is None:
         return []
-    from app.accounts.groups import focal_point_groups
 
     if "_focal_point_groups" not in g:
         g._focal_point_groups = focal_point_groups()
@@ -25,11 +26,10 @@ def trust_roles(user) -> list[str]:
 def can_vouch_for(group: str) -> bool:
     from flask_login import current_user
 
-    from app.accounts.groups import can_vouch_for as check
-
     return check(current_user, group)
 
 
 def register(app) -> None:
+    app.jinja_env.globals["STAKEHOLDER_GROUPS"] = STAKEHOLDER_GROUPS
     app.jinja_env.globals["trust_roles"] = trust_roles
     app.jinja_env.globals["can_vouch_for"] = can_vouch_for

@@ -3,16 +3,16 @@
 from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.api_auth import api_user
 from app.amendments import (
     openapi,  # noqa: F401 - registers the description
     queries,
     services,
 )
 from app.amendments.models import STATUSES, attribution
-from app.api import bp
-from app.api.auth import api_user, json_body
+from app.core.api import bp, json_body
 from app.core.errors import ValidationError
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 from app.moderation.queries import hidden_reason
 

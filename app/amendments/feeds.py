@@ -7,7 +7,7 @@ from app.amendments import bp
 from app.amendments.models import Amendment, attribution
 from app.core.atom import AtomFeed
 from app.core.markdown import render_markdown
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 
 FEED_SIZE = 50

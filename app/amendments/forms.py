@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField, TextAreaField
 
-from app.main.forms import PageForm
+from app.core.forms import PageForm
 
 
 class ProposeForm(PageForm):

@@ -5,8 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.amendments import queries
-from app.amendments.models import PARAGRAPH_STATUSES
+from app.amendments.models import PARAGRAPH_STATUSES, Amendment, AmendmentComment
 from app.documents import hooks, permissions
+from app.extensions import db
+from app.moderation.targets import Target, excerpt, target_loader
 
 hooks.document_tab("amendments.index", _l("Amendments"), 40)
 hooks.document_tab("amendments.compilation", _l("Compilation"), 45)
@@ -44,3 +46,41 @@ def amendment_context(document, version, lang) -> dict:
         and permissions.can_participate(current_user),
         "amendments_can_decide": permissions.can_decide(current_user, document),
     }
+
+
+# --- moderation: what a report on an amendment or its comment points at ----------------------
+
+
+@target_loader("comment")
+def comment_target(ident: int) -> Target | None:
+    """A comment on an amendment, moderated by the owner of the amended document."""
+    comment = db.session.get(AmendmentComment, ident)
+    if comment is None:
+        return None
+    amendment = db.session.get(Amendment, comment.amendment_id)
+    return Target(
+        "comment",
+        comment.id,
+        amendment.document.owner_body_id,
+        f"Comment on amendment #{amendment.id}",
+        ("amendments.show", {"amendment_id": amendment.id, "_anchor": f"c-{comment.id}"}),
+        excerpt(comment.text),
+        comment.author_id,
+    )
+
+
+@target_loader("amendment")
+def amendment_target(ident: int) -> Target | None:
+    """An amendment's rationale, moderated by the owner of the amended document."""
+    amendment = db.session.get(Amendment, ident)
+    if amendment is None:
+        return None
+    return Target(
+        "amendment",
+        amendment.id,
+        amendment.document.owner_body_id,
+        f"Rationale of amendment #{amendment.id}",
+        ("amendments.show", {"amendment_id": amendment.id}),
+        excerpt(amendment.rationale),
+        amendment.proposer_id,
+    )

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.accounts.models import STAKEHOLDER_GROUPS
 from app.core.timeutil import utcnow
 from app.core.types import UTCDateTime
 from app.extensions import db
@@ -152,8 +153,6 @@ def attribution(amendment_or_comment, author=None) -> str:
 
     Personal contributions name the person: "Government (Lucas Pereira)".
     """
-    from app.accounts.models import STAKEHOLDER_GROUPS
-
     person = (
         author or getattr(amendment_or_comment, "proposer", None) or amendment_or_comment.author
     )

@@ -1,7 +1,7 @@
 """The OpenAPI description of the amendments API (app/amendments/api.py)."""
 
 from app.amendments.models import STATUSES
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 
 _ID = path_param("amendment_id", "integer")
 _SLUG = path_param("slug")

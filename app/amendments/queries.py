@@ -11,7 +11,7 @@ from app.amendments.models import PENDING, Amendment, AmendmentComment, Paragrap
 from app.amendments.tally import GroupCount, Tally, compute_tally
 from app.bodies.models import Body
 from app.core.errors import NotFound
-from app.documents.models import Version
+from app.documents.models import Version, VersionParagraph
 from app.extensions import db
 
 
@@ -229,8 +229,6 @@ def paragraph_status_history(document, key: str) -> list[ParagraphStatus]:
 
 def blame(version: Version) -> dict[str, Amendment]:
     """{paragraph key: the merged amendment that produced the version that last changed it}."""
-    from app.documents.models import VersionParagraph
-
     rows = db.session.execute(
         select(VersionParagraph.key, Amendment)
         .join(Amendment, Amendment.merged_version_id == VersionParagraph.changed_in_version_id)

@@ -14,7 +14,7 @@ from app.bodies.queries import bodies_user_can_speak_for
 from app.core.actions import domain_action
 from app.core.errors import Forbidden
 from app.documents import hooks, permissions
-from app.documents.services import get_document
+from app.documents.queries import get_document
 
 
 def _act(action, back: str, success: str):

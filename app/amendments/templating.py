@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
+from app.accounts.models import STAKEHOLDER_GROUPS
 from app.amendments.charts import chart
 from app.amendments.models import attribution
 from app.amendments.tally import percent
@@ -35,8 +36,6 @@ def attribution_html(amendment_or_comment, author=None) -> Markup:
     "Digital rights caucus (position; proposed by Mei Tan, Private sector)". Personal
     contributions keep the compilation style "Government (Lucas Pereira)".
     """
-    from app.accounts.models import STAKEHOLDER_GROUPS
-
     body = amendment_or_comment.on_behalf_body
     if body is None:
         return Markup("{}").format(attribution(amendment_or_comment, author))

@@ -1,11 +1,5 @@
-"""The public JSON API under /api: each domain registers its routes on `bp` from its api.py."""
-
-from flask import Blueprint
-
-from app.extensions import csrf
-
-bp = Blueprint("api", __name__, url_prefix="/api")
-# The API authenticates with bearer tokens only, never the session cookie, so CSRF cannot apply.
-csrf.exempt(bp)
+"""The public JSON API under /api: the blueprint lives in app/core/api.py, where each domain's
+api.py registers its routes; this package assembles the description (openapi.json)."""
 
 from app.api import routes  # noqa: E402,F401
+from app.core.api import bp  # noqa: F401

@@ -3,9 +3,9 @@
 from flask import current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.openapi import spec
-from app.core.errors import TooLarge
+from app.core.api import bp
+from app.core.errors import NotFound, TooLarge
+from app.core.openapi import spec
 
 
 @bp.before_request
@@ -25,6 +25,4 @@ def openapi():
 
 @bp.route("/<path:_unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(_unknown):
-    from app.core.errors import NotFound
-
     raise NotFound(_l("No such API endpoint."))

@@ -3,12 +3,12 @@
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import api_user, page_param
+from app.accounts.api_auth import api_user
 from app.audit import (
     openapi,  # noqa: F401 - registers the description
     queries,
 )
+from app.core.api import bp, page_param
 from app.core.errors import Forbidden, NotFound
 
 

@@ -1,6 +1,6 @@
 """The OpenAPI description of the audit log API (app/audit/api.py)."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, schema_ref
 
 document_paths(
     {

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.audit.services import PUBLIC_KINDS
+from app.bodies.queries import body_by_slug
 from app.core.errors import NotFound, ValidationError
 from app.extensions import db
 
@@ -21,8 +22,6 @@ def parse_object(value: str) -> tuple[str, str]:
             _l('object is "<kind>:<id>", e.g. "amendment:12" or "user:3".'), code="bad_object"
         )
     if kind == "body" and not (ident.isascii() and ident.isdigit()):
-        from app.bodies.queries import body_by_slug
-
         body = body_by_slug(ident)
         if body is None:
             raise NotFound(_l("No body %(ident)s.", ident=repr(ident)))

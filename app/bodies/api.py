@@ -1,12 +1,11 @@
-"""JSON API: bodies and balance statistics."""
+"""JSON API: bodies and their members."""
 
 from flask import jsonify
 
-from app.api import bp
 from app.bodies import openapi  # noqa: F401 - registers the description
-from app.bodies.balance import document_balance, site_balance
 from app.bodies.models import COORDINATOR
-from app.bodies.queries import bodies_by_kind, get_body, memberships
+from app.bodies.queries import bodies_by_kind, coordinators_by_body, get_body, memberships
+from app.core.api import bp
 
 
 def _person(user) -> dict:
@@ -25,8 +24,6 @@ def _summary(body, count: int, coordinators) -> dict:
 
 @bp.route("/bodies")
 def api_bodies():
-    from app.bodies.queries import coordinators_by_body
-
     by_body = coordinators_by_body()
     return jsonify(
         {
@@ -53,15 +50,3 @@ def api_body(slug):
         }
     )
     return jsonify(data)
-
-
-@bp.route("/documents/<slug>/balance")
-def api_document_balance(slug):
-    from app.documents.services import get_document
-
-    return jsonify(document_balance(get_document(slug)).as_json())
-
-
-@bp.route("/balance")
-def api_site_balance():
-    return jsonify(site_balance().as_json())

@@ -3,6 +3,9 @@
 import click
 from flask.cli import AppGroup
 
+from app.bodies.queries import body_by_slug, find_user_by_email
+from app.bodies.services import add_member as add
+from app.bodies.services import create_body, seed_bodies, slug_for
 from app.core.errors import DomainError
 from app.extensions import db
 
@@ -12,8 +15,6 @@ bodies = AppGroup("bodies", help="The bodies of the summit and their members.")
 @bodies.command("seed")
 def seed():
     """Create the default bodies that do not exist yet."""
-    from app.bodies.services import seed_bodies
-
     created = seed_bodies()
     db.session.commit()
     click.echo(
@@ -38,8 +39,6 @@ def seed():
 @click.option("--closed", is_flag=True, help="Joined by request only (default: open).")
 def create(name, kind, team_role, purpose, slug, closed):
     """Create a body named NAME (for example a working group)."""
-    from app.bodies.services import create_body, slug_for
-
     try:
         body = create_body(
             name,
@@ -64,10 +63,6 @@ def create(name, kind, team_role, purpose, slug, closed):
 @click.option("--coordinator", is_flag=True, help="Make the person a coordinator.")
 def add_member(body, email, coordinator):
     """Add the person with EMAIL to the body with slug BODY."""
-    from app.bodies.queries import body_by_slug
-    from app.bodies.services import add_member as add
-    from app.bodies.services import find_user_by_email
-
     found = body_by_slug(body)
     if found is None:
         raise click.ClickException(f"No body with the slug {body!r} (see /bodies).")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.bodies.models import COORDINATOR, MEMBER, Membership
 from app.bodies.queries import body_by_slug
 from app.bodies.selections import nominate, open_selection
@@ -34,8 +35,6 @@ DEMO_MEMBERSHIPS = [
 
 
 def _users_by_email() -> dict:
-    from app.accounts.models import User
-
     return {u.email: u for u in db.session.scalars(select(User))}
 
 

@@ -8,8 +8,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.bodies.models import SELECTION_ROLES
+from app.core.forms import PageForm
 from app.core.timeutil import utcnow
-from app.main.forms import PageForm
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

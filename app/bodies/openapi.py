@@ -1,6 +1,6 @@
-"""The OpenAPI description of the bodies and balance API (app/bodies/api.py)."""
+"""The OpenAPI description of the bodies API (app/bodies/api.py)."""
 
-from app.api.openapi import document_paths, path_param
+from app.core.openapi import document_paths, path_param
 
 _PERSON = {
     "type": "object",
@@ -8,12 +8,6 @@ _PERSON = {
         "name": {"type": "string"},
         "group": {"type": "string"},
         "side": {"type": ["string", "null"], "enum": ["north", "south", None]},
-    },
-}
-_COUNTS = {
-    "type": "object",
-    "properties": {
-        k: {"type": "integer"} for k in ("participants", "amendments", "positions", "comments")
     },
 }
 _NOT_FOUND = {
@@ -48,21 +42,6 @@ document_paths(
                 "tags": ["bodies"],
                 "parameters": [_SLUG],
                 "responses": {**_ok("BodyDetail", "The body"), "404": _NOT_FOUND},
-            }
-        },
-        "/api/documents/{slug}/balance": {
-            "get": {
-                "summary": "Activity on a document by stakeholder group and North/South",
-                "tags": ["balance"],
-                "parameters": [_SLUG],
-                "responses": {**_ok("Balance", "Counts and warnings"), "404": _NOT_FOUND},
-            }
-        },
-        "/api/balance": {
-            "get": {
-                "summary": "Site-wide activity by stakeholder group and North/South",
-                "tags": ["balance"],
-                "responses": _ok("Balance", "Counts and warnings"),
             }
         },
     },
@@ -124,34 +103,6 @@ document_paths(
                     },
                 },
             ]
-        },
-        "Balance": {
-            "type": "object",
-            "required": ["groups", "sides", "warnings"],
-            "properties": {
-                "groups": {
-                    "type": "object",
-                    "additionalProperties": _COUNTS,
-                    "description": "Keyed by stakeholder group",
-                },
-                "sides": {"type": "object", "properties": {"north": _COUNTS, "south": _COUNTS}},
-                "totals": _COUNTS,
-                "warnings": {
-                    "type": "array",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "dimension": {"type": "string", "enum": ["group", "side"]},
-                            "key": {"type": "string"},
-                            "metric": {"type": "string"},
-                            "count": {"type": "integer"},
-                            "total": {"type": "integer"},
-                            "share": {"type": "integer", "description": "percent"},
-                            "message": {"type": "string"},
-                        },
-                    },
-                },
-            },
         },
     },
 )

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.bodies.defaults import BUREAU, PLENARY
 from app.bodies.models import Body, Selection
-from app.bodies.queries import body_by_slug, is_coordinator, is_member
+from app.bodies.queries import active_since, body_by_slug, is_coordinator, is_member
 
 
 def _authenticated(user) -> bool:
@@ -73,8 +73,6 @@ def can_vote(user, selection: Selection) -> bool:
 
 def voter_refusal(user, selection: Selection) -> str | None:
     """Why `user` may not vote in `selection` (a sentence), or None when they may."""
-    from app.bodies.queries import active_since
-
     body = electorate(selection.body)
     if not is_member(user, body.id):
         return _l("Only members of the %(name)s vote in this selection.", name=body.name)

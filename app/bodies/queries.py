@@ -4,8 +4,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager
 
+from app.accounts.models import User
+from app.accounts.services import normalize_email
 from app.bodies.models import ACTIVE, BODY_KINDS, BODY_KINDS_PLURAL, COORDINATOR, Body, Membership
-from app.core.errors import Forbidden, NotFound
+from app.core.errors import Forbidden, NotFound, ValidationError
 from app.extensions import db
 
 
@@ -171,8 +173,6 @@ def bodies_by_kind() -> list[tuple[str, str, list[tuple[Body, int]]]]:
 
 def memberships(body_id: int, status: str = ACTIVE) -> list[Membership]:
     """Memberships with their users, coordinators first, then by name."""
-    from app.accounts.models import User
-
     return list(
         db.session.scalars(
             select(Membership)
@@ -188,20 +188,8 @@ def coordinators(body_id: int) -> list:
     return [m.user for m in memberships(body_id) if m.role == COORDINATOR]
 
 
-def owned_documents(body_id: int) -> list:
-    from app.documents.models import Document
-
-    return list(
-        db.session.scalars(
-            select(Document).where(Document.owner_body_id == body_id).order_by(Document.title)
-        )
-    )
-
-
 def coordinators_by_body() -> dict[int, list]:
     """Coordinators of every body in one query: {body_id: [User]}."""
-    from app.accounts.models import User
-
     rows = db.session.execute(
         select(Membership.body_id, User)
         .join(User, User.id == Membership.user_id)
@@ -212,3 +200,16 @@ def coordinators_by_body() -> dict[int, list]:
     for body_id, user in rows:
         result.setdefault(body_id, []).append(user)
     return result
+
+
+def find_user_by_email(email: str):
+    """The registered person with this address, or a ValidationError naming the address."""
+    address = (email or "").strip()
+    if not address:
+        raise ValidationError(_l("Give the e-mail address of a registered participant."))
+    user = db.session.scalar(select(User).where(User.email == normalize_email(address)))
+    if user is None:
+        raise ValidationError(
+            _l("Nobody is registered with the e-mail address %(address)s.", address=address)
+        )
+    return user

@@ -1,4 +1,4 @@
-"""Body pages: list, body page, membership changes, and the balance pages."""
+"""Body pages: list, body page and membership changes."""
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -7,28 +7,19 @@ from flask_login import current_user
 
 from app.accounts.guards import login_required
 from app.bodies import bp, permissions, services
-from app.bodies.balance import body_balance, document_balance, site_balance
-from app.bodies.charts import stacked_rows
+from app.bodies.hooks import page_context
 from app.bodies.models import BODY_KINDS, COORDINATOR, REQUESTED, TEAM_ROLES
 from app.bodies.queries import (
     bodies_by_kind,
+    find_user_by_email,
     get_body,
     membership_of,
     memberships,
-    owned_documents,
 )
 from app.bodies.selections import selections_of
 from app.core.actions import domain_action
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
 from app.extensions import db
-
-
-def balance_context(balance) -> dict:
-    return {
-        "balance": balance,
-        "group_chart": stacked_rows(balance, "group"),
-        "side_chart": stacked_rows(balance, "side"),
-    }
 
 
 def _index(*, status: int = 200, error: str | None = None, typed: dict | None = None):
@@ -84,7 +75,6 @@ def _show(body, *, status: int = 200, error: str | None = None, typed_email: str
         members=active,
         coordinators=[m.user for m in active if m.role == COORDINATOR],
         requests=memberships(body.id, REQUESTED) if can_manage else [],
-        documents=owned_documents(body.id),
         selections=selections_of(body),
         own=own,
         can_manage=can_manage,
@@ -94,7 +84,7 @@ def _show(body, *, status: int = 200, error: str | None = None, typed_email: str
         archive_body=body,
         add_error=error,
         typed_email=typed_email,
-        **balance_context(body_balance(body)),
+        **page_context(body),
     ), status
 
 
@@ -185,7 +175,7 @@ def add_member(slug):
     email = request.form.get("email", "")
     catch = (ValidationError, Conflict, NotFound)
     with domain_action(catch=catch, flash_error=False) as outcome:
-        user = services.find_user_by_email(email)
+        user = find_user_by_email(email)
         services.add_member(
             body, user, coordinator=request.form.get("role") == COORDINATOR, actor=current_user
         )
@@ -210,22 +200,3 @@ def set_role(slug):
     membership = services.set_role(body, _user_id(), role, actor=current_user)
     what = "a coordinator" if role == COORDINATOR else "a member"
     return _done(body, f"{membership.user.name} is now {what} of the {body.name}.")
-
-
-@bp.route("/balance")
-def balance():
-    return render_template("bodies/balance.html", **balance_context(site_balance()))
-
-
-@bp.route("/documents/<slug>/balance")
-def document_balance_page(slug):
-    from app.documents.hooks import TABS
-    from app.documents.services import get_document
-
-    document = get_document(slug)
-    return render_template(
-        "bodies/document_balance.html",
-        document=document,
-        tabs=TABS,
-        **balance_context(document_balance(document)),
-    )

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from app.accounts.services import normalize_email, owner_of_email
 from app.bodies.allocation import (
     METHOD,
     Candidate,
@@ -138,8 +139,6 @@ def nominate(selection: Selection, user, email: str | None = None) -> Nomination
 
 
 def _nominate_by_email(selection: Selection, user, email: str) -> Nomination | None:
-    from app.accounts.services import normalize_email, owner_of_email
-
     normalize_email(email)  # a malformed address is refused: that reveals nobody
     nominee = owner_of_email(email)
     if nominee is None:

@@ -129,22 +129,6 @@ def create_body(
     return body
 
 
-def find_user_by_email(email: str):
-    """The registered person with this address, or a ValidationError naming the address."""
-    from app.accounts.models import User
-    from app.accounts.services import normalize_email
-
-    address = (email or "").strip()
-    if not address:
-        raise ValidationError(_l("Give the e-mail address of a registered participant."))
-    user = db.session.scalar(select(User).where(User.email == normalize_email(address)))
-    if user is None:
-        raise ValidationError(
-            _l("Nobody is registered with the e-mail address %(address)s.", address=address)
-        )
-    return user
-
-
 def _state(membership: Membership | None) -> dict | None:
     return None if membership is None else {"status": membership.status, "role": membership.role}
 

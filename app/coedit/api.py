@@ -3,16 +3,16 @@
 from flask import jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import api_user, json_body
+from app.accounts.api_auth import api_user
 from app.coedit import (
     openapi,  # noqa: F401 - registers the description
     queries,
 )
 from app.coedit.services import publish_live_text
+from app.core.api import bp, json_body
 from app.core.errors import Forbidden, ValidationError
 from app.documents.permissions import can_edit_live
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 
 

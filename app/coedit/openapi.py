@@ -1,7 +1,7 @@
 """The OpenAPI description of the live-draft API (app/coedit/api.py)."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param
 from app.coedit.queries import MAX_LOG_LIMIT
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param
 
 _DOC = path_param("slug")
 _LANG = {

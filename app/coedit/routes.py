@@ -14,7 +14,7 @@ from app.core.errors import Forbidden, NotFound, TooLarge, ValidationError
 from app.core.markdown import render_within
 from app.documents import hooks
 from app.documents.permissions import can_edit_live
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.documents.splitting import split_paragraphs
 from app.extensions import db
 

@@ -14,6 +14,7 @@ from app.core import signals
 from app.core.errors import Forbidden, ValidationError
 from app.core.timeutil import utcnow
 from app.documents.permissions import can_edit_live
+from app.documents.services import append_version
 from app.documents.splitting import split_paragraphs
 from app.extensions import db
 
@@ -81,8 +82,6 @@ def store_live_text_changes(
 
 def publish_live_text(document, lang: str | None, user, message: str):
     """Turn the working draft into the next version (paragraph keys aligned by append_version)."""
-    from app.documents.services import append_version
-
     if not can_edit_live(user, document):
         raise Forbidden(
             _l(

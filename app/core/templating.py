@@ -3,8 +3,8 @@
 from flask import Flask
 from markupsafe import Markup
 
-from app.accounts.models import STAKEHOLDER_GROUPS
 from app.core.markdown import render_markdown
+from app.i18n.locale import babel_datetime
 
 
 def markdown_filter(text: str) -> Markup:
@@ -13,15 +13,12 @@ def markdown_filter(text: str) -> Markup:
 
 def datetime_filter(value, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
     """Dates through Babel in the interface language; the strftime names pick a Babel format."""
-    from app.i18n.locale import babel_datetime
-
     return babel_datetime(value, fmt) if value else ""
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["dt"] = datetime_filter
-    app.jinja_env.globals["STAKEHOLDER_GROUPS"] = STAKEHOLDER_GROUPS
     # Lets shared templates link to pages of domains only when they are registered.
     app.jinja_env.globals["url_rules"] = {rule.endpoint for rule in app.url_map.iter_rules()}
     app.jinja_env.trim_blocks = True

@@ -6,9 +6,8 @@ Posts a moderator hid keep their place, with `hidden` and the public `reason` in
 from flask import jsonify, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import page_param
 from app.bodies.queries import get_body
+from app.core.api import bp, page_param
 from app.core.errors import NotFound
 from app.core.markdown import render_markdown
 from app.discussion import (

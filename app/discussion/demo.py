@@ -202,10 +202,7 @@ def load_demo(drafts_dir: pathlib.Path) -> None:
 
     Idempotent: a thread whose title already exists in its place is not posted again.
     """
-    from app.mail.lists import without_list_mail
-
-    with without_list_mail():
-        _post_threads()
+    _post_threads()
 
 
 def _post_threads() -> None:

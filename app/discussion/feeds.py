@@ -4,9 +4,11 @@ from flask import Response, url_for
 
 from app.core.atom import AtomFeed
 from app.core.markdown import render_markdown
+from app.core.timeutil import utcnow
 from app.discussion import bp, queries
 from app.discussion.routes import _body
-from app.documents.services import get_document
+from app.documents.queries import get_document
+from app.moderation.queries import hidden_reason
 
 FEED_SIZE = 50
 
@@ -40,8 +42,6 @@ def _content_html(message) -> str:
     """The post, or the moderator's placeholder where it was hidden."""
     from markupsafe import escape
 
-    from app.moderation.queries import hidden_reason
-
     reason = hidden_reason("post", message.id)
     if reason is not None:
         return f"<p><em>Hidden by a moderator: {escape(reason)}</em></p>"
@@ -52,8 +52,6 @@ def _feed(place_title: str, page_url: str, feed_url: str, **place):
     messages = queries.recent_messages(limit=FEED_SIZE, **place)
     updated = max((m.edited_at or m.created_at for m in messages), default=None)
     if updated is None:
-        from app.core.timeutil import utcnow
-
         updated = utcnow()
     return atom_feed(
         title=f"Discussions: {place_title}",

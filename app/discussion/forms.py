@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from app.core.forms import PageForm
 from app.discussion.services import TEXT_MAX, TITLE_MAX
-from app.main.forms import PageForm
 
 PERSONALLY = 0
 

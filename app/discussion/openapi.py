@@ -1,6 +1,6 @@
 """The OpenAPI description of the discussion archives API (app/discussion/api.py)."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 
 _PAGE = {
     "name": "page",

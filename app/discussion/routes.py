@@ -5,13 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.guards import login_required
+from app.bodies.models import Body
 from app.bodies.queries import bodies_user_can_speak_for, body_by_slug
 from app.core.actions import domain_action
 from app.core.errors import NotFound, ValidationError
 from app.discussion import bp, queries, services
 from app.discussion.forms import PERSONALLY, EditForm, ReplyForm, TopicForm, set_behalf_choices
 from app.documents import hooks
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 
 
@@ -40,7 +41,6 @@ def _behalf_body(form):
     body_id = form.on_behalf_of.data
     if not body_id or body_id == PERSONALLY:
         return None
-    from app.bodies.models import Body
 
     body = db.session.get(Body, body_id) if 0 < body_id < 2**31 else None
     if body is None:

@@ -5,9 +5,9 @@ import re
 from flask import jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import api_user, json_body
+from app.accounts.api_auth import api_user
 from app.bodies.queries import body_by_slug
+from app.core.api import bp, json_body
 from app.core.errors import Forbidden, TooLarge, ValidationError
 from app.core.markdown import render_markdown
 from app.documents import (
@@ -18,8 +18,9 @@ from app.documents import (
 from app.documents.diffing import diff_paragraphs
 from app.documents.models import DOCUMENT_STATUSES
 from app.documents.permissions import can_manage, is_admin
+from app.documents.queries import get_document, get_version
 from app.documents.routes import parse_lang
-from app.documents.services import create_document, get_document, get_version, update_document
+from app.documents.services import create_document, update_document
 from app.extensions import db
 
 MAX_MARKDOWN = 1024 * 1024

@@ -4,6 +4,12 @@ import click
 from flask.cli import AppGroup
 
 from app.core.errors import DomainError
+from app.documents.importing import (
+    collect_sources,
+    import_sources,
+    is_skipped,
+    resolve_import_options,
+)
 from app.documents.models import DOCUMENT_STATUSES
 from app.extensions import db
 
@@ -31,13 +37,6 @@ def import_command(paths, owner_slug, status, language):
     Every file is checked before anything is written: one bad file imports nothing.
     """
     from pathlib import Path
-
-    from app.documents.importing import (
-        collect_sources,
-        import_sources,
-        is_skipped,
-        resolve_import_options,
-    )
 
     for path in map(Path, paths):
         if path.exists() and is_skipped(path):

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from app.core.errors import NotFound
+from app.core.languages import direction_of
+
 
 @dataclass(frozen=True)
 class Tab:
@@ -80,9 +83,6 @@ def localizer(func):
 
 def localize(document, version, lang, paragraphs: list[dict]) -> list[dict]:
     """Paragraphs in `lang`; the source language (or no lang) returns them unchanged."""
-    from app.core.errors import NotFound
-    from app.core.languages import direction_of
-
     if not lang or lang == document.language:
         source_dir = direction_of(document.language)
         return [

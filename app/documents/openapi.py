@@ -1,6 +1,6 @@
 """The OpenAPI description of the documents API (app/documents/api.py)."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 
 
 def _error(description: str) -> dict:

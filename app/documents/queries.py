@@ -11,6 +11,24 @@ from app.documents.models import Document, Version, VersionParagraph
 from app.extensions import db
 
 
+def get_document(slug: str) -> Document:
+    document = db.session.scalar(select(Document).where(Document.slug == slug))
+    if document is None:
+        raise NotFound(_l("No document %(slug)s.", slug=repr(slug)))
+    return document
+
+
+def get_version(document: Document, number: int) -> Version:
+    version = db.session.scalar(
+        select(Version).where(Version.document_id == document.id, Version.number == number)
+    )
+    if version is None:
+        raise NotFound(
+            _l("%(title)s has no version %(number)s.", title=repr(document.title), number=number)
+        )
+    return version
+
+
 def list_documents() -> list[Document]:
     """Every document with its owner and current version, by title."""
     return list(
@@ -87,8 +105,6 @@ def parse_version_number(value, name: str) -> int:
 
 def diff_pair(document: Document, from_arg, to_arg) -> tuple[Version, Version]:
     """The two versions a diff compares; defaults: the previous and the current version."""
-    from app.documents.services import get_version
-
     current = document.current_version
     if current is None:
         raise NotFound(_l("%(title)s has no version yet.", title=repr(document.title)))
@@ -145,3 +161,12 @@ def paragraph_history(document: Document, key: str) -> list[dict]:
         )
         previous, seen = text, True
     return events
+
+
+def owned_documents(body_id: int) -> list[Document]:
+    """The documents a body owns, by title."""
+    return list(
+        db.session.scalars(
+            select(Document).where(Document.owner_body_id == body_id).order_by(Document.title)
+        )
+    )

@@ -12,7 +12,7 @@ from app.core.textdiff import diff_html, diff_html_sides
 from app.documents import bp, hooks, queries
 from app.documents.diffing import diff_paragraphs, summarize
 from app.documents.feeds import atom_feed
-from app.documents.services import get_document, get_version
+from app.documents.queries import get_document, get_version
 from app.i18n.locale import interface_language
 
 hooks.document_tab("documents.show", _l("Text"), 10)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.core import signals
-from app.core.errors import NotFound, ValidationError
+from app.core.errors import ValidationError
 from app.core.locking import lock_rows
 from app.core.slugs import slugify as core_slugify
 from app.core.slugs import unique_slug as core_unique_slug
@@ -30,24 +30,6 @@ def slugify(text: str) -> str:
 
 def unique_slug(title: str) -> str:
     return core_unique_slug(slugify(title), Document.slug, Document.slug.type.length)
-
-
-def get_document(slug: str) -> Document:
-    document = db.session.scalar(select(Document).where(Document.slug == slug))
-    if document is None:
-        raise NotFound(_l("No document %(slug)s.", slug=repr(slug)))
-    return document
-
-
-def get_version(document: Document, number: int) -> Version:
-    version = db.session.scalar(
-        select(Version).where(Version.document_id == document.id, Version.number == number)
-    )
-    if version is None:
-        raise NotFound(
-            _l("%(title)s has no version %(number)s.", title=repr(document.title), number=number)
-        )
-    return version
 
 
 def create_document(

@@ -5,13 +5,13 @@ import io
 from flask import jsonify, request, send_file, url_for
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.api_auth import api_user
 from app.amendments.api import amendment_json
-from app.api import bp
-from app.api.auth import api_user
 from app.bodies.queries import body_by_slug
+from app.core.api import bp
 from app.core.errors import ValidationError
+from app.documents.queries import get_document
 from app.documents.routes import parse_lang
-from app.documents.services import get_document
 from app.exports import (
     openapi,  # noqa: F401 - registers the description
     queries,

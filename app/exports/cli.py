@@ -5,6 +5,8 @@ from pathlib import Path
 import click
 
 from app.core.errors import DomainError
+from app.documents.queries import get_document
+from app.exports.queries import export_compilation, export_version
 
 
 @click.command("export")
@@ -29,9 +31,6 @@ from app.core.errors import DomainError
 )
 def export_command(slug, fmt, number, lang, compilation, out):
     """Write a version of a document (or its compilation text) in a format."""
-    from app.documents.services import get_document
-    from app.exports.queries import export_compilation, export_version
-
     try:
         document = get_document(slug)
         if compilation:

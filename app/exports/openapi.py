@@ -1,6 +1,6 @@
 """The OpenAPI description of the export and import API (app/exports/api.py)."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param
 from app.exports.formats import COMPILATION_FORMATS, DIFF_FORMATS, FORMATS, VERSION_FORMATS
 
 _SLUG = path_param("slug")

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.errors import NotFound
 from app.documents import queries as document_queries
-from app.documents.services import get_version
+from app.documents.queries import get_version
 from app.exports import content
 from app.exports.formats import (
     COMPILATION_FORMATS,

@@ -9,15 +9,14 @@ from app.accounts.guards import login_required
 from app.bodies.queries import bodies_user_can_speak_for
 from app.core.actions import domain_action
 from app.core.errors import Forbidden, ValidationError
+from app.core.forms import PageForm
 from app.documents import hooks
 from app.documents.permissions import can_manage, is_admin
-from app.documents.queries import parse_version_number
+from app.documents.queries import get_document, parse_version_number
 from app.documents.routes import parse_lang
-from app.documents.services import get_document
 from app.exports import bp, queries, services
 from app.exports.api import download, owner_body
 from app.exports.formats import COMPILATION_FORMATS, DIFF_FORMATS, VERSION_FORMATS
-from app.main.forms import PageForm
 
 FORMAT_LABELS = {
     "docx": _l("Word (DOCX)"),

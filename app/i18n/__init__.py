@@ -9,9 +9,8 @@ from flask import Blueprint
 bp = Blueprint("i18n", __name__)
 
 from app.i18n import routes  # noqa: E402,F401
+from app.i18n.locale import init_babel  # noqa: E402
 
 
 def init_app(app):
-    from app.i18n.locale import init_babel
-
     init_babel(app)

@@ -4,13 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("mail", __name__)
 
+from app.mail import account, cli, lists, routes  # noqa: E402,F401
+
 
 def init_app(app) -> None:
-    from app.mail import account, cli, lists
-
     account.connect()
     lists.init_app(app)
     app.cli.add_command(cli.mail)
-
-
-from app.mail import routes  # noqa: E402,F401

@@ -8,6 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.accounts.passwords import hash_password
+from app.accounts.services import check_password_strength, normalize_email, renew_session_epoch
 from app.core import signals
 from app.core.errors import ValidationError
 from app.core.timeutil import utcnow
@@ -70,8 +72,6 @@ def reset_token(user: User) -> str:
 
 def request_password_reset(email: str) -> None:
     """Queue a reset link if an account has this address; the caller answers the same either way."""
-    from app.accounts.services import normalize_email
-
     try:
         address = normalize_email(email)
     except ValidationError:
@@ -104,9 +104,6 @@ def user_for_reset(token: str) -> User:
 
 def reset_password(token: str, password: str) -> User:
     """Set a new password from a reset link; every session of the account ends."""
-    from app.accounts.passwords import hash_password
-    from app.accounts.services import check_password_strength, renew_session_epoch
-
     user = user_for_reset(token)
     check_password_strength(password, email=user.email, name=user.name)
     user.password_hash = hash_password(password)

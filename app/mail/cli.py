@@ -1,4 +1,4 @@
-"""`flask mail worker|digest|serve`."""
+"""`flask mail worker|serve` (`flask mail digest` is added by notifications)."""
 
 import signal
 import time
@@ -7,8 +7,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from app.core.timeutil import utcnow
 from app.extensions import db
+from app.mail import inbound
+from app.mail.delivery import deliver_batch
 
 
 @click.group("mail", help="Send queued mail, queue digests, receive list mail.")
@@ -16,34 +17,9 @@ def mail():
     pass
 
 
-def run_digest(period: str) -> int:
-    """Queue the digests of `period` and record the run (one transaction)."""
-    from app.mail.models import DigestRun
-    from app.notifications.mailing import queue_digests
-
-    count = queue_digests(period)
-    run = db.session.get(DigestRun, period) or DigestRun(period=period)
-    run.ran_at = utcnow()
-    db.session.add(run)
-    db.session.commit()
-    return count
-
-
-def schedule_digests() -> None:
-    """Run every digest whose period has passed since its last run."""
-    from sqlalchemy import select
-
-    from app.mail.models import DigestRun
-    from app.notifications.mailing import due_periods
-
-    last = {run.period: run.ran_at for run in db.session.scalars(select(DigestRun))}
-    for period in due_periods(last):
-        if period not in last:
-            # First start: begin counting the period now rather than mailing at once.
-            db.session.add(DigestRun(period=period, ran_at=utcnow()))
-            db.session.commit()
-        else:
-            run_digest(period)
+# Work the worker does on every round besides sending: domains above mail register a
+# callable here (notifications queues its digests when their period has passed).
+SCHEDULED: list = []
 
 
 @mail.command("worker")
@@ -52,8 +28,6 @@ def schedule_digests() -> None:
 @with_appcontext
 def worker(once: bool, poll: float):
     """Send queued mail over SMTP (MAIL_URL) or into instance/mail/ as .eml files."""
-    from app.mail.delivery import deliver_batch
-
     stopping = {"now": False}
 
     def stop(*_):
@@ -66,7 +40,8 @@ def worker(once: bool, poll: float):
     try:
         while not stopping["now"]:
             if not once:
-                schedule_digests()
+                for task in SCHEDULED:
+                    task()
             handled = deliver_batch()
             sent += handled
             if handled == 0:
@@ -87,23 +62,12 @@ def _redact(url: str) -> str:
     return url
 
 
-@mail.command("digest")
-@click.argument("period", type=click.Choice(["daily", "weekly"]))
-@with_appcontext
-def digest(period: str):
-    """Queue the daily or weekly digests now (the worker also runs them on schedule)."""
-    count = run_digest(period)
-    click.echo(f"Queued {count} {period} digest(s).")
-
-
 @mail.command("serve")
 @click.option("--host", default=None, help="Address to listen on (default from MAIL_INBOUND).")
 @click.option("--port", default=None, type=int, help="Port (default from MAIL_INBOUND).")
 @with_appcontext
 def serve(host, port):
     """Receive SMTP for the mailing lists and reply addresses (MAIL_INBOUND)."""
-    from app.mail import inbound
-
     default_host, _, default_port = current_app.config["MAIL_INBOUND"].rpartition(":")
     inbound.serve(
         current_app._get_current_object(),

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.main.forms import PageForm
+from app.core.forms import PageForm
 
 
 class ForgotForm(PageForm):

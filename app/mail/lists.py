@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from email.utils import formataddr
 
 from flask import current_app, render_template
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, select
 
 from app.accounts.models import User
 from app.bodies.models import ACTIVE, Membership
@@ -22,6 +22,8 @@ from app.extensions import db
 from app.mail import addresses, outbox
 from app.mail.builder import list_headers, thread_headers
 from app.mail.list_models import ListPost
+from app.mail.models import MailAddress, MailOptOut
+from app.mail.optouts import list_mail_off
 from app.mail.threading import fold_parts, list_subject
 
 LIST_KIND = "list"
@@ -137,18 +139,14 @@ def recipients(body_id: int, author_id: int | None = None) -> list[tuple[int, st
     The SQL form of `outbox.mailable(user) and optouts.wants_list_mail(user, body_id)`, so
     that a post to thousands of members costs one query, not three per member.
     """
-    from app.mail.models import MailAddress, MailOptOut
-    from app.notifications.models import NotificationPreference
-
     statement = (
         select(User.id, User.email)
         .join(Membership, Membership.user_id == User.id)
-        .outerjoin(NotificationPreference, NotificationPreference.user_id == User.id)
         .where(
             Membership.body_id == body_id,
             Membership.status == ACTIVE,
             User.email_verified_at.is_not(None),
-            or_(NotificationPreference.list_mail.is_(None), NotificationPreference.list_mail),
+            User.id.not_in(list_mail_off()),
             ~exists().where(MailOptOut.user_id == User.id, MailOptOut.scope == f"list:{body_id}"),
             ~exists().where(
                 MailAddress.email == func.lower(User.email), MailAddress.stopped_at.is_not(None)

@@ -8,8 +8,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from app.accounts.demo import DEMO_PASSWORD, is_loopback, lock_demo_accounts, open_demo_accounts
 from app.documents.models import Document
 from app.extensions import db
+from app.mail.lists import without_list_mail
+from app.notifications.services import without_notifications
 
 demo = AppGroup("demo", help="Sample content for a fresh installation.")
 
@@ -33,8 +36,6 @@ HOST_HELP = "Address the server will listen on; demo sign-in only on loopback."
 @click.option("--host", default="127.0.0.1", envvar="HOST", show_default=True, help=HOST_HELP)
 def load(drafts_dir, host):
     """Import drafts/ and the demo participants, bodies and activity when the database is empty."""
-    from app.accounts.demo import is_loopback
-
     current_app.config["DEMO_SIGN_IN"] = is_loopback(host)
     if not is_loopback(host):
         click.echo(f"demo: {host} is reachable beyond this machine; demo accounts cannot sign in.")
@@ -49,9 +50,8 @@ def load(drafts_dir, host):
             if error.name != f"app.{name}.demo":
                 raise
             continue
-        from app.notifications.services import without_notifications
-
-        with without_notifications():  # sample activity is not news for anyone's mailbox
+        # Sample activity is not news for anyone's mailbox, nor mail for a list.
+        with without_notifications(), without_list_mail():
             module.load_demo(drafts)
         db.session.commit()
         click.echo(f"demo: {name} loaded")
@@ -63,8 +63,6 @@ def load(drafts_dir, host):
 def guard(host, production):
     """Refuse to serve beyond loopback (or in production) while a demo account has the
     password printed in the README."""
-    from app.accounts.demo import DEMO_PASSWORD, is_loopback, open_demo_accounts
-
     if is_loopback(host) and not production:
         return
     exposed = open_demo_accounts()
@@ -80,8 +78,6 @@ def guard(host, production):
 @demo.command("lock")
 def lock():
     """Give every demo account an unusable password, for a server others can reach."""
-    from app.accounts.demo import lock_demo_accounts
-
     locked = lock_demo_accounts()
     db.session.commit()
     click.echo(f"demo: {len(locked)} demo account(s) locked.")

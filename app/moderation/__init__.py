@@ -5,9 +5,8 @@ from flask import Blueprint
 bp = Blueprint("moderation", __name__)
 
 from app.moderation import api, routes  # noqa: E402,F401
+from app.moderation.templating import register  # noqa: E402
 
 
 def init_app(app):
-    from app.moderation.templating import register
-
     register(app)

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.main.forms import PageForm
+from app.core.forms import PageForm
 
 
 class ReportForm(PageForm):

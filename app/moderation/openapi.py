@@ -1,6 +1,6 @@
 """The OpenAPI description of the moderation API (app/moderation/api.py)."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 
 _ID = path_param("report_id", "integer")
 

@@ -1,6 +1,8 @@
 """Who moderates: administrators everywhere, coordinators for their bodies' content."""
 
+from app.bodies.models import ACTIVE, COORDINATOR, Membership
 from app.bodies.queries import is_coordinator
+from app.extensions import db
 from app.moderation.targets import Target
 
 
@@ -19,9 +21,6 @@ def can_moderate(user, target: Target) -> bool:
 def is_moderator(user) -> bool:
     """Administrators and coordinators of any body (who see the queue of their bodies)."""
     from sqlalchemy import select
-
-    from app.bodies.models import ACTIVE, COORDINATOR, Membership
-    from app.extensions import db
 
     if not is_signed_in(user):
         return False

@@ -4,12 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("notifications", __name__)
 
+# mailing and cli register with mail (list mail preference, follow unsubscribe, digests).
+from app.notifications import api, cli, mailing, queries, receivers, routes  # noqa: E402,F401
+
 
 def init_app(app) -> None:
-    from app.notifications import queries, receivers
-
     receivers.connect()
     app.context_processor(queries.header_context)
-
-
-from app.notifications import api, routes  # noqa: E402,F401

@@ -3,8 +3,8 @@
 from flask import jsonify
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import api_user, json_body
+from app.accounts.api_auth import api_user
+from app.core.api import bp, json_body
 from app.core.errors import ValidationError
 from app.extensions import db
 from app.notifications import (

@@ -3,14 +3,17 @@
 from datetime import timedelta
 from html import escape
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.mail.addresses import reply_address, site_url, unsubscribe_url
+from app.mail.optouts import provide_list_mail_off
 from app.mail.outbox import mailable, new_message_id, queue_mail
-from app.notifications.models import Notification
+from app.mail.unsubscribe import unsubscribe_handler
+from app.notifications.models import Follow, Notification, NotificationPreference
 
 
 def _footer(link: str, unsubscribe: str | None) -> tuple[str, str]:
@@ -105,3 +108,26 @@ def due_periods(last_runs: dict[str, object]) -> list[str]:
     return [
         p for p, span in PERIODS.items() if last_runs.get(p) is None or now - last_runs[p] >= span
     ]
+
+
+# --- what mail asks of the notification preferences -----------------------------------------
+
+
+def list_mail_off():
+    """The ids of the people who turned list mail off (no preference row: it is on)."""
+    return select(NotificationPreference.user_id.label("user_id")).where(
+        NotificationPreference.list_mail.is_(False)
+    )
+
+
+provide_list_mail_off(list_mail_off)
+
+
+@unsubscribe_handler("follow")
+def mute_follow(user_id: int, follow_id: int) -> str:
+    """One-click unsubscribe from a follow's mail: it still shows in the notifications."""
+    follow = db.session.get(Follow, follow_id)
+    if follow is not None and follow.user_id == user_id:
+        follow.mail_muted = True
+        db.session.flush()
+    return _("You will no longer receive mail about this; it still shows in your notifications.")

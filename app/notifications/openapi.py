@@ -1,6 +1,6 @@
 """The OpenAPI description of follows, notifications and preferences (app/notifications/api.py)."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 
 _ERR = {"description": "error", **ERROR_CONTENT}
 _AUTH = [{"bearer": []}]

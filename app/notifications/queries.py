@@ -4,6 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from app.amendments.models import Amendment
+from app.bodies.models import Body
+from app.core.errors import NotFound, ValidationError
+from app.discussion.models import Topic
+from app.documents.models import Document
 from app.extensions import db
 from app.notifications.models import Follow, Notification
 
@@ -45,12 +50,6 @@ def follow_of(user_id: int | None, kind: str, target_id: int) -> Follow | None:
 
 def resolve_target(kind: str, ident) -> tuple[int, str, str]:
     """(id, label, path) of a follow target given by id, or by slug for documents and bodies."""
-    from app.amendments.models import Amendment
-    from app.bodies.models import Body
-    from app.core.errors import NotFound, ValidationError
-    from app.discussion.models import Topic
-    from app.documents.models import Document
-
     models = {"document": Document, "body": Body, "amendment": Amendment, "thread": Topic}
     if not isinstance(kind, str) or kind not in models:
         raise ValidationError(_l("kind must be one of document, amendment, body, thread."))

@@ -2,9 +2,13 @@
 
 from sqlalchemy import select
 
+from app.bodies.models import COORDINATOR, Membership
 from app.core import signals
+from app.documents.models import VersionParagraph
 from app.extensions import db
+from app.mail.optouts import gets_list_copy
 from app.notifications.services import follow, followers, notify
+from app.translations.models import Translation
 
 
 def _merge(*groups: dict) -> dict:
@@ -38,9 +42,6 @@ def on_version_created(document, version=None, previous=None, actor=None, **_):
 
 def _translations_outdated(document, version) -> None:
     """Tell the translators of each language whose translated paragraphs the version changed."""
-    from app.documents.models import VersionParagraph
-    from app.translations.models import Translation
-
     rows = db.session.execute(
         select(Translation.lang, Translation.translator_id)
         .join(
@@ -135,8 +136,6 @@ def on_amendment_commented(comment, actor=None, amendment=None, **_):
 
 
 def on_message_posted(message, actor=None, topic=None, parent=None, **_):
-    from app.mail.optouts import gets_list_copy
-
     topic = topic or message.topic
     if message.author_id:
         follow(message.author_id, "thread", topic.id, automatic=True)
@@ -164,7 +163,6 @@ def on_message_posted(message, actor=None, topic=None, parent=None, **_):
 def on_membership_changed(membership, actor=None, change="", **_):
     if change != "requested":
         return
-    from app.bodies.models import COORDINATOR, Membership
 
     body = membership.body
     coordinators = db.session.scalars(
@@ -183,8 +181,6 @@ def on_membership_changed(membership, actor=None, change="", **_):
 
 
 def on_selection_changed(selection, actor=None, change="", result=None, **_):
-    from app.bodies.models import Membership
-
     body = selection.body
     members = db.session.scalars(select(Membership.user_id).where(Membership.body_id == body.id))
     recipients = _merge(followers("body", body.id), {user_id: None for user_id in members})

@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.core.errors import NotFound, ValidationError
 from app.core.timeutil import utcnow
 from app.extensions import db
+from app.notifications.mailing import mail_notification
 from app.notifications.models import (
     FOLLOW_KINDS,
     MAIL_MODES,
@@ -173,8 +174,6 @@ def notify(
     no_mail: set[int] | frozenset = frozenset(),
 ) -> list[Notification]:
     """One notification per recipient (never the actor); mail now for those who want it now."""
-    from app.notifications.mailing import mail_notification
-
     if _quiet.get():
         return []
     made = []

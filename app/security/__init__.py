@@ -6,12 +6,12 @@ that each domain's views stay free of throttling code.
 
 from flask import Blueprint
 
+from app.security import headers, jsonsafe, limits
+
 bp = Blueprint("security", __name__)
 
 
 def init_app(app) -> None:
-    from app.security import headers, jsonsafe, limits
-
     jsonsafe.init_app(app)
     headers.init_app(app)
     limits.init_app(app)

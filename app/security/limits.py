@@ -20,6 +20,9 @@ from flask import current_app, jsonify, render_template, request
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_login import current_user
 
+from app.accounts.api_auth import api_user
+from app.core.openapi import ERROR_CONTENT, PATHS
+
 
 def address() -> str:
     """The client address (behind a proxy, wrap the app in werkzeug's ProxyFix)."""
@@ -37,8 +40,6 @@ def person() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
     if request.path.startswith("/api/"):
-        from app.api.auth import api_user
-
         user = api_user(required=False)
         if user is not None:
             return f"user:{user.id}"
@@ -142,8 +143,6 @@ def init_app(app) -> None:
 
 def _document_in_api(app) -> None:
     """Limited API operations list the 429 answer in /api/openapi.json."""
-    from app.api.openapi import ERROR_CONTENT, PATHS
-
     for rule in RULES:
         for endpoint in rule.endpoints:
             if not endpoint.startswith("api."):

@@ -3,10 +3,10 @@
 from flask import current_app, jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from app.api import bp
-from app.api.auth import api_user, json_body
+from app.accounts.api_auth import api_user
+from app.core.api import bp, json_body
 from app.core.errors import TooLarge, ValidationError
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 from app.translations import (
     openapi,  # noqa: F401 - registers the description

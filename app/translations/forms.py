@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from app.main.forms import PageForm
+from app.core.forms import PageForm
 from app.translations.services import MAX_TRANSLATION_TEXT
 
 

@@ -1,6 +1,6 @@
 """The OpenAPI description of the translation API (app/translations/api.py)."""
 
-from app.api.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
 from app.translations import xliff
 
 _SLUG = path_param("slug")

@@ -13,7 +13,7 @@ from app.core.textdiff import diff_html
 from app.documents import hooks
 from app.documents.models import Document
 from app.documents.permissions import can_translate
-from app.documents.services import get_document
+from app.documents.queries import get_document
 from app.extensions import db
 from app.translations import bp, services, xliff
 from app.translations.forms import AddLanguageForm, ReviewForm, TranslationForm, XliffUploadForm

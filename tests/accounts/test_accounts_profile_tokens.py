@@ -121,7 +121,7 @@ def test_token_create_shown_once_list_and_revoke(client, make_user, login):
 def test_revoked_token_no_longer_authenticates_api(app, client, make_user, make_token):
     from flask import g
 
-    from app.api.auth import Unauthenticated, api_user
+    from app.accounts.api_auth import Unauthenticated, api_user
 
     user = make_user()
     plain = make_token(user)

@@ -18,7 +18,7 @@ def api(app, world, make_token):
 
     def call(method, path, who="proposer", **kwargs):
         # The test's app context is shared by test-client requests, and so is flask.g, where
-        # app.api.auth caches the token's user: forget it between requests.
+        # app.accounts.api_auth caches the token's user: forget it between requests.
         g.pop("api_user", None)
         headers = {"Authorization": f"Bearer {tokens[who]}"} if who else {}
         return getattr(client, method)(path, headers=headers, **kwargs)

@@ -2,8 +2,7 @@
 
 import pytest
 
-from app.bodies import balance as balance_module
-from app.bodies.balance import body_balance, document_balance, site_balance
+from app.balance.queries import body_balance, document_balance, site_balance
 from app.bodies.services import add_member
 from app.extensions import db
 
@@ -107,15 +106,6 @@ def test_site_balance_counts_everyone(population):
     assert ("side", "north", "participants") in flagged
     assert ("group", "civil_society", "amendments") in flagged
     assert ("side", "north", "comments") in flagged
-
-
-def test_missing_activity_domains_count_as_nothing(population, monkeypatch):
-    _, doc, _ = population
-    monkeypatch.setattr(balance_module, "_amendment_models", lambda: None)
-    result = document_balance(doc)
-    assert result.totals == {"participants": 1, "amendments": 0, "positions": 0, "comments": 1}
-    monkeypatch.setattr(balance_module, "_discussion_models", lambda: None)
-    assert document_balance(doc).is_empty
 
 
 def test_balance_api(client, population):

@@ -39,7 +39,7 @@ def add_version(app):
 
 @pytest.fixture(autouse=True)
 def _fresh_api_user_per_request(app):
-    """app.api.auth caches the token's user in `g`, which the test client shares between
+    """app.accounts.api_auth caches the token's user in `g`, which the test client shares between
     requests because the test's app context stays pushed; forget it at each request."""
     from flask import g
 

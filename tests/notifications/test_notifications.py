@@ -225,8 +225,8 @@ def test_daily_digest_gathers_notifications_once(app, runner, make_user, make_do
 def test_worker_schedules_digests_itself(app, make_user):
     from datetime import timedelta
 
-    from app.mail.cli import schedule_digests
     from app.mail.models import DigestRun
+    from app.notifications.cli import schedule_digests
 
     schedule_digests()  # first start: the periods begin now
     assert {r.period for r in db.session.scalars(select(DigestRun))} == {"daily", "weekly"}

@@ -8,8 +8,11 @@ from flask import current_app, g, request
 from flask_login import current_user
 from socketio.exceptions import ConnectionRefusedError as Refused
 
+from app.accounts.services import user_for_token
 from app.coedit.events.hub import Connection, Hub, room_of
 from app.coedit.events.payloads import Refusal
+from app.documents.permissions import can_edit_live
+from app.documents.queries import get_document
 from app.extensions import db
 
 
@@ -42,8 +45,6 @@ def origin_allowed(origin: str | None) -> bool:
 def user_of(conn: Connection):
     """The connection's user as of now, or None (anonymous); raises when the credentials died."""
     if conn.token:
-        from app.accounts.services import user_for_token
-
         user = user_for_token(conn.token)
         if user is None:
             raise Refusal("unauthenticated", "The API token is no longer valid.")
@@ -66,14 +67,10 @@ def forget_cached_user() -> None:
 
 
 def load_document(doc: str):
-    from app.documents.services import get_document
-
     return get_document(doc)
 
 
 def require_edit(user, document) -> None:
-    from app.documents.permissions import can_edit_live
-
     if user is None:
         raise Refusal("unauthenticated", "Log in to edit the working draft; anyone may follow it.")
     if not can_edit_live(user, document):
@@ -109,8 +106,6 @@ def connect(h: Hub, auth) -> None:
         token = auth.get("token") or None
     user_id = None
     if token:
-        from app.accounts.services import user_for_token
-
         user = user_for_token(token)
         if user is None:
             db.session.rollback()

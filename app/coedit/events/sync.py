@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user
 
+from app.accounts.services import TOKEN_PREFIX, TOKEN_USE_RESOLUTION, _token_hash
 from app.coedit import queries
 from app.coedit.events.connection import load_document, require_edit, user_of
 from app.coedit.events.hub import Connection, Hub, Joined
@@ -15,6 +16,8 @@ from app.coedit.events.payloads import (
     read_integer,
     read_payload,
 )
+from app.core.timeutil import utcnow
+from app.documents.models import Document
 from app.extensions import db
 
 
@@ -46,9 +49,6 @@ def sync_fast(
     Same rules as the slow path (which names the reason of a refusal): None whenever this
     query cannot decide alone (credentials gone, token use to be noted, a refusal to explain).
     """
-    from app.accounts.services import TOKEN_PREFIX, TOKEN_USE_RESOLUTION, _token_hash
-    from app.core.timeutil import utcnow
-
     if conn.token:
         if not conn.token.startswith(TOKEN_PREFIX) or len(conn.token) > 200:
             return None
@@ -101,7 +101,6 @@ def sync(h: Hub, data) -> dict:
         if edits:
             require_edit(user, document)
         raise Refusal("desync", "Join this document before syncing.")
-    from app.documents.models import Document
 
     document = db.session.get(Document, joined.document_id)
     if document is None:

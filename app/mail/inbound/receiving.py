@@ -11,11 +11,14 @@ from email.message import EmailMessage
 from sqlalchemy import func, select
 
 from app.accounts.models import User
+from app.amendments.models import Amendment
+from app.amendments.proceedings import add_comment
 from app.bodies.models import Body
 from app.bodies.queries import is_member
 from app.core.errors import DomainError
 from app.discussion import services
 from app.discussion.models import Topic
+from app.documents.models import Document
 from app.extensions import db
 from app.mail import lists
 from app.mail.addresses import list_domain, read_reply_address, site_url
@@ -29,6 +32,7 @@ from app.mail.inbound.parsing import (
     header,
     parse,
 )
+from app.mail.outbox import mailable, new_message_id
 from app.mail.threading import clean_subject, fold_parts, message_ids
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -59,9 +63,6 @@ class Destination:
 
 def _reply_destination(target) -> Destination:
     """What a signed reply address posts to: the thread, body, document or amendment it names."""
-    from app.amendments.models import Amendment
-    from app.documents.models import Document
-
     model = {"thread": Topic, "body": Body, "document": Document, "amendment": Amendment}
     found = db.session.get(model[target.kind], target.id)
     if found is None:
@@ -135,8 +136,6 @@ def _thread_parent(message: EmailMessage, destination: Destination):
 def _incoming(message: EmailMessage, found: Content) -> lists.Incoming:
     rfc_id = next(iter(message_ids(header(message, "Message-ID"))), None)
     if rfc_id is None or len(rfc_id) > 255 or lists.post_by_rfc_id([rfc_id]) is not None:
-        from app.mail.outbox import new_message_id
-
         rfc_id = new_message_id("in")
     headers_text = clean_text("".join(f"{k}: {v}\n" for k, v in message.raw_items()))
     return lists.Incoming(
@@ -150,8 +149,6 @@ def _incoming(message: EmailMessage, found: Content) -> lists.Incoming:
 def _comment(user: User, amendment, found: Content) -> str:
     """A reply to an amendment's notification: a comment with the author's own words only
     (comments have no folding view, so quoted text and signature are left out)."""
-    from app.amendments.proceedings import add_comment
-
     own = "\n".join(part.text for part in fold_parts(found.text) if part.kind == "text")
     comment = add_comment(amendment, user, own.strip() or found.text)
     return site_url(
@@ -234,8 +231,6 @@ def receive(envelope_from: str, recipient: str, data: bytes) -> str:
 
 def _tell(user: User, subject: str, reason: str) -> None:
     """Queue an explanation to a sender whose address we know, in a transaction of its own."""
-    from app.mail.outbox import mailable
-
     if not mailable(user):
         return
     lists.explain(to=user.email, user_id=user.id, subject=subject, reason=reason)

@@ -1,7 +1,7 @@
-"""Geometry of the balance charts (100% stacked bars), drawn as SVG by templates/bodies/_balance.html."""
+"""Geometry of the balance charts (100% stacked bars), drawn as SVG by templates/balance/_balance.html."""
 
 from app.accounts.models import STAKEHOLDER_GROUPS
-from app.bodies.balance import METRICS, SIDES, Balance
+from app.balance.queries import METRICS, SIDES, Balance
 
 CHART_WIDTH = 640
 LABEL_WIDTH = 120
@@ -54,4 +54,13 @@ def stacked_rows(balance: Balance, dimension: str) -> dict:
         "bar_height": BAR_HEIGHT,
         "half_x": LABEL_WIDTH + BAR_WIDTH / 2,
         "height": 20 + len(rows) * ROW_HEIGHT,
+    }
+
+
+def balance_context(balance: Balance) -> dict:
+    """The template context of templates/balance/_balance.html."""
+    return {
+        "balance": balance,
+        "group_chart": stacked_rows(balance, "group"),
+        "side_chart": stacked_rows(balance, "side"),
     }

@@ -1,5 +1,7 @@
 """OpenAPI description assembled from the pieces each domain's api.py registers."""
 
+from app.core.routing import MAX_URL_INT
+
 PATHS: dict[str, dict] = {}
 SCHEMAS: dict[str, dict] = {}
 
@@ -58,9 +60,7 @@ def path_param(name: str, type_: str = "string", description: str | None = None)
     """A required path parameter, the same shape in every domain's description."""
     param = {"name": name, "in": "path", "required": True, "schema": {"type": type_}}
     if type_ == "integer":
-        # URLs carry 32-bit identifiers only (app/main BoundedIntegerConverter).
-        from app.main import MAX_URL_INT
-
+        # URLs carry 32-bit identifiers only (BoundedIntegerConverter).
         param["schema"].update(minimum=0, maximum=MAX_URL_INT)
     if description:
         param["description"] = description

@@ -1,8 +1,7 @@
 """Balance statistics: activity by stakeholder group and by North/South, aggregated in SQL.
 
 Activity lives in other domains' tables (amendments, positions, comments, discussion
-messages). They are imported lazily, and a domain that is not installed counts as no
-activity, so that the statistics never depend on which domains are present.
+messages): this domain sits above all of them and only reads.
 """
 
 from dataclasses import dataclass, field
@@ -12,7 +11,10 @@ from sqlalchemy import func, literal, or_, select, union, union_all
 
 from app.accounts.models import STAKEHOLDER_GROUPS, User
 from app.accounts.regions import NORTH, SOUTH
+from app.amendments.models import Amendment, AmendmentComment, Position
 from app.bodies.models import ACTIVE, Body, Membership
+from app.discussion.models import Message, Topic
+from app.documents.models import Document
 from app.extensions import db
 
 METRICS = {
@@ -44,67 +46,43 @@ class Balance:
         return not any(self.totals.values())
 
 
-def _amendment_models():
-    try:
-        from app.amendments.models import Amendment, AmendmentComment, Position
-    except ImportError:
-        return None
-    return Amendment, Position, AmendmentComment
-
-
-def _discussion_models():
-    try:
-        from app.discussion.models import Message, Topic
-    except ImportError:
-        return None
-    return Topic, Message
-
-
 def _sources(document_id=None, body: Body | None = None) -> dict[str, list]:
     """For each activity metric, selects of one `user_id` row per act in the scope."""
     sources: dict[str, list] = {"amendments": [], "positions": [], "comments": []}
     owned = None
     if body is not None:
-        from app.documents.models import Document
-
         owned = select(Document.id).where(Document.owner_body_id == body.id)
-    amendment_models = _amendment_models()
-    if amendment_models:
-        Amendment, Position, AmendmentComment = amendment_models  # noqa: N806
-        if document_id is not None:
-            in_scope = Amendment.document_id == document_id
-        elif body is not None:
-            in_scope = or_(Amendment.document_id.in_(owned), Amendment.on_behalf_body_id == body.id)
-        else:
-            in_scope = literal(True)
-        sources["amendments"].append(select(Amendment.proposer_id.label("user_id")).where(in_scope))
-        sources["positions"].append(
-            select(Position.user_id.label("user_id"))
-            .join(Amendment, Amendment.id == Position.amendment_id)
-            .where(in_scope)
-        )
-        comment_scope = in_scope
-        if body is not None:
-            comment_scope = or_(in_scope, AmendmentComment.on_behalf_body_id == body.id)
-        sources["comments"].append(
-            select(AmendmentComment.author_id.label("user_id"))
-            .join(Amendment, Amendment.id == AmendmentComment.amendment_id)
-            .where(comment_scope)
-        )
-    discussion_models = _discussion_models()
-    if discussion_models:
-        Topic, Message = discussion_models  # noqa: N806
-        if document_id is not None:
-            topic_scope = Topic.document_id == document_id
-        elif body is not None:
-            topic_scope = or_(Topic.body_id == body.id, Topic.document_id.in_(owned))
-        else:
-            topic_scope = literal(True)
-        sources["comments"].append(
-            select(Message.author_id.label("user_id"))
-            .join(Topic, Topic.id == Message.topic_id)
-            .where(topic_scope)
-        )
+    if document_id is not None:
+        in_scope = Amendment.document_id == document_id
+    elif body is not None:
+        in_scope = or_(Amendment.document_id.in_(owned), Amendment.on_behalf_body_id == body.id)
+    else:
+        in_scope = literal(True)
+    sources["amendments"].append(select(Amendment.proposer_id.label("user_id")).where(in_scope))
+    sources["positions"].append(
+        select(Position.user_id.label("user_id"))
+        .join(Amendment, Amendment.id == Position.amendment_id)
+        .where(in_scope)
+    )
+    comment_scope = in_scope
+    if body is not None:
+        comment_scope = or_(in_scope, AmendmentComment.on_behalf_body_id == body.id)
+    sources["comments"].append(
+        select(AmendmentComment.author_id.label("user_id"))
+        .join(Amendment, Amendment.id == AmendmentComment.amendment_id)
+        .where(comment_scope)
+    )
+    if document_id is not None:
+        topic_scope = Topic.document_id == document_id
+    elif body is not None:
+        topic_scope = or_(Topic.body_id == body.id, Topic.document_id.in_(owned))
+    else:
+        topic_scope = literal(True)
+    sources["comments"].append(
+        select(Message.author_id.label("user_id"))
+        .join(Topic, Topic.id == Message.topic_id)
+        .where(topic_scope)
+    )
     if body is not None:
         members = select(Membership.user_id).where(
             Membership.body_id == body.id, Membership.status == ACTIVE
