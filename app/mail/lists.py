@@ -181,9 +181,8 @@ def _copies(message: Message, topic: Topic, post: ListPost) -> list[dict]:
         "list_address": addresses.list_address(body.slug),
     }
     subject = list_subject(body.slug, topic.title, is_reply=message.parent_id is not None)
-    sender = formataddr(
-        (f"{author_name or body.name} via {body.name}", addresses.list_address(body.slug))
-    )
+    display = f"{author_name} via {body.name}" if author_name else body.name
+    sender = formataddr((display, addresses.list_address(body.slug)))
     base_headers = thread_headers(parent_id, references)
     base_headers["Precedence"] = "list"
     base_headers["X-Loop"] = addresses.list_address(body.slug)
