@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.api_auth import api_user
 from app.amendments import (
     openapi,  # noqa: F401 - registers the description
+    proceedings,
     queries,
     services,
 )
@@ -119,6 +120,34 @@ def propose(slug):
     )
     db.session.commit()
     return jsonify(amendment_json(amendment, queries.tally(amendment))), 201
+
+
+def _iso(value) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+@bp.post("/documents/<slug>/amendment-period")
+def amendment_period(slug):
+    """Open (with an optional closing date) or close a document's amendment period."""
+    user = api_user()
+    document = get_document(slug)
+    data = json_body()
+    if not isinstance(data.get("open"), bool):
+        raise ValidationError(_l("`open` must be true or false."))
+    proceedings.set_amendment_period(
+        document,
+        user,
+        open_=data["open"],
+        closes_at=proceedings.parse_closes_at(data.get("closes_at")) if data["open"] else None,
+    )
+    db.session.commit()
+    return jsonify(
+        {
+            "document": document.slug,
+            "status": document.status,
+            "closes_at": _iso(document.amendments_close_at) if document.status == "open" else None,
+        }
+    )
 
 
 @bp.get("/amendments/<int:amendment_id>")

@@ -115,6 +115,56 @@ document_paths(
                 },
             },
         },
+        "/api/documents/{slug}/amendment-period": {
+            "post": {
+                "summary": "Open (optionally until a closing date) or close the amendment period",
+                "description": "Coordinators of the owning body. A period with `closes_at` "
+                "closes by itself at that date; its followers are reminded a day before.",
+                "tags": ["amendments"],
+                "parameters": [_SLUG],
+                **_WRITE,
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["open"],
+                                "properties": {
+                                    "open": {"type": "boolean"},
+                                    "closes_at": {
+                                        "type": ["string", "null"],
+                                        "format": "date-time",
+                                        "description": "in the future; UTC when no zone given",
+                                    },
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "The period as it now stands",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "document": {"type": "string"},
+                                        "status": {"type": "string"},
+                                        "closes_at": {
+                                            "type": ["string", "null"],
+                                            "format": "date-time",
+                                        },
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **_errors(400, 401, 403, 404, 409),
+                },
+            }
+        },
         "/api/amendments/{amendment_id}": {
             "get": {
                 "summary": "One amendment with its equal-weight tally",

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.bodies.queries import body_by_slug, is_member
 from app.core.errors import Conflict, Forbidden, TooLarge, ValidationError
+from app.core.timeutil import utcnow
 from app.documents import permissions
 from app.documents.models import Version
 
@@ -64,7 +65,13 @@ def current_paragraphs(document) -> tuple[Version, list[str], list[str]]:
 
 
 def require_open(document) -> None:
-    if document.status != "open":
+    """Open for amendments: status open, and its closing date (if any) not passed.
+
+    The worker closes a period at its date and tells followers; until it runs, a period past
+    its date already takes nothing new.
+    """
+    closes_at = document.amendments_close_at
+    if document.status != "open" or (closes_at is not None and closes_at <= utcnow()):
         raise Conflict(
             _l(
                 "%(title)s is not open for amendments (status: %(status_label)s).",

@@ -5,9 +5,11 @@ commits.
 """
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.amendments.models import (
     PARAGRAPH_STATUSES,
@@ -27,13 +29,22 @@ from app.amendments.permissions import (
 from app.core import signals
 from app.core.errors import Conflict, NotFound, TooLarge, ValidationError
 from app.core.timeutil import utcnow
+from app.documents.models import Document
 from app.extensions import db
 
 log = logging.getLogger(__name__)
 
 
-def set_amendment_period(document, user, *, open_: bool) -> None:
-    """Open (from drafting or closed) or close (from open) the amendment period."""
+# The reminder to followers goes out this long before an amendment period closes.
+REMINDER_BEFORE = timedelta(hours=24)
+
+
+def set_amendment_period(document, user, *, open_: bool, closes_at: datetime | None = None) -> None:
+    """Open (from drafting or closed) or close (from open) the amendment period.
+
+    Opening may set when the period closes by itself (`closes_at`, in the future); opening
+    again changes or removes that date, and the reminder a day before is due again.
+    """
     require_participant(user)
     require_decider(user, document)
     if open_:
@@ -45,6 +56,16 @@ def set_amendment_period(document, user, *, open_: bool) -> None:
                 ),
                 code="bad_status",
             )
+        if closes_at is not None:
+            if closes_at.tzinfo is None:
+                closes_at = closes_at.replace(tzinfo=UTC)
+            if closes_at <= utcnow():
+                raise ValidationError(
+                    _l("The closing date of the amendment period must be in the future."),
+                    code="bad_closes_at",
+                )
+        document.amendments_close_at = closes_at
+        document.close_reminder_at = None
         document.status = "open"
         signals.amendment_period_changed.send(document, actor=user, opened=True)
     else:
@@ -52,6 +73,90 @@ def set_amendment_period(document, user, *, open_: bool) -> None:
             raise Conflict(_l("Only an open document can be closed."), code="bad_status")
         document.status = "closed"
         signals.amendment_period_changed.send(document, actor=user, opened=False)
+
+
+def parse_closes_at(value) -> datetime | None:
+    """The closing date typed in the page or sent to the API (ISO 8601; UTC when no zone)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise ValidationError(
+            _l("closes_at is a date and time such as 2026-12-01T18:00Z."), code="bad_closes_at"
+        )
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(
+            _l("closes_at is a date and time such as 2026-12-01T18:00Z."), code="bad_closes_at"
+        ) from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def take_due_reminders(now: datetime) -> list[Document]:
+    """Open periods closing within a day whose reminder is not yet out; marks them reminded.
+
+    Called by the mail worker's scheduler: marking in the same transaction as the reminder's
+    notifications makes it go out once, however often the scheduler runs.
+    """
+    due = list(
+        db.session.scalars(
+            select(Document)
+            .where(
+                Document.status == "open",
+                Document.amendments_close_at.is_not(None),
+                Document.amendments_close_at > now,
+                Document.amendments_close_at <= now + REMINDER_BEFORE,
+                Document.close_reminder_at.is_(None),
+            )
+            .order_by(Document.id)
+        )
+    )
+    # Claimed row by row with a conditional UPDATE: of two workers, one gets each reminder.
+    return [
+        document
+        for document in due
+        if _claim(document, Document.close_reminder_at.is_(None), close_reminder_at=now)
+    ]
+
+
+def close_expired_periods(now: datetime) -> list[Document]:
+    """Close every open period whose closing date has passed; followers are told it closed."""
+    expired = list(
+        db.session.scalars(
+            select(Document)
+            .where(
+                Document.status == "open",
+                Document.amendments_close_at.is_not(None),
+                Document.amendments_close_at <= now,
+            )
+            .order_by(Document.id)
+        )
+    )
+    closed = []
+    for document in expired:
+        if _claim(document, Document.status == "open", status="closed"):
+            log.info("amendment period of %s closed at its closing date", document.slug)
+            signals.amendment_period_changed.send(document, actor=None, opened=False)
+            closed.append(document)
+    return closed
+
+
+def _claim(document, condition, **values) -> bool:
+    """Set `values` on the document only if `condition` still holds in the database."""
+    result = db.session.execute(
+        update(Document)
+        .where(Document.id == document.id, condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    for name, value in values.items():
+        set_committed_value(document, name, value)
+    return True
 
 
 def set_paragraph_status(document, user, key: str, status: str, note: str = "") -> ParagraphStatus:

@@ -312,7 +312,12 @@ def period(slug):
     document = get_document(slug)
     open_ = request.form.get("period") == "open"
     return _act(
-        lambda: proceedings.set_amendment_period(document, current_user, open_=open_),
+        lambda: proceedings.set_amendment_period(
+            document,
+            current_user,
+            open_=open_,
+            closes_at=proceedings.parse_closes_at(request.form.get("closes_at")) if open_ else None,
+        ),
         url_for("amendments.index", slug=slug),
         _("The amendment period is open.") if open_ else _("The amendment period is closed."),
     )

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app.accounts.guards import login_required
 from app.audit import bp, queries
+from app.audit.labels import action_label
 from app.bodies.queries import valid_id
 from app.core.errors import DomainError
 
@@ -38,4 +39,5 @@ def admin_log():
         per_page=queries.PER_PAGE,
         error=error,
         args=request.args,
+        action_label=action_label,
     ), (400 if error else 200)

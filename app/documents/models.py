@@ -41,6 +41,10 @@ class Document(db.Model):
         ForeignKey("version.id", use_alter=True, ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the open amendment period closes by itself (none: the coordinator closes it), and
+    # when followers were reminded a day before, so that the reminder goes out once.
+    amendments_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    close_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     owner = relationship("Body")
     current_version: Mapped["Version | None"] = relationship(

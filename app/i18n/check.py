@@ -31,8 +31,6 @@ WORDS = re.compile(r"[A-Za-z]{2,}")
 JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}|<!--.*?-->", re.S)
 ATTRIBUTES = re.compile(r'\s(placeholder|title|aria-label|alt|data-confirm)="([^"]*)"')
 # Words that are the same in every language here (brand, formats, keys).
-# Mail bodies: sent in English for now (the mail worker does not yet know a recipient's language).
-MAIL_BODIES = ("mail/lists/",)
 NEUTRAL = {"Agora", "API", "JSON", "XLIFF", "Atom", "Markdown", "UTC", "Ctrl", "Enter", "Esc"}
 
 
@@ -138,13 +136,9 @@ def untranslated(language: str) -> list[str]:
 
 
 def interface_templates() -> list[Path]:
-    """Every page template, without the mail bodies that stay English for now."""
+    """Every page template, and the plain-text mail bodies (mail is in its reader's language)."""
     templates = ROOT / "templates"
-    return [
-        path
-        for path in sorted(templates.rglob("*.html"))
-        if not path.relative_to(templates).as_posix().startswith(MAIL_BODIES)
-    ]
+    return sorted(templates.rglob("*.html")) + sorted((templates / "mail").rglob("*.txt"))
 
 
 def main() -> int:

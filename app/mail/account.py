@@ -4,6 +4,7 @@ import hashlib
 from html import escape
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -15,16 +16,26 @@ from app.core.errors import ValidationError
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.mail.addresses import sign, site_url, unsign
+from app.mail.language import html_document, in_language_of, language_of
 from app.mail.outbox import address_stopped, queue_mail
 
 VERIFY_MAX_AGE = 7 * 24 * 3600
 
 
-def _queue(user: User, to: str, subject: str, text: str, kind: str) -> None:
+def _queue(user: User, to: str, subject, paragraphs: list, kind: str) -> None:
+    """Queue one account mail, its words rendered in the person's interface language."""
     if address_stopped(to):
         return
-    html = "".join(f"<p>{escape(p)}</p>" for p in text.split("\n\n"))
-    queue_mail(to=to, user_id=user.id, subject=subject, text=text, html=html, kind=kind)
+    with in_language_of(user):
+        subject = str(subject)
+        paragraphs = [str(p) for p in [_("Hello %(name)s,", name=user.name), *paragraphs]]
+    text = "\n\n".join(paragraphs)
+    html = html_document(
+        "".join(f"<p>{escape(p)}</p>" for p in paragraphs), language_of(user), sanitized=True
+    )
+    queue_mail(
+        to=to, user_id=user.id, subject=subject, text=text, html=html, sanitized=True, kind=kind
+    )
 
 
 def verification_token(user: User) -> str:
@@ -39,10 +50,15 @@ def queue_verification(user: User) -> None:
     _queue(
         user,
         user.email,
-        "Confirm your e-mail address",
-        f"Hello {user.name},\n\nConfirm that this address is yours to receive notifications "
-        f"and to post to mailing lists by mail:\n\n{verification_link(user)}\n\n"
-        "Your account works already; only mail waits for this confirmation.",
+        _l("Confirm your e-mail address"),
+        [
+            _l(
+                "Confirm that this address is yours to receive notifications and to post to "
+                "mailing lists by mail:"
+            ),
+            verification_link(user),
+            _l("Your account works already; only mail waits for this confirmation."),
+        ],
         "account:verify",
     )
 
@@ -84,10 +100,16 @@ def request_password_reset(email: str) -> None:
     _queue(
         user,
         user.email,
-        "Reset your password",
-        f"Hello {user.name},\n\nSomeone (we hope you) asked to reset your password. Choose a new "
-        f"one here within {minutes} minutes; the link works once:\n\n{link}\n\n"
-        "If you did not ask, ignore this mail: your password stays as it is.",
+        _l("Reset your password"),
+        [
+            _l(
+                "Someone (we hope you) asked to reset your password. Choose a new one here "
+                "within %(minutes)s minutes; the link works once:",
+                minutes=minutes,
+            ),
+            link,
+            _l("If you did not ask, ignore this mail: your password stays as it is."),
+        ],
         "account:reset",
     )
 
@@ -134,10 +156,15 @@ def on_credentials_changed(user, what="", old_email=None, **_):
             _queue(
                 user,
                 old,
-                "Your e-mail address was changed",
-                f"Hello {user.name},\n\nThe e-mail address of your account was changed from "
-                f"this address to another. If you did not do this, reset your password at "
-                f"{site_url('/password/forgot')} and write to an administrator.",
+                _l("Your e-mail address was changed"),
+                [
+                    _l(
+                        "The e-mail address of your account was changed from this address to "
+                        "another. If you did not do this, reset your password at %(url)s and "
+                        "write to an administrator.",
+                        url=site_url("/password/forgot"),
+                    )
+                ],
                 "account:notice",
             )
         user.email_verified_at = None
@@ -146,9 +173,14 @@ def on_credentials_changed(user, what="", old_email=None, **_):
     _queue(
         user,
         user.email,
-        "Your password was changed",
-        f"Hello {user.name},\n\nThe password of your account was just changed. If this was not "
-        f"you, reset it now at {site_url('/password/forgot')}.",
+        _l("Your password was changed"),
+        [
+            _l(
+                "The password of your account was just changed. If this was not you, reset it "
+                "now at %(url)s.",
+                url=site_url("/password/forgot"),
+            )
+        ],
         "account:notice",
     )
 
@@ -157,10 +189,16 @@ def on_registration_for_taken_email(user, **_):
     _queue(
         user,
         user.email,
-        "Someone tried to register with your address",
-        f"Hello {user.name},\n\nSomeone tried to create an account with this address, which "
-        f"already has one. If it was you, log in at {site_url('/login')}, or reset your "
-        f"password at {site_url('/password/forgot')}. Otherwise you can ignore this mail.",
+        _l("Someone tried to register with your address"),
+        [
+            _l(
+                "Someone tried to create an account with this address, which already has one. "
+                "If it was you, log in at %(login)s, or reset your password at %(reset)s. "
+                "Otherwise you can ignore this mail.",
+                login=site_url("/login"),
+                reset=site_url("/password/forgot"),
+            )
+        ],
         "account:notice",
     )
 

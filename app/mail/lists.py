@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from email.utils import formataddr
 
 from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from app.accounts.models import User
@@ -21,6 +23,7 @@ from app.discussion.models import Message, Topic
 from app.extensions import db
 from app.mail import addresses, outbox
 from app.mail.builder import list_headers, thread_headers
+from app.mail.language import html_document, in_language_of, language_of_code
 from app.mail.list_models import ListPost
 from app.mail.models import MailAddress, MailOptOut
 from app.mail.optouts import list_mail_off
@@ -131,10 +134,10 @@ def _ancestry(message: Message) -> tuple[str | None, list[str]]:
     return known.get(message.parent_id), [known[m] for m in reversed(chain) if m in known]
 
 
-def recipients(body_id: int, author_id: int | None = None) -> list[tuple[int, str]]:
+def recipients(body_id: int, author_id: int | None = None, *, languages: bool = False) -> list:
     """(id, address) of who gets the list's copies, in one query: active members with a
     verified address that is not stopped by bounces, list mail on, this list not left; the
-    author aside.
+    author aside. With `languages`, each row also has the person's interface language.
 
     The SQL form of `outbox.mailable(user) and optouts.wants_list_mail(user, body_id)`, so
     that a post to thousands of members costs one query, not three per member.
@@ -156,6 +159,8 @@ def recipients(body_id: int, author_id: int | None = None) -> list[tuple[int, st
     )
     if author_id is not None:
         statement = statement.where(User.id != author_id)
+    if languages:
+        return [tuple(row) for row in db.session.execute(statement.add_columns(User.ui_language))]
     return [(user_id, email) for user_id, email in db.session.execute(statement)]
 
 
@@ -163,9 +168,9 @@ def _copies(message: Message, topic: Topic, post: ListPost) -> list[dict]:
     body = topic.body
     parent_id, references = _ancestry(message)
     author = message.author
-    author_name = author.name if author is not None else "A former participant"
+    author_name = author.name if author is not None else None
     if message.on_behalf_body is not None:
-        author_name = f"{message.on_behalf_body.name} ({author_name})"
+        author_name = f"{message.on_behalf_body.name} ({author_name or '-'})"
     context = {
         "body": body,
         "topic": topic,
@@ -176,7 +181,8 @@ def _copies(message: Message, topic: Topic, post: ListPost) -> list[dict]:
         "list_address": addresses.list_address(body.slug),
     }
     subject = list_subject(body.slug, topic.title, is_reply=message.parent_id is not None)
-    sender = formataddr((f"{author_name} via {body.name}", addresses.list_address(body.slug)))
+    display = f"{author_name} via {body.name}" if author_name else body.name
+    sender = formataddr((display, addresses.list_address(body.slug)))
     base_headers = thread_headers(parent_id, references)
     base_headers["Precedence"] = "list"
     base_headers["X-Loop"] = addresses.list_address(body.slug)
@@ -188,12 +194,22 @@ def _copies(message: Message, topic: Topic, post: ListPost) -> list[dict]:
             unsubscribe_url=_UNSUBSCRIBE_MARK,
         )
     )
-    # Rendered once; each copy differs only by its signed links.
+    # Rendered once per language (the explanations around the post are in each member's
+    # language, the post as written); each copy differs only by its signed links.
     context.update(html_text=render_markdown(message.text), unsubscribe_url=_UNSUBSCRIBE_MARK)
-    text = render_template("mail/lists/post.txt", **context)
-    html = render_template("mail/lists/post.html", **context)
+    rendered: dict[str, tuple[str, str]] = {}
     copies = []
-    for user_id, email in recipients(body.id, message.author_id):
+    for user_id, email, ui_language in recipients(body.id, message.author_id, languages=True):
+        lang = language_of_code(ui_language)
+        if lang not in rendered:
+            with force_locale(lang):
+                rendered[lang] = (
+                    render_template("mail/lists/post.txt", **context),
+                    html_document(
+                        render_template("mail/lists/post.html", **context), lang, sanitized=True
+                    ),
+                )
+        text, html = rendered[lang]
         unsubscribe = addresses.unsubscribe_url(user_id, f"list:{body.id}")
         headers = dict(base_headers)
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
@@ -244,16 +260,22 @@ def on_message_posted(message: Message, *, topic: Topic | None = None, **_) -> N
         outbox.queue_bulk(copies)
 
 
-def explain(*, to: str, user_id: int | None, subject: str, reason: str, in_reply_to=None):
-    """Tell a known sender by mail why their message was not (fully) posted."""
+def explain(*, user: User, subject: str, reason, in_reply_to=None):
+    """Tell a known sender by mail, in their language, why their message was not (fully) posted.
+
+    `reason` is a lazy string: it is rendered here, in the sender's language.
+    """
     headers = {"In-Reply-To": in_reply_to, "References": in_reply_to} if in_reply_to else {}
+    with in_language_of(user):
+        title = _("Your message to the list: %(subject)s", subject=subject)
+        text = render_template("mail/lists/refused.txt", reason=str(reason), subject=subject)
     outbox.queue_mail(
-        to=to,
-        subject=f"Your message to the list: {subject}"[:200],
-        text=render_template("mail/lists/refused.txt", reason=reason, subject=subject),
+        to=user.email,
+        subject=title[:200],
+        text=text,
         headers=headers,
         automatic=True,
-        user_id=user_id,
+        user_id=user.id,
         kind="list_refusal",
     )
 

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,10 +13,10 @@ from app.extensions import db
 # What can be reported: a discussion post, an amendment comment, an amendment's rationale,
 # a person's profile.
 TARGET_KINDS = {
-    "post": "Discussion post",
-    "comment": "Amendment comment",
-    "amendment": "Amendment rationale",
-    "user": "Profile",
+    "post": _l("Discussion post"),
+    "comment": _l("Amendment comment"),
+    "amendment": _l("Amendment rationale"),
+    "user": _l("Profile"),
 }
 OPEN = "open"
 HIDDEN = "hidden"
@@ -63,7 +64,7 @@ class Report(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return TARGET_KINDS.get(self.target_kind, self.target_kind)
+        return str(TARGET_KINDS.get(self.target_kind, self.target_kind))
 
 
 class HiddenContent(db.Model):

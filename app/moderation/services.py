@@ -30,20 +30,36 @@ class Resolution:
     others: list[Report]
 
 
+# Each field's messages whole, so that every language words them its own way:
+# (not text, missing, too long).
+_REASON_MESSAGES = {
+    "report": (
+        _l("The reason for the report must be text."),
+        _l("A reason for the report is required."),
+        _l("A reason for the report has at most %(max_reason)s characters."),
+    ),
+    "public": (
+        _l("The public reason must be text."),
+        _l("A public reason is required."),
+        _l("A public reason has at most %(max_reason)s characters."),
+    ),
+    "note": (
+        _l("The note must be text."),
+        _l("A note is required."),
+        _l("A note has at most %(max_reason)s characters."),
+    ),
+}
+
+
 def _reason(text, *, required: bool, what: str) -> str:
+    not_text, missing, too_long = _REASON_MESSAGES[what]
     text = (text or "").strip() if isinstance(text, str) or text is None else None
     if text is None:
-        raise ValidationError(_l("The %(what)s must be text.", what=what))
+        raise ValidationError(not_text)
     if required and not text:
-        raise ValidationError(_l("A %(what)s is required.", what=what), code="reason_required")
+        raise ValidationError(missing, code="reason_required")
     if len(text) > MAX_REASON:
-        raise ValidationError(
-            _l(
-                "A %(what)s has at most %(max_reason)s characters.",
-                what=what,
-                max_reason=MAX_REASON,
-            )
-        )
+        raise ValidationError(str(too_long) % {"max_reason": MAX_REASON})
     return text
 
 
@@ -64,7 +80,7 @@ def file_report(reporter, target: str, reason) -> Report:
         raise Forbidden(_l("Log in to report content."))
     kind, ident = parse_target(target)
     resolved = resolve(kind, ident)
-    reason = _reason(reason, required=True, what="reason for the report")
+    reason = _reason(reason, required=True, what="report")
     if is_hidden(kind, ident):
         raise Conflict(_l("A moderator has already hidden this content."), code="already_hidden")
     existing = db.session.scalar(
@@ -128,7 +144,7 @@ def _require_moderator(report: Report, actor) -> Target:
 def hide_report(report: Report, actor, reason) -> Resolution:
     """Hide the reported content with a public reason; other open reports of it close too."""
     _require_moderator(report, actor)
-    reason = _reason(reason, required=True, what="public reason")
+    reason = _reason(reason, required=True, what="public")
     if not _close(report, actor, HIDDEN, reason):
         raise Conflict(
             _l("Report #%(id)s has already been resolved.", id=report.id), code="resolved"

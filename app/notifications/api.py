@@ -12,6 +12,7 @@ from app.notifications import (
     queries,
     services,
 )
+from app.notifications.messages import text_of, title_of
 
 
 def _iso(value) -> str | None:
@@ -70,8 +71,8 @@ def my_notifications():
                 {
                     "id": n.id,
                     "kind": n.kind,
-                    "title": n.title,
-                    "text": n.text,
+                    "title": title_of(n),
+                    "text": text_of(n),
                     "url": n.url,
                     "read": n.read_at is not None,
                     "created_at": _iso(n.created_at),

@@ -8,11 +8,13 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from app.amendments.proceedings import close_expired_periods, take_due_reminders
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.mail.cli import SCHEDULED, mail
 from app.mail.models import DigestRun
 from app.notifications.mailing import due_periods, queue_digests
+from app.notifications.receivers import remind_closing_period
 
 
 def run_digest(period: str) -> int:
@@ -37,6 +39,19 @@ def schedule_digests() -> None:
             run_digest(period)
 
 
+def schedule_amendment_periods(now=None) -> None:
+    """Remind followers a day before a period closes (once), and close periods past their date.
+
+    Both are marked in the transaction that makes their notifications and mail, so a worker
+    run twice, or two workers, send each once.
+    """
+    now = now or utcnow()
+    for document in take_due_reminders(now):
+        remind_closing_period(document)
+    close_expired_periods(now)
+    db.session.commit()
+
+
 @mail.command("digest")
 @click.argument("period", type=click.Choice(["daily", "weekly"]))
 @with_appcontext
@@ -46,4 +61,4 @@ def digest(period: str):
     click.echo(f"Queued {count} {period} digest(s).")
 
 
-SCHEDULED.append(schedule_digests)
+SCHEDULED.extend([schedule_digests, schedule_amendment_periods])

@@ -4,27 +4,33 @@ from datetime import timedelta
 from html import escape
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.mail.addresses import reply_address, site_url, unsubscribe_url
+from app.mail.language import html_document, in_language_of, language_of
 from app.mail.optouts import provide_list_mail_off
 from app.mail.outbox import mailable, new_message_id, queue_mail
 from app.mail.unsubscribe import unsubscribe_handler
+from app.notifications.messages import text_of, title_of
 from app.notifications.models import Follow, Notification, NotificationPreference
 
 
 def _footer(link: str, unsubscribe: str | None) -> tuple[str, str]:
-    text = f"\n\n-- \nOpen: {link}\nChange what you receive: {site_url('/notifications/preferences')}\n"
+    """The links under a notification or digest, in the current (the recipient's) language."""
+    preferences = site_url("/notifications/preferences")
+    opened, change, stop = _("Open"), _("Change what you receive"), _("Stop mail about this")
+    text = f"\n\n-- \n{opened}: {link}\n{change}: {preferences}\n"
     html = (
-        f'<p><a href="{escape(link)}">Open</a> · '
-        f'<a href="{escape(site_url("/notifications/preferences"))}">Change what you receive</a>'
+        f'<p><a href="{escape(link)}">{escape(opened)}</a> · '
+        f'<a href="{escape(preferences)}">{escape(change)}</a>'
     )
     if unsubscribe:
-        text += f"Stop mail about this: {unsubscribe}\n"
-        html += f' · <a href="{escape(unsubscribe)}">Stop mail about this</a>'
+        text += f"{stop}: {unsubscribe}\n"
+        html += f' · <a href="{escape(unsubscribe)}">{escape(stop)}</a>'
     return text, html + "</p>"
 
 
@@ -35,19 +41,26 @@ def mail_notification(row: Notification, *, reply_target: str | None = None) -> 
         return
     link = site_url(row.url)
     unsubscribe = unsubscribe_url(user.id, f"follow:{row.follow_id}") if row.follow_id else None
-    foot_text, foot_html = _footer(link, unsubscribe)
     headers = {"X-Agora-Kind": row.kind, "Precedence": "bulk"}
     if unsubscribe:
         headers["List-Unsubscribe"] = f"<{unsubscribe}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     if reply_target:
         headers["Reply-To"] = reply_address(user.id, reply_target)
+    with in_language_of(user):
+        title, body = title_of(row), text_of(row)
+        foot_text, foot_html = _footer(link, unsubscribe)
     queue_mail(
         to=user.email,
         user_id=user.id,
-        subject=row.title,
-        text=f"{row.title}\n\n{row.text}{foot_text}",
-        html=f"<p><strong>{escape(row.title)}</strong></p><p>{escape(row.text)}</p>{foot_html}",
+        subject=title,
+        text=f"{title}\n\n{body}{foot_text}",
+        html=html_document(
+            f"<p><strong>{escape(title)}</strong></p><p>{escape(body)}</p>{foot_html}",
+            language_of(user),
+            sanitized=True,
+        ),
+        sanitized=True,
         headers=headers,
         message_id=new_message_id(f"n{row.id}"),
         kind=f"notification:{row.kind}"[:32],
@@ -84,18 +97,34 @@ def queue_digests(period: str) -> int:
 
 
 def _queue_digest(user: User, period: str, items: list[Notification]) -> None:
-    title = f"Your {period} digest: {len(items)} notification{'s' if len(items) != 1 else ''}"
-    text = "\n".join(f"* {row.title}\n  {site_url(row.url)}" for row in items)
+    with in_language_of(user):
+        if period == "daily":
+            title = ngettext(
+                "Your daily digest: %(num)d notification",
+                "Your daily digest: %(num)d notifications",
+                len(items),
+            )
+        else:
+            title = ngettext(
+                "Your weekly digest: %(num)d notification",
+                "Your weekly digest: %(num)d notifications",
+                len(items),
+            )
+        titles = [(title_of(row), site_url(row.url)) for row in items]
+        foot_text, foot_html = _footer(site_url("/notifications"), None)
+    text = "\n".join(f"* {name}\n  {link}" for name, link in titles)
     html = "<ul>" + "".join(
-        f'<li><a href="{escape(site_url(row.url))}">{escape(row.title)}</a></li>' for row in items
+        f'<li><a href="{escape(link)}">{escape(name)}</a></li>' for name, link in titles
     )
-    foot_text, foot_html = _footer(site_url("/notifications"), None)
     queue_mail(
         to=user.email,
         user_id=user.id,
         subject=title,
         text=f"{title}\n\n{text}{foot_text}",
-        html=f"<p>{escape(title)}</p>{html}</ul>{foot_html}",
+        html=html_document(
+            f"<p>{escape(title)}</p>{html}</ul>{foot_html}", language_of(user), sanitized=True
+        ),
+        sanitized=True,
         headers={"X-Agora-Kind": f"digest-{period}", "Precedence": "bulk"},
         message_id=new_message_id(f"digest-{period}-u{user.id}"),
         kind=f"digest:{period}",

@@ -41,7 +41,11 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(32))
+    # The English title, kept as the fallback for rows made before `args` existed.
     title: Mapped[str] = mapped_column(String(300))
+    # What the title and text are made of ({"title": key, "text": key or absent, values...}),
+    # so that each reader sees them in their own language.
+    args: Mapped[dict | None] = mapped_column(JSON)
     text: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str] = mapped_column(String(500))
     follow_id: Mapped[int | None] = mapped_column(ForeignKey("follow.id", ondelete="SET NULL"))

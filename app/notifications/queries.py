@@ -10,6 +10,7 @@ from app.core.errors import NotFound, ValidationError
 from app.discussion.models import Topic
 from app.documents.models import Document
 from app.extensions import db
+from app.notifications.messages import follow_kind_label, text_of, title_of
 from app.notifications.models import Follow, Notification
 
 
@@ -62,7 +63,7 @@ def resolve_target(kind: str, ident) -> tuple[int, str, str]:
         if 0 < number < 2**31:
             row = db.session.get(model, number)
     if row is None:
-        raise NotFound(_l("No such %(kind)s.", kind=kind))
+        raise NotFound(_l("No such %(kind)s.", kind=follow_kind_label(kind)))
     return row.id, *_describe(kind, row)
 
 
@@ -72,7 +73,7 @@ def _describe(kind: str, row) -> tuple[str, str]:
     if kind == "body":
         return row.name, f"/bodies/{row.slug}"
     if kind == "amendment":
-        return f"Amendment #{row.id}", f"/amendments/{row.id}"
+        return str(_l("Amendment #%(id)s", id=row.id)), f"/amendments/{row.id}"
     return row.title, f"/discussions/{row.id}"
 
 
@@ -80,7 +81,12 @@ def describe_follow(follow: Follow) -> tuple[str, str]:
     try:
         _, label, path = resolve_target(follow.target_kind, follow.target_id)
     except Exception:  # noqa: BLE001 - a target deleted since: the follow stays listable
-        return f"{follow.target_kind} #{follow.target_id} (gone)", "/"
+        label = _l(
+            "%(kind)s #%(id)s (gone)",
+            kind=follow_kind_label(follow.target_kind),
+            id=follow.target_id,
+        )
+        return str(label), "/"
     return label, path
 
 
@@ -101,4 +107,10 @@ def header_context() -> dict:
             return False
         return follow_of(current_user.id, kind, target_id) is not None
 
-    return {"notifications_unread": unread, "follow_state": follow_state}
+    return {
+        "notifications_unread": unread,
+        "follow_state": follow_state,
+        "notification_title": title_of,
+        "notification_text": text_of,
+        "follow_kind_label": follow_kind_label,
+    }

@@ -7,6 +7,7 @@ from app.core import signals
 from app.documents.models import VersionParagraph
 from app.extensions import db
 from app.mail.optouts import gets_list_copy
+from app.notifications.messages import TITLES
 from app.notifications.services import follow, followers, notify
 from app.translations.models import Translation
 
@@ -19,9 +20,9 @@ def _merge(*groups: dict) -> dict:
     return merged
 
 
-def _amendment_label(amendment) -> str:
+def _amendment_values(amendment) -> dict:
     document = amendment.document
-    return f"amendment #{amendment.id} to {document.title if document else 'a document'}"
+    return {"amendment": amendment.id, "document": document.title if document else "-"}
 
 
 def on_version_created(document, version=None, previous=None, actor=None, **_):
@@ -31,7 +32,8 @@ def on_version_created(document, version=None, previous=None, actor=None, **_):
     notify(
         followers("document", document.id),
         kind="version",
-        title=f"New version of {document.title}: {label}",
+        title="version",
+        values={"document": document.title, "label": label},
         text=(getattr(version, "message", "") or "").strip(),
         url=f"/documents/{document.slug}/versions/{version.number}",
         actor=actor or getattr(version, "author", None),
@@ -62,8 +64,13 @@ def _translations_outdated(document, version) -> None:
         notify(
             recipients,
             kind="translation_outdated",
-            title=f"The {lang} translation of {document.title} is outdated",
-            text=f"{version.label if hasattr(version, 'label') else ''} changed paragraphs you translated.",
+            title="translation_outdated",
+            values={
+                "language": lang,
+                "document": document.title,
+                "label": getattr(version, "label", "") or "",
+            },
+            text_key="translation_outdated",
             url=f"/documents/{document.slug}/translations/{lang}",
         )
 
@@ -73,7 +80,8 @@ def on_amendment_proposed(amendment, actor=None, **_):
     notify(
         followers("document", amendment.document_id),
         kind="amendment_proposed",
-        title=f"New {_amendment_label(amendment)}",
+        title="amendment_proposed",
+        values=_amendment_values(amendment),
         text=(amendment.rationale or "")[:2000],
         url=f"/amendments/{amendment.id}",
         reply_target=f"amendment:{amendment.id}",
@@ -86,9 +94,10 @@ def on_amendment_decided(amendment, actor=None, decision="", reason="", **_):
         notify(
             {amendment.proposer_id: None},
             kind="amendment_conflict",
-            title=f"Your {_amendment_label(amendment)} needs a rebase",
-            text=reason
-            or "The paragraph changed since you proposed it; rebase it onto today's text.",
+            title="amendment_conflict",
+            values=_amendment_values(amendment),
+            text=reason,
+            text_key=None if reason else "rebase_needed",
             url=f"/amendments/{amendment.id}",
             actor=actor,
         )
@@ -96,8 +105,9 @@ def on_amendment_decided(amendment, actor=None, decision="", reason="", **_):
     notify(
         followers("amendment", amendment.id),
         kind="amendment_decided",
-        title=f"{_amendment_label(amendment).capitalize()}: {decision}",
-        text=f"Reason: {reason}" if reason else "",
+        title="amendment_decided",
+        values={**_amendment_values(amendment), "decision": decision, "reason": reason},
+        text_key="decision_reason" if reason else None,
         url=f"/amendments/{amendment.id}",
         reply_target=f"amendment:{amendment.id}",
         actor=actor,
@@ -108,8 +118,9 @@ def on_amendment_rebased(amendment, actor=None, revision=None, **_):
     notify(
         followers("amendment", amendment.id),
         kind="amendment_rebased",
-        title=f"{_amendment_label(amendment).capitalize()} was rebased (revision {revision})",
-        text="Positions given on the earlier text may need a second look.",
+        title="amendment_rebased",
+        values={**_amendment_values(amendment), "revision": revision},
+        text_key="rebased",
         url=f"/amendments/{amendment.id}",
         actor=actor,
     )
@@ -127,7 +138,8 @@ def on_amendment_commented(comment, actor=None, amendment=None, **_):
     notify(
         followers("amendment", amendment.id),
         kind="comment",
-        title=f"New comment on {_amendment_label(amendment)}",
+        title="comment",
+        values=_amendment_values(amendment),
         text=(comment.text or "")[:2000],
         url=f"/amendments/{amendment.id}",
         reply_target=f"amendment:{amendment.id}",
@@ -151,7 +163,8 @@ def on_message_posted(message, actor=None, topic=None, parent=None, **_):
     notify(
         recipients,
         kind="reply",
-        title=f"{'New thread' if parent is None else 'Reply'}: {topic.title}",
+        title="thread_new" if parent is None else "thread_reply",
+        values={"topic": topic.title},
         text=(message.text or "")[:2000],
         url=f"/messages/{message.id}",
         reply_target=f"thread:{topic.id}",
@@ -173,8 +186,9 @@ def on_membership_changed(membership, actor=None, change="", **_):
     notify(
         {user_id: None for user_id in coordinators},
         kind="membership_request",
-        title=f"{membership.user.name} asks to join {body.name}",
-        text="Approve or decline the request on the body's page.",
+        title="membership_request",
+        values={"name": membership.user.name, "body": body.name},
+        text_key="membership_request",
         url=f"/bodies/{body.slug}",
         actor=actor,
     )
@@ -184,32 +198,52 @@ def on_selection_changed(selection, actor=None, change="", result=None, **_):
     body = selection.body
     members = db.session.scalars(select(Membership.user_id).where(Membership.body_id == body.id))
     recipients = _merge(followers("body", body.id), {user_id: None for user_id in members})
-    text = ""
+    text_key, names = None, []
     if change == "closed" and result:
         names = [c.get("name", "") for c in result.get("counts", []) if c.get("elected")]
-        text = (
-            f"Elected: {', '.join(names)}."
-            if names
-            else "The selection closed; no one was elected."
-        )
+        text_key = "elected" if names else "none_elected"
+    title = f"selection_{change}"
+    if title not in TITLES:
+        return
     notify(
         recipients,
         kind="selection",
-        title=f"Selection {change} in {body.name}: {selection.title}",
-        text=text,
+        title=title,
+        values={"body": body.name, "selection": selection.title, "names": ", ".join(names)},
+        text_key=text_key,
         url=f"/selections/{selection.id}",
         actor=actor,
     )
 
 
 def on_amendment_period_changed(document, actor=None, opened=True, **_):
+    closes_at = document.amendments_close_at if opened else None
     notify(
         followers("document", document.id),
         kind="amendment_period",
-        title=f"The amendment period of {document.title} is {'open' if opened else 'closed'}",
-        text="You can propose amendments now." if opened else "No new amendments are taken.",
+        title="period_opened" if opened else "period_closed",
+        values={
+            "document": document.title,
+            "closes_at": closes_at.isoformat() if closes_at else None,
+        },
+        text_key=("period_opened_until" if closes_at else "period_opened")
+        if opened
+        else "period_closed",
         url=f"/documents/{document.slug}",
         actor=actor,
+    )
+
+
+def remind_closing_period(document) -> None:
+    """Tell the document's followers that its amendment period closes in about a day."""
+    closes_at = document.amendments_close_at
+    notify(
+        followers("document", document.id),
+        kind="amendment_period",
+        title="period_closing",
+        values={"document": document.title, "closes_at": closes_at.isoformat()},
+        text_key="period_closing",
+        url=f"/documents/{document.slug}",
     )
 
 

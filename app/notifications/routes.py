@@ -69,13 +69,15 @@ def follow():
     back = _safe_next(request.form.get("next"))
     message = None
     with domain_action():
-        target_id, label, _ = queries.resolve_target(kind, request.form.get("id", ""))
+        target_id, label, _path = queries.resolve_target(kind, request.form.get("id", ""))
         if request.form.get("action") == "unfollow":
             services.unfollow_target(current_user.id, kind, target_id)
-            message = f"You no longer follow {label}."
+            message = _("You no longer follow %(label)s.", label=label)
         else:
             services.follow(current_user.id, kind, target_id)
-            message = f"You follow {label}: you will be told of what happens to it."
+            message = _(
+                "You follow %(label)s: you will be told of what happens to it.", label=label
+            )
     if message is not None:
         flash(message, "success")
     return redirect(back)

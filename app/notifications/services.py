@@ -11,6 +11,7 @@ from app.core.errors import NotFound, ValidationError
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.notifications.mailing import mail_notification
+from app.notifications.messages import english, make_args
 from app.notifications.models import (
     FOLLOW_KINDS,
     MAIL_MODES,
@@ -167,15 +168,23 @@ def notify(
     *,
     kind: str,
     title: str,
-    text: str,
+    values: dict,
     url: str,
+    text: str = "",
+    text_key: str | None = None,
     reply_target: str | None = None,
     actor=None,
     no_mail: set[int] | frozenset = frozenset(),
 ) -> list[Notification]:
-    """One notification per recipient (never the actor); mail now for those who want it now."""
+    """One notification per recipient (never the actor); mail now for those who want it now.
+
+    `title` (and `text_key`, a fixed sentence) name messages of messages.py, filled with
+    `values` in each reader's language; `text` is what a person wrote, shown as written.
+    """
     if _quiet.get():
         return []
+    args = make_args(title, values, text_key)
+    english_title, english_text = english(args)
     made = []
     actor_id = getattr(actor, "id", None)
     for user_id, via in recipients.items():
@@ -187,8 +196,9 @@ def notify(
         row = Notification(
             user_id=user_id,
             kind=kind,
-            title=title[:300],
-            text=text,
+            title=english_title[:300],
+            args=args,
+            text=english_text if english_text is not None else text,
             url=url[:500],
             follow_id=via.id if via is not None else None,
             mail_mode=mode,

@@ -10,6 +10,7 @@ from socketio.exceptions import ConnectionRefusedError as Refused
 
 from app.accounts.services import user_for_token
 from app.coedit.events.hub import Connection, Hub, room_of
+from app.coedit.events.messages import localized
 from app.coedit.events.payloads import Refusal
 from app.documents.permissions import can_edit_live
 from app.documents.queries import get_document
@@ -89,6 +90,7 @@ def refuse_connection(h: Hub, code: str, message: str, detail: str) -> Refused:
     `{message, data}`: clients read `data.code` (socket.io-client: `error.data.code`).
     """
     h.refuse("connect", code, detail)
+    message = localized(message)
     return Refused(message, {"code": code, "message": message})
 
 

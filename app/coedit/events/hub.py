@@ -16,6 +16,7 @@ from flask import current_app
 
 from app.coedit.engine import SyncEngine
 from app.coedit.events.limits import RateLimiter
+from app.coedit.events.messages import localized
 from app.coedit.events.store import SqlStore
 from app.extensions import socketio
 
@@ -96,7 +97,7 @@ class Hub:
         log.info(
             "coedit %s refused: %s (%s; %d %s refusals so far)", event, code, message, count, code
         )
-        return {"ok": False, "error": {"code": code, "message": message}}
+        return {"ok": False, "error": {"code": code, "message": localized(message)}}
 
     # -- push clients
 

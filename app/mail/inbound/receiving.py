@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.accounts.models import User
@@ -115,8 +116,11 @@ def sender_of(message: EmailMessage, destination: Destination) -> User:
             550,
             "5.7.1",
             f"Only members of {body.name} may post to its list.",
-            explain=f"was not posted: only members of {body.name} may post to its list. "
-            "Join the body on the site first.",
+            explain=_l(
+                "It was not posted: only members of %(body)s may post to its list. Join the "
+                "body on the site first.",
+                body=body.name,
+            ),
             sender=user,
         )
     return user
@@ -204,22 +208,34 @@ def receive(envelope_from: str, recipient: str, data: bytes) -> str:
         found = content(message)
         found.envelope_from = envelope_from.strip("<> ")[:254]
         if not found.text.strip():
-            raise Refused(550, "5.6.0", "The message has no text to post.", explain="had no text.")
+            raise Refused(
+                550,
+                "5.6.0",
+                "The message has no text to post.",
+                explain=_l("It has no text to post."),
+            )
         permalink = _post(user, message, destination, found)
         if found.attachments:
             lists.explain(
-                to=user.email,
-                user_id=user.id,
+                user=user,
                 subject=subject,
-                reason="was posted without its attachments, which the archive does not publish: "
-                + ", ".join(found.attachments[:20])
-                + f".\n\nThe post: {permalink}",
+                reason=_l(
+                    "It was posted without its attachments, which the archive does not "
+                    "publish: %(names)s. The post: %(link)s",
+                    names=", ".join(found.attachments[:20]),
+                    link=permalink,
+                ),
             )
         db.session.commit()
         return f"250 2.0.0 Posted: {permalink}"
     except DomainError as error:
         db.session.rollback()
-        refusal = Refused(550, "5.6.0", error.message, explain=f"was not posted: {error.message}")
+        refusal = Refused(
+            550,
+            "5.6.0",
+            error.message,
+            explain=_l("It was not posted: %(reason)s", reason=error.message),
+        )
     except Refused as error:
         db.session.rollback()
         refusal = error
@@ -233,7 +249,7 @@ def _tell(user: User, subject: str, reason: str) -> None:
     """Queue an explanation to a sender whose address we know, in a transaction of its own."""
     if not mailable(user):
         return
-    lists.explain(to=user.email, user_id=user.id, subject=subject, reason=reason)
+    lists.explain(user=user, subject=subject, reason=reason)
     db.session.commit()
 
 
@@ -253,7 +269,15 @@ def check_recipient(envelope_from: str, recipient: str) -> str | None:
             else None
         )
         if user is not None:
-            _tell(user, f"to {recipient}", f"was not delivered: {str(error)}")
+            _tell(
+                user,
+                recipient,
+                _l(
+                    "It was not delivered to %(address)s: %(reason)s",
+                    address=recipient,
+                    reason=str(error),
+                ),
+            )
         return error.reply
     db.session.rollback()
     return None
