@@ -9,10 +9,10 @@ from app.activity import bp, queries
 from app.amendments.models import STANCES
 
 FOLLOW_KIND_LABELS = {
-    "document": _l("document"),
-    "amendment": _l("amendment"),
-    "body": _l("body"),
-    "thread": _l("discussion thread"),
+    "document": _l("Document"),
+    "amendment": _l("Amendment"),
+    "body": _l("Body"),
+    "thread": _l("Discussion thread"),
 }
 
 
