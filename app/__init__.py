@@ -30,6 +30,7 @@ DOMAINS = (
     "balance",
     "mail",
     "notifications",
+    "activity",
     "api",
     "security",  # last: its rate limits name the other domains' endpoints
 )

@@ -25,6 +25,7 @@ LAYERS = (
     ("audit", "exports", "balance"),
     ("mail",),
     ("notifications",),
+    ("activity",),
     ("main", "api", "security"),
     ("app",),
 )

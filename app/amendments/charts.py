@@ -1,4 +1,5 @@
-"""Geometry of the server-rendered tally chart (drawn as SVG by templates/amendments/_chart.html).
+"""Widths of the server-rendered tally chart (drawn by the `chart` macro of
+templates/amendments/_macros.html as HTML boxes, whose labels keep their size on a phone).
 
 Two stacked bars show where the weight of each group comes from: in the equal-weight bar
 every group that took a side holds the same width; in the headcount bar its width is its
@@ -11,15 +12,12 @@ from fractions import Fraction
 from app.accounts.models import STAKEHOLDER_GROUPS
 from app.amendments.tally import Tally, percent
 
-WIDTH = 560
-LABEL = 190
-BAR = WIDTH - LABEL - 50
-ROW = 30
+# Widths are percentages: of the bar for a segment, of its segment for the filled part.
+BAR = 100
 
 
 def _segments(tally: Tally, weights: dict[str, Fraction]) -> list[dict]:
     total = sum(weights.values(), Fraction(0))
-    x = Fraction(0)
     segments = []
     for group, weight in weights.items():
         if not weight:
@@ -30,14 +28,12 @@ def _segments(tally: Tally, weights: dict[str, Fraction]) -> list[dict]:
             {
                 "group": group,
                 "label": STAKEHOLDER_GROUPS[group],
-                "x": LABEL + float(x),
-                "width": float(width),
-                "fill": float(width * support),
+                "width": round(float(width), 2),
+                "fill": round(float(support * 100), 2),
                 "share": percent(weight / total),
                 "support": percent(tally.group_support[group]),
             }
         )
-        x += width
     return segments
 
 
@@ -46,30 +42,22 @@ def chart(tally: Tally) -> dict:
     decisive = {g: Fraction(c.decisive) for g, c in tally.groups.items()}
     equal = {g: Fraction(1 if c.decisive else 0) for g, c in tally.groups.items()}
     groups = []
-    for row, (group, count) in enumerate(tally.groups.items()):
+    for group, count in tally.groups.items():
         r = tally.group_support[group]
         groups.append(
             {
                 "group": group,
                 "label": STAKEHOLDER_GROUPS[group],
-                "y": 130 + row * ROW,
-                "width": float((r or 0) * BAR),
+                "width": round(float((r or 0) * BAR), 2),
                 "defined": r is not None,
                 "support": percent(r),
                 "count": count,
             }
         )
     return {
-        "width": WIDTH,
-        "height": 130 + len(groups) * ROW + 10,
-        "label_x": LABEL,
-        "bar": BAR,
-        "half_x": LABEL + BAR / 2,
         "equal": _segments(tally, equal),
         "headcount": _segments(tally, decisive),
         "groups": groups,
         "equal_weight": percent(tally.equal_weight),
         "headcount_share": percent(tally.headcount),
-        "equal_width": float((tally.equal_weight or 0) * BAR),
-        "headcount_width": float((tally.headcount or 0) * BAR),
     }

@@ -86,6 +86,18 @@ def _page(selection, *, status: int = 200, error: str | None = None, typed_email
     ), status
 
 
+@bp.route("/selections")
+def selections():
+    """Every body's selections, with a filter on open or closed ones."""
+    state = request.args.get("status", "").strip() or None
+    return render_template(
+        "bodies/selections.html",
+        selections=service.list_selections(state=state),
+        state=state,
+        states=service.SELECTION_STATES,
+    )
+
+
 @bp.route("/selections/<int:selection_id>")
 def selection(selection_id):
     return _page(service.get_selection(selection_id))

@@ -4,6 +4,8 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.accounts.services import normalize_email, owner_of_email
 from app.bodies.allocation import (
@@ -413,11 +415,27 @@ def cancel_selection(selection: Selection, user, reason: str) -> Selection:
     return selection
 
 
-def selections_of(body: Body) -> list[Selection]:
+# The filters of the list of all selections: still running (nominations, voting, counting)
+# or over (result published or cancelled).
+SELECTION_STATES = {"open": _l("Open"), "closed": _l("Closed")}
+
+
+def list_selections(*, body: Body | None = None, state: str | None = None) -> list[Selection]:
+    """Selections, newest first: of one body or of every body, all or only `state` ones."""
+    query = select(Selection).options(selectinload(Selection.body))
+    if body is not None:
+        query = query.where(Selection.body_id == body.id)
+    if state:
+        if state not in SELECTION_STATES:
+            raise ValidationError(
+                _l("status must be one of: %(states)s.", states=", ".join(SELECTION_STATES))
+            )
+        over = Selection.status.in_((CLOSED, CANCELLED))
+        query = query.where(over if state == "closed" else ~over)
     return list(
-        db.session.scalars(
-            select(Selection)
-            .where(Selection.body_id == body.id)
-            .order_by(Selection.created_at.desc())
-        )
+        db.session.scalars(query.order_by(Selection.created_at.desc(), Selection.id.desc()))
     )
+
+
+def selections_of(body: Body) -> list[Selection]:
+    return list_selections(body=body)

@@ -1,5 +1,7 @@
 """Jinja filters and globals shared by every template."""
 
+import re
+
 from flask import Flask
 from markupsafe import Markup
 
@@ -11,6 +13,15 @@ def markdown_filter(text: str) -> Markup:
     return Markup(render_markdown(text or ""))  # noqa: S704  (sanitised by nh3)
 
 
+_HEADING_TAG = re.compile(r"<(/?)h([1-5])>")
+
+
+def demote_headings(html: str) -> Markup:
+    """Headings one level down (h1 to h2 ... h5 to h6): inside a page whose own h1 is the
+    document's title, the text's headings stay below it in the outline."""
+    return Markup(_HEADING_TAG.sub(lambda m: f"<{m[1]}h{int(m[2]) + 1}>", str(html)))  # noqa: S704
+
+
 def datetime_filter(value, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
     """Dates through Babel in the interface language; the strftime names pick a Babel format."""
     return babel_datetime(value, fmt) if value else ""
@@ -18,6 +29,7 @@ def datetime_filter(value, fmt: str = "%Y-%m-%d %H:%M UTC") -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
+    app.jinja_env.filters["demote_headings"] = demote_headings
     app.jinja_env.filters["dt"] = datetime_filter
     # Lets shared templates link to pages of domains only when they are registered.
     app.jinja_env.globals["url_rules"] = {rule.endpoint for rule in app.url_map.iter_rules()}

@@ -106,7 +106,6 @@ def _render_text(document, version, *, is_current: bool):
     lang = content_lang(document)
     paragraphs = render_paragraphs(document, version, lang)
     extra = hooks.page_context(document, version, lang)
-    title_in_text = bool(paragraphs) and paragraphs[0][0].text.lstrip().startswith("#")
     text_lang = lang or document.language
     return render_template(
         "documents/show.html",
@@ -117,7 +116,6 @@ def _render_text(document, version, *, is_current: bool):
         text_lang=text_lang,
         text_dir=direction_of(text_lang),
         is_current=is_current,
-        title_in_text=title_in_text,
         paragraph_panels=hooks.PARAGRAPH_PANELS if is_current else [],
         document_panels=hooks.DOCUMENT_PANELS if is_current else [],
     )

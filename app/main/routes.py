@@ -1,6 +1,6 @@
 """Home page and site-wide error pages."""
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request, send_from_directory
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,14 @@ from app.main import bp
 def index():
     documents = [(document, languages(document)) for document in list_documents()]
     return render_template("main/index.html", documents=documents)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page links: no 404 for them."""
+    return send_from_directory(
+        current_app.static_folder, "icons/favicon.ico", mimetype="image/vnd.microsoft.icon"
+    )
 
 
 @bp.before_app_request

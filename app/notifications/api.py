@@ -19,7 +19,7 @@ def _iso(value) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def _follow_json(follow) -> dict:
+def follow_json(follow) -> dict:
     label, path = queries.describe_follow(follow)
     return {
         "id": follow.id,
@@ -36,7 +36,7 @@ def _follow_json(follow) -> dict:
 @bp.route("/follows")
 def list_follows():
     user = api_user()
-    return jsonify({"follows": [_follow_json(f) for f in queries.follows_of(user.id)]})
+    return jsonify({"follows": [follow_json(f) for f in queries.follows_of(user.id)]})
 
 
 @bp.route("/follows", methods=["POST"])
@@ -49,7 +49,7 @@ def create_follow():
     target_id, _, _ = queries.resolve_target(data.get("kind"), ident)
     follow = services.follow(user.id, data["kind"], target_id)
     db.session.commit()
-    return jsonify(_follow_json(follow)), 201
+    return jsonify(follow_json(follow)), 201
 
 
 @bp.route("/follows/<int:follow_id>", methods=["DELETE"])

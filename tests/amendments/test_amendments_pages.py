@@ -57,7 +57,11 @@ def test_propose_page_prefills_previews_and_keeps_input_on_error(world, as_user)
         "(position; proposed by Pia Proposer, Civil society)"
     ) in shown
     assert "Civil society (Gender caucus)" not in shown
-    assert "<svg" in shown and "Equal weight" in shown and '<table class="tally-table">' in shown
+    assert (
+        'class="hchart"' in shown
+        and "Equal weight" in shown
+        and '<table class="tally-table">' in shown
+    )
 
 
 def test_user_text_is_escaped_in_tracked_changes_and_comments(world, propose, as_user):

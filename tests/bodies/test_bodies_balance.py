@@ -122,7 +122,8 @@ def test_balance_api(client, population):
 def test_balance_pages_render_accessible_charts_and_warnings(client, population):
     page = client.get("/documents/crafted/balance").get_data(as_text=True)
     assert page.count('role="img"') == 2
-    assert '<title id="document-balance-groups-title">' in page
+    assert 'aria-labelledby="document-balance-groups-title document-balance-groups-desc"' in page
+    assert 'id="document-balance-groups-title">Share of each stakeholder group' in page
     assert "Civil society provides 3 of 4 amendments (75%), more than half." in page
     assert "<caption>By stakeholder group</caption>" in page
     assert 'aria-current="page">Balance</a>' in page
