@@ -41,6 +41,8 @@ def seed_bodies() -> list[Body]:
         db.session.add(body)
         created.append(body)
     db.session.flush()
+    for body in created:
+        signals.body_changed.send(body, actor=None, created=True)
     if created:
         log.info("seeded %d bodies", len(created))
     return created
@@ -125,6 +127,7 @@ def create_body(
         raise Conflict(
             _l("A body with the slug %(slug)s exists already.", slug=repr(slug))
         ) from None
+    signals.body_changed.send(body, actor=None, created=True)
     log.info("body %s created", slug)
     return body
 

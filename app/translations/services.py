@@ -188,6 +188,7 @@ def save_translation(
             ) from None
         _record(translation, user, origin)
         db.session.flush()
+        signals.translation_saved.send(translation, actor=user)
         return translation, True
     if expected is None and require_version:
         raise Conflict(
@@ -224,6 +225,7 @@ def save_translation(
         raise _conflict(translation, text)
     _record(translation, user, origin)
     db.session.flush()
+    signals.translation_saved.send(translation, actor=user)
     return translation, True
 
 
