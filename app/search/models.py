@@ -52,20 +52,20 @@ class SearchEntry(db.Model):
 
 
 _SQLITE_DDL = [
-    f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(folded_title, folded_text, "
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(folded_title, folded_text, "
     "content='search_entry', content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
-    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ai AFTER INSERT ON search_entry BEGIN
-      INSERT INTO {FTS_TABLE}(rowid, folded_title, folded_text)
+    """CREATE TRIGGER IF NOT EXISTS search_fts_ai AFTER INSERT ON search_entry BEGIN
+      INSERT INTO search_fts(rowid, folded_title, folded_text)
       VALUES (new.id, new.folded_title, new.folded_text);
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_ad AFTER DELETE ON search_entry BEGIN
-      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, folded_title, folded_text)
+    """CREATE TRIGGER IF NOT EXISTS search_fts_ad AFTER DELETE ON search_entry BEGIN
+      INSERT INTO search_fts(search_fts, rowid, folded_title, folded_text)
       VALUES ('delete', old.id, old.folded_title, old.folded_text);
     END""",
-    f"""CREATE TRIGGER IF NOT EXISTS {FTS_TABLE}_au AFTER UPDATE ON search_entry BEGIN
-      INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, folded_title, folded_text)
+    """CREATE TRIGGER IF NOT EXISTS search_fts_au AFTER UPDATE ON search_entry BEGIN
+      INSERT INTO search_fts(search_fts, rowid, folded_title, folded_text)
       VALUES ('delete', old.id, old.folded_title, old.folded_text);
-      INSERT INTO {FTS_TABLE}(rowid, folded_title, folded_text)
+      INSERT INTO search_fts(rowid, folded_title, folded_text)
       VALUES (new.id, new.folded_title, new.folded_text);
     END""",
 ]
@@ -83,14 +83,14 @@ def ensure_search_index(connection: Connection) -> None:
     for statement in statements:
         connection.execute(text(statement))
     if dialect == "sqlite":
-        connection.execute(text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
+        connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
 
 
 def drop_search_index(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         for suffix in ("ai", "ad", "au"):
-            connection.execute(text(f"DROP TRIGGER IF EXISTS {FTS_TABLE}_{suffix}"))
-        connection.execute(text(f"DROP TABLE IF EXISTS {FTS_TABLE}"))
+            connection.execute(text("DROP TRIGGER IF EXISTS search_fts_" + suffix))
+        connection.execute(text("DROP TABLE IF EXISTS search_fts"))
 
 
 @event.listens_for(SearchEntry.__table__, "after_create")
