@@ -162,7 +162,10 @@ def test_results_link_to_what_they_found(client, corpus):
     assert paragraph["url"] == f"/documents/charter#p-{corpus.key}"
     assert paragraph["document"] == {"slug": "charter", "title": "Charter of participation"}
     assert paragraph["language"] == "en" and paragraph["paragraph"] == corpus.key
-    assert paragraph["snippet"] == "Delegations take part on an <mark>equal</mark> <mark>footing</mark> in every session."
+    assert (
+        paragraph["snippet"]
+        == "Delegations take part on an <mark>equal</mark> <mark>footing</mark> in every session."
+    )
     [french] = _search(client, q="pied d'egalite")["results"]  # without the accents too
     assert french["url"] == f"/documents/charter?lang=fr#p-{corpus.key}"
     assert french["language"] == "fr" and "<mark>égalité</mark>" in french["snippet"]
@@ -172,7 +175,9 @@ def test_results_link_to_what_they_found(client, corpus):
     assert post["url"] == f"/discussions/{corpus.topic.id}#m-{corpus.reply.id}"
     assert post["body"] == {"slug": "caucus-des-femmes", "name": "Caucus des femmes"}
     [person] = _search(client, q="王小明")["results"]
-    assert person["url"] == f"/people/{corpus.wang.id}" and person["snippet"] == "<mark>王小明</mark>"
+    assert (
+        person["url"] == f"/people/{corpus.wang.id}" and person["snippet"] == "<mark>王小明</mark>"
+    )
     for url in (paragraph["url"], comment["url"], post["url"], person["url"]):
         assert client.get(url.split("#")[0]).status_code == 200
 
@@ -205,7 +210,9 @@ def test_hidden_content_is_not_found(client, corpus):
         f"user:{corpus.wang.id}",
         f"amendment:{corpus.amendment.id}",
     ):
-        report = file_report(corpus.amina if "comment" not in target else corpus.helene, target, "Abuse")
+        report = file_report(
+            corpus.amina if "comment" not in target else corpus.helene, target, "Abuse"
+        )
         hide_report(report, corpus.admin, "Breaks the code of conduct")
     db.session.commit()
     assert _found(client, "remote participation hubs") == []
@@ -248,7 +255,9 @@ def test_the_sample_draft_is_found_by_equal_footing(client, runner):
     result = runner.invoke(args=["drafts", "import", str(DRAFT)])
     assert result.exit_code == 0, result.output
     [hit] = _search(client, q="equal footing")["results"]
-    assert hit["kind"] == "document" and hit["url"].startswith(f"/documents/{hit['document']['slug']}#p-")
+    assert hit["kind"] == "document" and hit["url"].startswith(
+        f"/documents/{hit['document']['slug']}#p-"
+    )
     assert "<mark>equal</mark> <mark>footing</mark>" in hit["snippet"]
     page = client.get("/search?q=equal+footing").data.decode()
     assert hit["url"].replace("#", "#") in page and "<mark>footing</mark>" in page
@@ -319,7 +328,9 @@ def test_search_page_escapes_stored_html(client, corpus):
 
 def test_header_has_a_search_box_and_discussions_land_on_recent_threads(client, corpus, make_body):
     other = create_body("Youth caucus", "thematic_caucus")
-    later = discussion.start_topic(corpus.amina, title="Youth speakers", text="Two slots.", body=other)
+    later = discussion.start_topic(
+        corpus.amina, title="Youth speakers", text="Two slots.", body=other
+    )
     db.session.commit()
     home = client.get("/").data.decode()
     assert 'role="search"' in home and 'action="/search"' in home
@@ -343,7 +354,10 @@ def test_chinese_is_indexed_as_character_pairs():
     assert index_text("Égalité, 平等!") == "egalite 平等"
     [term] = search_terms("平等参与")
     assert term.tokens == ("平等", "等参", "参与")
-    assert str(highlight("各代表团平等参与。", search_terms("平等"))) == "各代表团<mark>平等</mark>参与。"
+    assert (
+        str(highlight("各代表团平等参与。", search_terms("平等")))
+        == "各代表团<mark>平等</mark>参与。"
+    )
 
 
 def test_arabic_diacritics_and_hamza_seats_fold():
