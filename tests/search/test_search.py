@@ -373,3 +373,13 @@ def test_highlight_never_lets_markup_through(app, source, query):
     stripped = rendered.replace("<mark>", "").replace("</mark>", "")
     assert "<" not in stripped and ">" not in stripped
     assert len(search_terms(query)) <= 12
+
+
+def test_postgresql_also_finds_other_forms_of_a_word(client, corpus):
+    """PostgreSQL adds the stems of the content's language to the 'simple' words."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("stemming is PostgreSQL's (SQLite matches whole words)")
+    assert ("document", corpus.document.current_version.paragraphs[1].id) in _found(
+        client, "delegation", kind="document"
+    )
+    assert ("document", _target(corpus, "fr")) in _found(client, "délégation", kind="document")
