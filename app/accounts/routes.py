@@ -183,47 +183,46 @@ def update_profile():
     return _profile_page(profile_form=form, status=400)
 
 
-@bp.route("/profile/password", methods=["POST"])
-@login_required
-def change_password():
-    form = PasswordForm()
+def _change_credentials(form, form_key: str, change, done: str):
+    """Password and address changes share one shape: on success the other sessions end."""
     if form.validate_on_submit():
         with domain_action(catch=ValidationError, flash_error=False) as outcome:
-            services.change_password(
-                current_user._get_current_object(),
-                current=form.current.data,
-                new=form.password.data,
-            )
+            change(current_user._get_current_object())
         if (error := outcome.error) is not None:
             attach_error(form, error.message)
         else:
             _start_session(current_user._get_current_object())  # the other sessions end
-            flash(_("Your password is changed. Every other session of yours has ended."), "success")
+            flash(done, "success")
             return redirect(url_for("accounts.profile"))
-    return _profile_page(password_form=form, status=400)
+    return _profile_page(**{form_key: form}, status=400)
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    return _change_credentials(
+        form,
+        "password_form",
+        lambda user: services.change_password(
+            user, current=form.current.data, new=form.password.data
+        ),
+        _("Your password is changed. Every other session of yours has ended."),
+    )
 
 
 @bp.route("/profile/email", methods=["POST"])
 @login_required
 def change_email():
     form = EmailForm()
-    if form.validate_on_submit():
-        with domain_action(catch=ValidationError, flash_error=False) as outcome:
-            services.change_email(
-                current_user._get_current_object(),
-                password=form.email_password.data,
-                email=form.new_email.data,
-            )
-        if (error := outcome.error) is not None:
-            attach_error(form, error.message)
-        else:
-            _start_session(current_user._get_current_object())  # the other sessions end
-            flash(
-                _("Your e-mail address is changed. Every other session of yours has ended."),
-                "success",
-            )
-            return redirect(url_for("accounts.profile"))
-    return _profile_page(email_form=form, status=400)
+    return _change_credentials(
+        form,
+        "email_form",
+        lambda user: services.change_email(
+            user, password=form.email_password.data, email=form.new_email.data
+        ),
+        _("Your e-mail address is changed. Every other session of yours has ended."),
+    )
 
 
 @bp.route("/profile/tokens", methods=["POST"])

@@ -7,7 +7,6 @@ from datetime import timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.groups import request_group_change
@@ -17,6 +16,7 @@ from app.accounts.passwords import dummy_hash, hash_password, needs_rehash, veri
 from app.accounts.regions import region_of
 from app.core import signals
 from app.core.errors import NotFound, ValidationError
+from app.core.locking import insert_unique
 from app.core.timeutil import utcnow
 from app.extensions import db
 
@@ -137,13 +137,7 @@ def register_user(
         email_verified_at=utcnow() if verified else None,
     )
     user.set_country(country)
-    db.session.add(user)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        # A parallel registration of the same address won the race.
-        raise _email_taken() from None
+    insert_unique(_email_taken(), user)  # a parallel registration of the address may win
     signals.user_registered.send(user, verified=verified)
     return user
 
@@ -342,13 +336,7 @@ def change_email(user: User, *, password: str, email: str) -> None:
     old_email = user.email
     user.email = email
     renew_session_epoch(user)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise ValidationError(
-            _l("This e-mail address cannot be used; choose another one.")
-        ) from None
+    insert_unique(ValidationError(_l("This e-mail address cannot be used; choose another one.")))
     signals.credentials_changed.send(user, what="email", old_email=old_email)
 
 

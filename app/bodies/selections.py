@@ -4,7 +4,6 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from app.accounts.services import normalize_email, owner_of_email
 from app.bodies.allocation import (
@@ -33,7 +32,7 @@ from app.bodies.queries import membership_of, valid_id
 from app.bodies.services import add_member
 from app.core import signals
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
-from app.core.locking import lock_rows
+from app.core.locking import insert_unique, lock_rows
 from app.core.timeutil import utcnow
 from app.extensions import db
 
@@ -166,12 +165,7 @@ def _nominate(selection: Selection, user, nominee) -> Nomination:
         accepted=self_nomination,
         accepted_at=utcnow() if self_nomination else None,
     )
-    db.session.add(nomination)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("%(name)s is already nominated.", name=nominee.name)) from None
+    insert_unique(Conflict(_l("%(name)s is already nominated.", name=nominee.name)), nomination)
     return nomination
 
 
@@ -252,14 +246,10 @@ def cast_ballot(selection: Selection, user, nomination_ids) -> Ballot:
         voter_id=user.id,
         choices=[BallotChoice(nomination_id=n) for n in sorted(chosen)],
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(ballot)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(
-            _l("You have already voted in this selection; a ballot cannot be changed.")
-        ) from None
+    insert_unique(
+        Conflict(_l("You have already voted in this selection; a ballot cannot be changed.")),
+        ballot,
+    )
     selection.status = VOTING
     return ballot
 

@@ -4,7 +4,6 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.bodies.defaults import default_bodies
 from app.bodies.models import (
@@ -21,7 +20,7 @@ from app.bodies.permissions import admin_only
 from app.bodies.queries import membership_of
 from app.core import signals
 from app.core.errors import Conflict, NotFound, ValidationError
-from app.core.locking import lock_rows
+from app.core.locking import insert_unique, lock_rows
 from app.core.slugs import slugify
 from app.core.slugs import unique_slug as core_unique_slug
 from app.core.timeutil import utcnow
@@ -119,14 +118,9 @@ def create_body(
         purpose=purpose,
         is_open=bool(is_open),
     )
-    db.session.add(body)
-    try:
-        with db.session.begin_nested():
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(
-            _l("A body with the slug %(slug)s exists already.", slug=repr(slug))
-        ) from None
+    insert_unique(
+        Conflict(_l("A body with the slug %(slug)s exists already.", slug=repr(slug))), body
+    )
     signals.body_changed.send(body, actor=None, created=True)
     log.info("body %s created", slug)
     return body

@@ -6,9 +6,13 @@ service that changes a status therefore takes the row's write lock first and che
 against the row as it is once no other transaction can change it.
 """
 
-from sqlalchemy import update
+from sqlalchemy import event, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from app.extensions import db
+
+_LOCKED = "locked_rows"
 
 
 def lock_rows(*objects) -> None:
@@ -20,6 +24,10 @@ def lock_rows(*objects) -> None:
     (busy timeout) until the first one commits; no read snapshot is held before it, since the
     driver begins transactions only at the first write.
     """
+    locked = db.session.info.setdefault(_LOCKED, set())
+    objects = [obj for obj in objects if (type(obj), obj.id) not in locked]
+    if not objects:
+        return  # already held by this transaction (an accept locks, then appends a version)
     db.session.flush()
     for obj in objects:
         model = type(obj)
@@ -31,3 +39,25 @@ def lock_rows(*objects) -> None:
         )
     for obj in objects:
         db.session.refresh(obj)
+    locked.update((type(obj), obj.id) for obj in objects)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_locks(session, transaction) -> None:
+    """Locks end with the transaction (and with a savepoint rolled back): forget them then."""
+    session.info.pop(_LOCKED, None)
+
+
+def insert_unique(conflict: Exception, *new_rows) -> None:
+    """Write new rows now, in a savepoint; a unique constraint won by a parallel request raises
+    `conflict` (a domain error with a message for people) and leaves the transaction usable.
+
+    The check before an insert ("already nominated?") races like a status check; the database's
+    unique constraint is the real guard, and this turns its verdict into the domain's words.
+    """
+    try:
+        with db.session.begin_nested():
+            db.session.add_all(new_rows)
+            db.session.flush()
+    except IntegrityError:
+        raise conflict from None

@@ -4,10 +4,10 @@ import logging
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError
 
 from app.core import signals
 from app.core.errors import Conflict, Forbidden, ValidationError
+from app.core.locking import insert_unique
 from app.core.timeutil import utcnow
 from app.documents.models import Document, VersionParagraph
 from app.documents.permissions import can_translate
@@ -46,26 +46,17 @@ def add_language(document: Document, lang: str, user) -> DocumentLanguage:
             DocumentLanguage.lang == tag,
         )
     )
-    if existing is not None:
-        raise Conflict(
-            _l(
-                "%(title)s already has a %(name)s version.",
-                title=repr(document.title),
-                name=language(tag).name,
-            )
+    already = Conflict(
+        _l(
+            "%(title)s already has a %(name)s version.",
+            title=repr(document.title),
+            name=language(tag).name,
         )
+    )
+    if existing is not None:
+        raise already
     added = DocumentLanguage(document_id=document.id, lang=tag, added_by_id=user.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(added)
-    except IntegrityError:
-        raise Conflict(
-            _l(
-                "%(title)s already has a %(name)s version.",
-                title=repr(document.title),
-                name=language(tag).name,
-            )
-        ) from None
+    insert_unique(already, added)
     log.info("language %s added to %s by user %s", tag, document.slug, user.id)
     return added
 
@@ -177,15 +168,14 @@ def save_translation(
             version=1,
             updated_at=utcnow(),
         )
-        try:
-            with db.session.begin_nested():
-                db.session.add(translation)
-        except IntegrityError:
-            raise Conflict(
+        insert_unique(
+            Conflict(
                 _l(
                     "Someone else saved a translation of this paragraph at the same moment; reload it."
                 )
-            ) from None
+            ),
+            translation,
+        )
         _record(translation, user, origin)
         db.session.flush()
         signals.translation_saved.send(translation, actor=user)

@@ -23,7 +23,7 @@ def test_benchmark_runs_and_converges(tmp_path):
         str(BENCH),
         "--start-server",
         "--server",
-        "werkzeug",
+        "gevent",  # the production server (gunicorn, one gevent worker)
         "-n",
         "3",
         "-m",

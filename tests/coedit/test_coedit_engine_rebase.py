@@ -137,3 +137,22 @@ def test_client_keeps_its_typing_whole_when_a_concurrent_insert_arrives():
     assert client.on_sync({"ok": True, "n": 0, "edits": [{"m": 0, "delta": server_edit}], "rev": 1})
     assert client.text == "<mine>#<theirs> Title"
     assert client.shadow == "#<theirs> Title"
+
+
+def test_a_base_beyond_the_history_is_rebased_over_a_diff_not_patched():
+    """More stored revs than the history keeps since a client's base: its edit still lands
+    exactly where it was typed (rebased over a diff of its base to the stored text)."""
+    from app.coedit.engine.history import STEP_CACHE_SIZE
+
+    store = MemoryStore({CHANNEL: "alpha beta gamma"})
+    engine = SyncEngine(store)
+    slow, busy = (engine.join(CHANNEL, user=u) for u in (1, 2))
+    text = "alpha beta gamma"
+    for k in range(STEP_CACHE_SIZE + 5):
+        new = f"<{k}>" + text
+        engine.sync(busy.client_id, CHANNEL, 0, [{"n": k, "delta": to_delta(diff_main(text, new))}])
+        text = new
+    engine.sync(slow.client_id, CHANNEL, 0, [{"n": 0, "delta": "=6\t+<slow> \t=10"}])
+    stored = store.load(CHANNEL)[0]
+    assert stored == text.replace("alpha ", "alpha <slow> ")
+    assert engine.stats["diffed_bases"] == 1 and engine.stats["fuzzy_fallbacks"] == 0

@@ -1,5 +1,6 @@
-"""Real server processes: a SIGKILL mid-session loses nothing acknowledged; two processes
-behind Redis serve one document and their clients converge."""
+"""Real server processes, started as production starts them (gunicorn.conf.py: gunicorn, one
+gevent worker): a SIGKILL mid-session loses nothing acknowledged; two processes behind Redis
+serve one document and their clients converge."""
 
 import os
 import signal
@@ -15,16 +16,6 @@ import pytest
 from tests.support.coedit_client import SocketClient
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNNER = """
-import sys
-from app import create_app
-from app.config import Config
-from app.extensions import socketio
-uri, port = sys.argv[1], int(sys.argv[2])
-app = create_app(Config, {"SQLALCHEMY_DATABASE_URI": uri, "SITE_ORIGIN": f"http://127.0.0.1:{port}"})
-socketio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, use_reloader=False,
-             log_output=False)
-"""
 
 pytestmark = pytest.mark.slow
 
@@ -42,23 +33,35 @@ class Server:
         self.process = None
 
     def start(self):
-        env = dict(os.environ, SECRET_KEY="process-test-secret", PYTHONPATH=str(ROOT))
+        env = dict(
+            os.environ,
+            HOST="127.0.0.1",
+            PORT=str(self.port),
+            DATABASE_URL=self.uri,
+            SITE_ORIGIN=self.url,
+            SECRET_KEY="process-test-secret",
+            PYTHONPATH=str(ROOT),
+        )
         env.pop("SOCKETIO_MESSAGE_QUEUE", None)
         if self.queue:
             env["SOCKETIO_MESSAGE_QUEUE"] = self.queue
+            # pub/sub ignores the database number: a channel of this test run's own
+            env["SOCKETIO_CHANNEL"] = f"agora-process-test-{os.getpid()}"
         self.process = subprocess.Popen(
-            [sys.executable, "-c", RUNNER, self.uri, str(self.port)],
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # the master and its worker: one group, killed together
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(
-                    f"{self.url}/api/documents/declaration/live", timeout=1
-                ):
+                    f"{self.url}/api/documents/declaration/live", timeout=2
+                ) as response:
+                    assert "gunicorn" in response.headers.get("Server", "").lower()
                     return self
             except OSError:
                 assert self.process.poll() is None, "the server process died at start"
@@ -66,17 +69,18 @@ class Server:
         raise AssertionError("the server did not start")
 
     def kill(self):
+        """A crash: master and worker die at once, nothing is flushed or closed."""
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGKILL)
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
 
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(10)
+                self.process.wait(20)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(5)
 
 

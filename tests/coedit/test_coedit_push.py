@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.coedit.engine import MemoryStore, SyncEngine, SyncError
@@ -28,6 +28,7 @@ class Peer:
     in_flight: bool = False
     inbox: list = field(default_factory=list)  # (kind, session, message) on the wire to it
     acked: set = field(default_factory=set)
+    told: int = -1  # the newest rev a `changed` told this push follower of
 
 
 class Wire:
@@ -44,6 +45,7 @@ class Wire:
         self.markers = (chr(0x4E00 + i) for i in itertools.count())
         self.carried: dict = {}  # (peer index, n) -> markers in that edit
         self.base: tuple[int, str] | None = None  # the followers' revs window start
+        self.announced = -1  # the rev of the last `changed` sent
         for peer in self.editors + self.followers:
             self.join(peer)
 
@@ -95,7 +97,17 @@ class Wire:
         peer.inbox.append(("answer", session, ack))
 
     def push(self) -> None:
-        """The end of a room window: edits to push editors, one revs for push followers."""
+        """The end of a room window: `changed`, edits to push editors, one revs for push followers.
+
+        `changed` is modelled for push followers only (the others sync anyway here): it is what
+        tells a follower whose `revs` went missing that it is behind.
+        """
+        _text, stored = self.store.load(CHANNEL)
+        if stored > self.announced:
+            self.announced = stored
+            for peer in self.followers:
+                if peer.push:
+                    peer.inbox.append(("changed", peer.session, {"rev": stored}))
         ids = {p.core.client_id: p for p in self.editors if p.push}
         pushed, busy = self.engine.push(list(ids), CHANNEL)
         assert not busy  # nothing runs concurrently here
@@ -121,9 +133,16 @@ class Wire:
         if kind == "answer":
             peer.in_flight = False  # answered, or given up on (a timeout; never applied late)
         if lose:
+            if kind == "changed":
+                # an event vanishes from a Socket.IO connection only when it breaks (an answer
+                # may time out): the client reconnects
+                self.reconnect(peer)
             return
         core = peer.core
-        if kind == "answer":
+        if kind == "changed":
+            if message["rev"] > core.rev:
+                peer.told = max(peer.told, message["rev"])
+        elif kind == "answer":
             if not core.on_sync(message):
                 self.join(peer)
         elif kind == "edits":
@@ -131,6 +150,13 @@ class Wire:
                 self.join(peer)
         elif not core.on_revs(message):
             self.join(peer)
+
+    def grace(self) -> None:
+        """The grace period after `changed` ran out: a push follower that no `revs` brought to
+        the rev it was told of rejoins (the clients' rule for push followers)."""
+        for peer in self.followers:
+            if peer.push and peer.core.rev < peer.told:
+                self.join(peer)
 
     def reconnect(self, peer: Peer) -> None:
         """The connection dropped: whatever was on the wire to it is lost; it resumes."""
@@ -160,7 +186,7 @@ class Wire:
             for peer in self.editors + self.followers:
                 while peer.inbox:
                     self.deliver(peer, 0)
-            text, _rev = self.store.load(CHANNEL)
+            self.grace()
             for peer in self.editors:
                 self.send(self.editors.index(peer))
             for i, peer in enumerate(self.followers):
@@ -232,6 +258,24 @@ def run(wire: Wire, actions) -> None:
     followers=st.lists(st.booleans(), min_size=0, max_size=3),
     actions=STEPS,
 )
+@example(  # a push follower loses the last window's `revs`: `changed` makes it rejoin
+    editors=[False],
+    followers=[True],
+    actions=[("type", 0, 0.0)] * 5
+    + [("send", 0, 0)] * 8
+    + [("serve", 0, 0), ("push", 0, 0)]
+    + [("send", 0, 0)] * 4
+    + [("lose", 1, 0)],
+)
+@example(  # a lost answer, then edits on the restored backup: patched fuzzily, one was lost
+    editors=[False] * 4,
+    followers=[],
+    actions=[("type", 0, 0.0), ("type", 2, 0.0), ("type", 2, 0.0), ("type", 1, 0.0)]
+    + [("send", 0, 0)] * 6
+    + [("send", 2, 0), ("serve", 0, 0), ("serve", 0, 0)]
+    + [("type", 0, 0.0)] * 4
+    + [("type", 1, 0.0), ("type", 2, 0.0), ("lose", 2, 0)],
+)
 def test_push_old_and_new_clients_converge_and_lose_nothing(editors, followers, actions):
     run(Wire(editors, followers), actions)
 
@@ -271,11 +315,29 @@ def test_a_follower_that_missed_a_window_rejoins():
         wire.serve(0)
         wire.deliver(wire.editors[0], 0)
         wire.push()
-    wire.deliver(first, 0)
-    wire.deliver(first, 0)
-    wire.deliver(second, 0, lose=True)
+    assert [kind for kind, _s, _m in second.inbox] == ["changed", "revs"] * 2
+    while first.inbox:
+        wire.deliver(first, 0)
+    wire.deliver(second, 0)  # changed
+    wire.deliver(second, 0, lose=True)  # its revs
+    wire.deliver(second, 0)  # changed
     before = second.core.client_id
     wire.deliver(second, 0)  # from != its rev: it rejoins
     text, rev = wire.store.load(CHANNEL)
     assert first.core.text == second.core.text == text
     assert second.core.client_id != before and second.core.rev == rev
+
+
+def test_a_follower_that_missed_the_last_window_rejoins_after_changed():
+    wire = Wire([False], [True])
+    (follower,) = wire.followers
+    wire.type(0, 0.0)
+    wire.send(0)
+    wire.serve(0)
+    wire.push()
+    wire.deliver(follower, 0)  # changed
+    wire.deliver(follower, 0, lose=True)  # the only revs
+    text, rev = wire.store.load(CHANNEL)
+    assert follower.core.rev < rev and follower.told == rev
+    wire.grace()
+    assert follower.core.text == text and follower.core.rev == rev

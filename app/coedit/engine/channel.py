@@ -91,29 +91,59 @@ class Channel:
             return None
         return diffs
 
+    def _since_answer(self, base_to: tuple[int, list], base_text: str, text: str, rev: int):
+        """The exact diff from base_text to the stored text at rev, through the stored rev that
+        `base_to` = (answer_rev, diffs) leads base_text to."""
+        answer_rev, diffs = base_to
+        start, answered = ends(diffs)
+        if start != base_text:
+            return None
+        if answer_rev == rev:
+            return diffs if answered == text else None
+        after = self.since(answer_rev, answered, text, rev)
+        if after is None:
+            return None
+        try:
+            diffs = compose(diffs, after)
+        except ValueError:
+            return None
+        return diffs if ends(diffs) == (base_text, text) else None
+
     def carry(
         self, text: str, rev: int, received: ReceivedEdits, *, max_text: int
     ) -> tuple[str, list | None, list | None, int]:
         """The stored text (at rev) with the client's edits in it; nothing is stored.
 
-        Exact when the client's base is a known stored rev: its diff is rebased through the
-        stored diffs since that rev. Otherwise (a restored backup shadow) its patches are applied
-        fuzzily, and that fallback is counted and logged. Returns (new text, diff from `text`,
+        Exact when the client's base is a known stored rev, or a restored backup shadow whose
+        answer to a stored rev is known: its diff is rebased through the stored diffs since
+        then. When those are not known (evicted from the history), it is rebased over a diff
+        of its base to the stored text: every edit lands, none is patched fuzzily. Fuzzy
+        patching is the last resort, counted and logged. Returns (new text, diff from `text`,
         answer, failed hunks): `answer`, when known, is the exact diff from the client's new
         shadow to the new text.
         """
-        since = None
-        if received.own is not None and received.base_rev is not None:
+        own, since = received.own, None
+        if own is not None and received.base_rev is not None:
             since = self.since(received.base_rev, received.base_text, text, rev)
+        elif own is not None and received.base_to is not None:
+            since = self._since_answer(received.base_to, received.base_text, text, rev)
+        if own is not None and since is None:
+            since = self.differ.diff(received.base_text, text)
+            self.stats["diffed_bases"] += 1
+            log.info("channel %s: base of an edit not in the history, diffed", self.key)
+        diffs = answer = None
         if since is not None:
-            diffs = rebase(received.own, since)
+            try:
+                diffs = rebase(own, since)
+                answer = rebase(since, own, mine_earlier=True)
+            except ValueError:
+                diffs = answer = None
+        if diffs is not None:
             new_text = ends(diffs)[1]
-            answer = rebase(since, received.own, mine_earlier=True)
             self.stats["rebased_edits"] += 1
             failed = 0
         else:
             new_text, failed = self._apply_fuzzily(text, received.patches, received.base_rev)
-            diffs = answer = None
         if len(new_text) > max_text:
             raise SyncError("too_large", f"A live text has at most {max_text} characters.")
         if new_text != text and diffs is None:

@@ -34,6 +34,7 @@ def receive_edits(
     # paper; without, the outbox still holds exactly the edits it lacks, so the state
     # is kept and they are sent again (a duplicate cannot then desynchronize the shadow).
     resent = False
+    base_to = None
     if m != shadow_m and m in state.kept:
         # push mode: pushes crossed this sync on the wire (or were ignored); the client's
         # edits start from the shadow we had before pushing edit m, and this answer
@@ -48,6 +49,8 @@ def receive_edits(
             shadow, shadow_m, shadow_rev = state.backup, state.backup_m, state.backup_rev
             outbox = []
             stats["backup_restores"] += 1
+            if shadow_rev is None:
+                base_to = _backup_answer(state)
         elif not fresh and outbox and outbox[0]["m"] == m:
             resent = True
             stats["resent_outbox"] += 1
@@ -60,7 +63,7 @@ def receive_edits(
     shadow_n = state.shadow_n
     patches = []
     base_rev, base_text = shadow_rev, shadow
-    own = None  # the client's edits as one exact diff from the text at base_rev
+    own = None  # the client's edits as one exact diff from base_text (at base_rev)
     for edit in edits:
         n, delta = edit["n"], edit["delta"]
         if n < shadow_n:
@@ -80,8 +83,7 @@ def receive_edits(
             raise SyncError("too_large", f"A live text has at most {max_text} characters.")
         if new_shadow != shadow:
             patches.append((shadow, diffs))  # made into patches only for the fallback
-            if base_rev is not None:
-                own = diffs if own is None else compose(own, diffs)
+            own = diffs if own is None else compose(own, diffs)
             shadow, shadow_rev = new_shadow, None
         shadow_n += 1
     return ReceivedEdits(
@@ -95,4 +97,21 @@ def receive_edits(
         base_rev,
         base_text,
         own,
+        base_to,
     )
+
+
+def _backup_answer(state: ClientState) -> tuple[int, list] | None:
+    """The exact diff from the backup shadow to a stored rev: the answer it was sent, decoded.
+
+    The backup holds the client's edits up to shadow_n, already stored and acknowledged; edits
+    made on it are then rebased exactly onto the stored text instead of patched fuzzily.
+    """
+    if state.backup_to is None:
+        return None
+    rev, delta = state.backup_to
+    try:
+        diffs, _text = from_delta(state.backup, delta)
+    except ValueError:
+        return None
+    return rev, diffs

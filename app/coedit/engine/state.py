@@ -21,6 +21,9 @@ class ClientState:
     backup: str = ""
     backup_m: int = 0
     backup_rev: int | None = None
+    # (rev, delta) from the backup to the stored text at rev: the answer the backup was sent,
+    # which lets edits made on the backup be rebased exactly when it is restored
+    backup_to: tuple[int, str] | None = None
     outbox: list = field(default_factory=list)
     attached: bool = True
     last_seen: float = 0.0
@@ -52,7 +55,10 @@ class ReceivedEdits:
     patches: list  # (text before, diffs) per edit that changed the shadow
     base_rev: int | None  # the stored rev the edits start from, when known
     base_text: str
-    own: list | None  # the client's edits as one exact diff from the text at base_rev
+    own: list | None  # the client's edits as one exact diff from base_text (at base_rev)
+    # when base_rev is unknown (a restored backup): the exact diff from base_text to the stored
+    # text at a known rev, as (rev, diffs)
+    base_to: tuple[int, list] | None = None
 
 
 @dataclass

@@ -251,8 +251,9 @@ class SyncEngine:
         # 4. the backup is the shadow with the client's edits in it
         if received.resent:
             backup, backup_m, backup_rev = state.backup, state.backup_m, state.backup_rev
+            backup_to = state.backup_to
         else:
-            backup, backup_m, backup_rev = shadow, shadow_m, shadow_rev
+            backup, backup_m, backup_rev, backup_to = shadow, shadow_m, shadow_rev, None
         # 6. what the client lacks, as one more server edit
         if shadow_rev != rev and shadow != text:
             diffs = cached.extend(answer, answer_rev, rev) if answer is not None else None
@@ -264,13 +265,18 @@ class SyncEngine:
                     shadow, shadow_rev, text, rev, received.base_rev, received.own
                 )
             outbox.append({"m": shadow_m, "delta": delta})
+            if not received.resent:
+                backup_to = (rev, delta)  # exactly how the backup reaches the stored text
             shadow, shadow_m = text, shadow_m + 1
+        elif not received.resent and backup_rev is None:
+            backup_rev = rev  # the backup is the stored text at rev
         shadow_rev = rev
         if len(outbox) > MAX_OUTBOX:
             raise self._desync(state, "Too many unacknowledged server edits.")
         state.shadow, state.shadow_n, state.shadow_m = shadow, received.shadow_n, shadow_m
         state.shadow_rev = shadow_rev
         state.backup, state.backup_m, state.backup_rev = backup, backup_m, backup_rev
+        state.backup_to = backup_to
         state.outbox = outbox
         state.kept = {}  # every sync ends the pushes before it
         # 7.
