@@ -28,6 +28,7 @@ DOMAINS = (
     "audit",
     "exports",
     "balance",
+    "search",
     "mail",
     "notifications",
     "activity",

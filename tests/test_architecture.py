@@ -22,7 +22,7 @@ LAYERS = (
     # Content domains ask moderation whether something is hidden, so moderation sits below them.
     ("moderation",),
     ("amendments", "translations", "coedit", "discussion"),
-    ("audit", "exports", "balance"),
+    ("audit", "exports", "balance", "search"),
     ("mail",),
     ("notifications",),
     ("activity",),

@@ -40,6 +40,8 @@ def seed_bodies() -> list[Body]:
         db.session.add(body)
         created.append(body)
     db.session.flush()
+    for body in created:
+        signals.body_changed.send(body, actor=None, created=True)
     if created:
         log.info("seeded %d bodies", len(created))
     return created
@@ -119,6 +121,7 @@ def create_body(
     insert_unique(
         Conflict(_l("A body with the slug %(slug)s exists already.", slug=repr(slug))), body
     )
+    signals.body_changed.send(body, actor=None, created=True)
     log.info("body %s created", slug)
     return body
 

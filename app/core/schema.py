@@ -2,8 +2,8 @@
 
 import os
 
-# app/discussion/search.py creates and keeps these itself (SQLite FTS5 table and shadow tables).
-SELF_MANAGED_PREFIXES = ("message_fts",)
+# app/search/models.py creates and keeps these itself (SQLite FTS5 table and shadow tables).
+SELF_MANAGED_PREFIXES = ("search_fts",)
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -78,3 +78,11 @@ amendment_period_changed = _signals.signal("amendment-period-changed")
 # sender: the User who just registered; kwargs: verified (True when the address is taken as
 # verified, e.g. accounts made by `flask users create`). Mail queues the verification link.
 user_registered = _signals.signal("user-registered")
+
+# --- appended for search: content changes the other signals do not cover ----------------------
+# sender: the Body; kwargs: actor (None when seeded), created (True for a new body).
+body_changed = _signals.signal("body-changed")
+# sender: the Message whose text an author edited; kwargs: actor.
+message_edited = _signals.signal("message-edited")
+# sender: the Translation saved (new or changed text); kwargs: actor.
+translation_saved = _signals.signal("translation-saved")

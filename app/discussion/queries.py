@@ -1,4 +1,4 @@
-"""Reading the archives: threads, lists by thread and by date, search, summaries."""
+"""Reading the archives: threads, lists by thread and by date, summaries (search: app/search)."""
 
 from dataclasses import dataclass
 
@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.discussion.models import Message, Topic
-from app.discussion.search import match_condition, search_terms
 from app.extensions import db
 
 PER_PAGE = 30
@@ -130,39 +129,6 @@ def messages_by_date(
         .all()
     )
     return Page(list(items), total, page, per_page)
-
-
-def search(query: str, *, body_id=None, document_id=None, page: int = 1, per_page: int = PER_PAGE):
-    """Messages matching every word of `query`, newest first; returns (Page, terms)."""
-    terms = search_terms(query)
-    if not terms:
-        return Page([], 0, page, per_page), terms
-    session = db.session
-    condition = match_condition(session.get_bind().dialect.name, terms)
-    base = _place(select(Message).join(Topic, Topic.id == Message.topic_id), body_id, document_id)
-    counted = _place(
-        select(func.count(Message.id)).join(Topic, Topic.id == Message.topic_id),
-        body_id,
-        document_id,
-    )
-    total = session.scalar(counted.where(condition)) or 0
-    items = (
-        session.scalars(
-            base.where(condition)
-            .options(
-                joinedload(Message.author),
-                joinedload(Message.on_behalf_body),
-                joinedload(Message.topic).joinedload(Topic.body),
-                joinedload(Message.topic).joinedload(Topic.document),
-            )
-            .order_by(Message.created_at.desc(), Message.id.desc())
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-        .unique()
-        .all()
-    )
-    return Page(list(items), total, page, per_page), terms
 
 
 def recent_messages(*, body_id=None, document_id=None, limit: int = 50) -> list[Message]:

@@ -1,4 +1,4 @@
-"""Public discussion archives: browse, read, search, post, reply, edit."""
+"""Public discussion archives: browse, read, post, reply, edit (search: app/search)."""
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -80,27 +80,6 @@ def body_discussions(slug):
 def document_discussions(slug):
     document = get_document(slug)
     return _archive({"tabs": hooks.TABS, "page_heading": _l("Discussion")}, document=document)
-
-
-@bp.route("/discussions/search")
-def search():
-    query = (request.args.get("q") or "").strip()[:200]
-    body = _body(request.args["body"]) if request.args.get("body") else None
-    document = get_document(request.args["document"]) if request.args.get("document") else None
-    results, terms = queries.search(
-        query,
-        body_id=body.id if body else None,
-        document_id=document.id if document else None,
-        page=_page_number(),
-    )
-    return render_template(
-        "discussion/search.html",
-        query=query,
-        results=results,
-        terms=terms,
-        body=body,
-        document=document,
-    )
 
 
 def _topic_page(topic, form=None, status=200):

@@ -154,6 +154,7 @@ def edit_message(user, message: Message, *, text: str) -> Message:
     message.text = text
     message.edited_at = utcnow()
     db.session.flush()
+    signals.message_edited.send(message, actor=user)
     return message
 
 

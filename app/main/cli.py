@@ -25,6 +25,7 @@ DEMO_ORDER = (
     "translations",
     "discussion",
     "coedit",
+    "search",  # last: indexes whatever the others loaded
 )
 
 

@@ -178,6 +178,7 @@ def save_translation(
         )
         _record(translation, user, origin)
         db.session.flush()
+        signals.translation_saved.send(translation, actor=user)
         return translation, True
     if expected is None and require_version:
         raise Conflict(
@@ -214,6 +215,7 @@ def save_translation(
         raise _conflict(translation, text)
     _record(translation, user, origin)
     db.session.flush()
+    signals.translation_saved.send(translation, actor=user)
     return translation, True
 
 

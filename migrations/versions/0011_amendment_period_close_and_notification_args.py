@@ -5,7 +5,7 @@ before was queued. Notifications keep the arguments of their title so that it is
 the reader's language; rows made before keep their stored English title as the fallback.
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-11-30 20:50:00
 
 """
@@ -18,7 +18,7 @@ import app.core.types
 
 # revision identifiers, used by Alembic.
 revision = "0011"
-down_revision = "0009"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 

@@ -1,16 +1,11 @@
-"""Reading the archives: by thread, by date, search on both databases, Atom feeds, summaries."""
+"""Reading the archives: by thread, by date, Atom feeds, summaries (their search: tests/search)."""
 
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from sqlalchemy import select
 
 from app.discussion import queries
-from app.discussion.models import Message, Topic
-from app.discussion.search import highlight, search_terms
 from app.extensions import db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -69,7 +64,6 @@ def test_archives_readable_without_account(client, archive):
         "/bodies/africa-caucus/discussions?by=date",
         "/documents/charter/discussions",
         f"/discussions/{archive['budget'].id}",
-        "/discussions/search?q=budget",
     ):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -115,117 +109,8 @@ def test_pagination(client, make_user, make_body, post_topic):
     first = client.get("/bodies/busy-caucus/discussions").data.decode()
     second = client.get("/bodies/busy-caucus/discussions?page=2").data.decode()
     assert "Page 1 of 2" in first and 'rel="next"' in first
-    assert first.count("/discussions/") > 30 and "Topic 00" in second and "Topic 00" not in first
+    assert first.count("/discussions/") >= 30 and "Topic 00" in second and "Topic 00" not in first
     assert client.get("/bodies/busy-caucus/discussions?page=abc").status_code == 200
-
-
-def _search_ids(query, **kwargs):
-    page, _ = queries.search(query, **kwargs)
-    return [m.id for m in page.items]
-
-
-def test_search_finds_words_in_text_and_first_message_title(archive):
-    # Runs on PostgreSQL too when TEST_DATABASE_URL is set: the same interface, the same answers.
-    budget_first = archive["budget"].messages[0].id
-    assert _search_ids("interpretation") == [archive["scope"].messages[0].id, archive["reply"].id]
-    assert _search_ids("INTERPRETATION governments") == [archive["reply"].id]
-    assert _search_ids("budget") == [budget_first]  # title words find the topic's first message
-    assert _search_ids("budget travel") == [budget_first]
-    assert _search_ids("interpretation", body_id=archive["caucus"].id) == [archive["reply"].id]
-    assert _search_ids("interpretation", document_id=archive["document"].id) == [
-        archive["scope"].messages[0].id
-    ]
-    assert _search_ids("nothing-like-this") == []
-    assert _search_ids('"; DROP TABLE message; -- OR *') == []
-    assert _search_ids("") == [] and _search_ids("   !!! ") == []
-
-
-def test_search_follows_edits(make_user, make_body, post_topic):
-    from app.discussion import services
-
-    user = make_user()
-    topic = post_topic(
-        user,
-        title="Plans",
-        text="Original wording",
-        body=make_body("C", kind="thematic_caucus", team_role=None),
-    )
-    services.edit_message(user, topic.messages[0], text="Revised phrasing")
-    db.session.commit()
-    assert _search_ids("original") == []
-    assert _search_ids("revised") == [topic.messages[0].id]
-
-
-@pytest.mark.postgres
-def test_search_on_postgresql(tmp_path):
-    """The same search against a PostgreSQL database, whatever TEST_DATABASE_URL says."""
-    import psycopg
-
-    from app import create_app
-    from app.accounts.services import register_user
-    from app.bodies.models import Body
-    from app.config import TestConfig
-    from app.discussion import services
-
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
-        if not conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = 'agora_discussion_search'"
-        ).fetchone():
-            conn.execute('CREATE DATABASE "agora_discussion_search"')
-    url = "postgresql+psycopg://postgres@127.0.0.1:5432/agora_discussion_search"
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        try:
-            user = register_user(
-                email="pg@example.org",
-                name="Pg",
-                password="long enough phrase x",
-                group="government",
-                country="DE",
-            )
-            body = Body(slug="c", name="C", kind="thematic_caucus", purpose="")
-            db.session.add(body)
-            db.session.flush()
-            topic = services.start_topic(
-                user, title="Budget lines", text="Travel grants", body=body
-            )
-            answer = services.reply(user, topic, text="Interpretation and budget are separate")
-            db.session.commit()
-            assert db.engine.dialect.name == "postgresql"
-            assert _search_ids("budget") == [answer.id, topic.messages[0].id]
-            assert _search_ids("travel") == [topic.messages[0].id]
-            assert _search_ids("interpretation separate") == [answer.id]
-            assert _search_ids("lines grants") == [topic.messages[0].id]
-            assert _search_ids("lines interpretation") == []
-            assert _search_ids("'&|!:*") == []
-        finally:
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
-
-
-def test_search_page_highlights_and_escapes(client, make_user, make_body, post_topic):
-    body = make_body("C", kind="thematic_caucus", team_role=None)
-    post_topic(
-        make_user(), title="Safety", text="<script>x</script> accessibility for all", body=body
-    )
-    html = client.get("/discussions/search?q=accessibility").data.decode()
-    assert "<mark>accessibility</mark>" in html and "<script>x</script>" not in html
-    assert "1 message matches" in html
-    scoped = client.get("/discussions/search?q=accessibility&body=c").data.decode()
-    assert "<mark>accessibility</mark>" in scoped
-    assert client.get("/discussions/search?q=x&body=unknown").status_code == 404
-
-
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(source=st.text(max_size=300), query=st.text(max_size=40))
-def test_highlight_never_lets_markup_through(app, source, query):
-    rendered = str(highlight(source, search_terms(query)))
-    stripped = rendered.replace("<mark>", "").replace("</mark>", "")
-    assert "<" not in stripped and ">" not in stripped
-    assert len(search_terms(query)) <= 12
 
 
 def test_feeds_parse_as_atom(client, archive):
@@ -269,11 +154,3 @@ def test_archive_partial_summarises(app, archive):
         )
         assert "Scope of paragraph 3" in doc_html and "/documents/charter/discussions" in doc_html
         assert render_template_string('{% include "discussion/_archive.html" %}').strip() == ""
-
-
-def test_topic_cascade_keeps_search_consistent(archive):
-    topic = db.session.get(Topic, archive["youth"].id)
-    db.session.delete(topic)
-    db.session.commit()
-    assert db.session.scalar(select(Message).where(Message.topic_id == archive["youth"].id)) is None
-    assert _search_ids("youth") == []
