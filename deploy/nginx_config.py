@@ -63,9 +63,7 @@ def render(
     return text
 
 
-def main_config(
-    prefix: Path, site: Path, *, user: str | None = None, brotli: bool = False
-) -> str:
+def main_config(prefix: Path, site: Path, *, user: str | None = None, brotli: bool = False) -> str:
     """A whole nginx.conf for a private instance under `prefix` (pid, logs, temp files)."""
     modules = "".join(f"load_module {module};\n" for module in BROTLI_MODULES) if brotli else ""
     temp = "\n".join(
