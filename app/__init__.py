@@ -7,8 +7,8 @@ from pathlib import Path
 from flask import Flask
 
 from app.config import INSTANCE_DIR, Config
-from app.core import templating
-from app.extensions import csrf, db, login_manager, migrate, socketio
+from app.core import assets, conditional, templating
+from app.extensions import compress, csrf, db, login_manager, migrate, socketio
 from app.security.jsonsafe import SocketJSON
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +81,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    # Hooks after a response run in reverse order: the security headers (a domain's, added
+    # later) first, then the ETag on the plain body, then compression.
+    compress.init_app(app)
+    conditional.init_app(app)
+    assets.init_app(app)
     limits = max(app.config["COEDIT_MAX_TEXT"], app.config["COEDIT_MAX_DELTA"]) * 2 + 65536
     socketio.init_app(
         app,

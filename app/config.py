@@ -54,6 +54,12 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # Responses compressed for slow links (Flask-Compress): brotli, else gzip; text types only
+    # (its default list: never images, fonts in woff2, PDF or DOCX, which are compressed
+    # already), and not bodies under 500 bytes, where the headers would outweigh the gain.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_ALGORITHM_STREAMING = ["br", "deflate"]
+    COMPRESS_MIN_SIZE = 500
     MAX_CONTENT_LENGTH = _int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024)
     # argon2id at RFC 9106 "low memory" strength, above OWASP's 19 MiB / t=2 floor.
     ARGON2_TIME_COST = _int("ARGON2_TIME_COST", 3)

@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and initialised by the app factory."""
 
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_socketio import SocketIO
@@ -25,5 +26,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
+compress = Compress()
 csrf = CSRFProtect()
 socketio = SocketIO()

@@ -120,17 +120,19 @@ class Topology:
             wait_until_up(f"http://127.0.0.1:{port}/api/openapi.json", process, "app process")
         self.prefix.mkdir(parents=True, exist_ok=True)
         site = self.prefix / "agora.conf"
+        brotli = nginx_config.brotli_available()  # gzip only without Debian's brotli modules
         site.write_text(
             nginx_config.render(
                 self.upstreams,
                 listen=f"127.0.0.1:{self.port}",
                 server_name="localhost",
                 access_log=str(self.access_log),
+                brotli=brotli,
             )
         )
         conf = self.prefix / "nginx.conf"
         user = "root root" if os.geteuid() == 0 else None  # workers read the private prefix
-        conf.write_text(nginx_config.main_config(self.prefix, site, user=user))
+        conf.write_text(nginx_config.main_config(self.prefix, site, user=user, brotli=brotli))
         self.nginx = subprocess.Popen(
             [binary, "-p", str(self.prefix), "-c", str(conf), "-e", str(self.prefix / "error.log")],
             stdout=subprocess.DEVNULL,

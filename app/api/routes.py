@@ -1,6 +1,6 @@
 """The API's own routes: its description."""
 
-from flask import current_app, jsonify, request
+from flask import current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from app.core.api import bp
@@ -21,6 +21,12 @@ def refuse_oversized_body():
 @bp.route("/openapi.json")
 def openapi():
     return jsonify(spec())
+
+
+@bp.route("/docs")
+def docs():
+    """The browsable reference: Swagger UI, bundled with the app, over openapi.json."""
+    return render_template("api/docs.html")
 
 
 @bp.route("/<path:_unknown>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])

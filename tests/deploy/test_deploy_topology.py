@@ -150,3 +150,33 @@ def test_co_editing_through_nginx_across_two_processes(
         time.sleep(0.2)
     used = {line.rsplit("upstream=", 1)[1].strip() for line in sockets}
     assert used == set(topology.upstreams), sockets
+
+
+def _get(url: str, **headers) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_nginx_compresses_and_caches_static_files(make_document, topology):
+    """Pages and bundles reach the reader compressed; hashed bundles are cached for a year."""
+    make_document(slug=SLUG)
+    status, headers, body = _get(f"{topology.url}/documents/{SLUG}", **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    etag = headers["ETag"]
+    assert _get(f"{topology.url}/documents/{SLUG}", **{"If-None-Match": etag})[0] == 304
+
+    manifest = ROOT / "app" / "static" / "dist" / "manifest.json"
+    if not manifest.exists():
+        pytest.skip("assets not built (npm run build)")
+    bundle = json.loads(manifest.read_text())["coedit.js"]
+    url = f"{topology.url}/static/dist/{bundle}"
+    status, headers, body = _get(url, **{"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert _get(f"{topology.url}/static/dist/manifest.json")[0] == 404
+    status, headers, _ = _get(f"{topology.url}/static/css/site.css")
+    assert status == 200 and "immutable" not in headers["Cache-Control"]
