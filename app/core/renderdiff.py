@@ -10,6 +10,7 @@ deletion and an insertion. The result is rebuilt as HTML with <ins>, <del> and
 again before it reaches a page.
 """
 
+from bisect import bisect_left
 from html import escape
 from html.parser import HTMLParser
 from typing import NamedTuple
@@ -36,6 +37,7 @@ CONTAINER_TAGS = frozenset({"ul", "ol", "blockquote", "table", "thead", "tbody",
 
 EQUAL, INSERT, DELETE, FORMAT = "equal", "insert", "delete", "format"
 _BOUNDARY = "\x00block"  # what a block's start compares as: blocks align, their type is formatting
+RULE_TEXT = "\u2015\u2015\u2015"  # a deleted horizontal rule inside a paragraph
 
 _OUT_TAGS = ALLOWED_TAGS | {"span"}
 _OUT_ATTRIBUTES = {
@@ -198,32 +200,60 @@ def _sanitize(html: str) -> Markup:
     )
 
 
+def _blocks(path: tuple[_Element, ...]) -> tuple[_Element, ...]:
+    return tuple(element for element in path if element.uid)
+
+
 def _inline_items(ops: list[_Op]):
-    """One sequence for both sides: deleted words sit in the blocks they share with the later text."""
-    blocks: dict[tuple, tuple] = {}
-    for op in ops:
-        if op.before is not None and op.after is not None:
-            pairs = zip(
-                (e.uid for e in op.before.path if e.uid),
-                (e.uid for e in op.after.path if e.uid),
-                strict=False,
-            )
-            for uid_a, uid_b in pairs:
-                blocks.setdefault(uid_a, uid_b)
-    for op in ops:
+    """One sequence for both sides. A deleted word goes into the block of the later text around
+    it: the block its neighbours share, else the one that took the kept words of its own
+    earlier block, else a block of its own (a deleted paragraph)."""
+    after_at = [index for index, op in enumerate(ops) if op.after is not None]
+    shared_at = [index for index, op in enumerate(ops) if op.before and op.after]
+
+    def around(positions, index):
+        at = bisect_left(positions, index)
+        return (
+            ops[positions[at - 1]] if at else None,
+            ops[positions[at]] if at < len(positions) else None,
+        )
+
+    for index, op in enumerate(ops):
         if op.after is not None:
             yield op.kind, op.after, op.after.path
+            continue
+        own = _blocks(op.before.path)
+        inline = op.before.path[len(own) :]
+        home = own
+        before_op, after_op = around(after_at, index)
+        if (
+            before_op
+            and after_op
+            and (_blocks(before_op.after.path)[-1:] == _blocks(after_op.after.path)[-1:])
+        ):
+            home = _blocks(before_op.after.path)
         else:
-            path = tuple(
-                e._replace(uid=blocks.get(e.uid, e.uid)) if e.uid else e for e in op.before.path
-            )
-            yield op.kind, op.before, path
+            for neighbour in around(shared_at, index):
+                if neighbour and own and _blocks(neighbour.before.path)[-1:] == own[-1:]:
+                    home = _blocks(neighbour.after.path)
+                    break
+        token = op.before
+        if token.void == "hr" and home:
+            # A rule cannot stand inside a block: a removed one inside a paragraph shows as a line.
+            token = token._replace(void=None, text=RULE_TEXT)
+        yield op.kind, token, home + inline
+
+
+def html_diff(before_html: str, after_html: str) -> Markup:
+    """One column from two HTML texts: the later one, with deletions, insertions and formatting
+    changes marked; any HTML is accepted (unbalanced tags included) and the result is sanitized."""
+    return _sanitize(_emit(list(_inline_items(_ops(before_html, after_html)))))
 
 
 def rendered_diff(before: str | None, after: str | None) -> Markup:
-    """One column: the later text formatted, with deletions, insertions and formatting changes."""
-    ops = _ops(render_markdown(before or ""), render_markdown(after or ""))
-    return _sanitize(_emit(list(_inline_items(ops))))
+    """One column: the later Markdown text formatted, with deletions, insertions and formatting
+    changes marked."""
+    return html_diff(render_markdown(before or ""), render_markdown(after or ""))
 
 
 def rendered_diff_sides(before: str | None, after: str | None) -> tuple[Markup, Markup]:
