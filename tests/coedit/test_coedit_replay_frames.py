@@ -82,3 +82,17 @@ def test_a_draft_nobody_edited_has_its_starting_frame(client, make_document):
     html = frame(client, document, -1, 0).get_data(as_text=True)
     assert "<em><ins" in html and "<h1>" in html
     assert frame(client, document, 0, 1).status_code == 404
+
+
+@pytest.mark.browser
+def test_the_replay_shows_steps_on_the_formatted_text(live_server, page, edited):
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/documents/{edited.slug}/live/replay")
+    text = page.locator("[data-text][data-rendered]")
+    expect(text.locator("h1")).to_contain_text("Charter of the open forum")
+    expect(text.locator("h1 ins")).to_have_text("open ")
+    expect(text.locator("a[href='https://example.org/all']")).to_be_visible()
+    assert "[every participant]" not in text.inner_text()
+    page.get_by_role("button", name="First edit").click()
+    expect(page.locator("[data-text][data-rendered] h1 ins")).to_have_text("Charter of the forum")
