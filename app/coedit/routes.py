@@ -140,14 +140,16 @@ def replay(slug):
 def replay_frame(slug):
     """One step of the replay as formatted text with its changes marked (an HTML fragment).
 
-    `from` is the revision before the step (-1 before the first), `to` the step's last one;
-    logged revisions do not change, so browsers may keep the fragment for a while.
+    `from` is the revision before the step (-1 before the first), `to` the step's last one
+    (by default the latest edit); logged revisions do not change, so browsers may keep the
+    fragment for a while.
     """
     document = get_document(slug)
     lang = _language(document)
     try:
-        first, last = int(request.args["from"]), int(request.args["to"])
-    except (KeyError, ValueError) as error:
+        last = int(request.args.get("to") or live_state(document, lang)[1])
+        first = int(request.args.get("from") or last - 1)
+    except ValueError as error:
         raise ValidationError(_l("`from` and `to` are revision numbers.")) from error
     if not -1 <= first < last <= 2**31 - 1:
         raise ValidationError(_l("`from` is at least -1 and below `to`."))

@@ -56,6 +56,11 @@ def test_steps_in_any_order_give_the_same_frames(client, edited):
     assert "whole" in earlier and "the open forum" not in earlier
 
 
+def test_without_revisions_the_frame_is_the_latest_edit(client, edited):
+    html = client.get(f"/documents/{edited.slug}/live/replay/frame").get_data(as_text=True)
+    assert html == frame(client, edited, 1, 2).get_data(as_text=True)
+
+
 def test_the_replay_page_links_its_frames(client, edited):
     html = client.get(f"/documents/{edited.slug}/live/replay").get_data(as_text=True)
     assert f'data-frame-url="/documents/{edited.slug}/live/replay/frame"' in html
@@ -68,7 +73,7 @@ def test_the_replay_page_links_its_frames(client, edited):
         ("from=2&to=1", 400),
         ("from=-2&to=1", 400),
         ("from=a&to=1", 400),
-        ("to=1", 400),
+        ("from=5", 400),
         ("from=0&to=1&lang=xx", 404),
     ],
 )
