@@ -14,6 +14,7 @@ from app.bodies.queries import bodies_user_can_speak_for
 from app.core.actions import domain_action
 from app.core.errors import Forbidden
 from app.documents import hooks, permissions
+from app.documents.diffing import fold_quiet
 from app.documents.queries import get_document
 
 
@@ -328,12 +329,24 @@ def compilation(slug):
     document = get_document(slug)
     pending = queries.pending_by_paragraph(document)
     ids = [a.id for group in pending.values() for a in group]
+    statuses = queries.paragraph_statuses(document)
+    version = document.current_version
+
+    def quiet(paragraph) -> bool:
+        status = statuses.get(paragraph.key)
+        return not (
+            pending.get(paragraph.key)
+            or pending.get(f"after:{paragraph.key}")
+            or (status and status.status != "open")
+        )
+
     return render_template(
         "amendments/compilation.html",
         document=document,
-        version=document.current_version,
+        version=version,
+        runs=fold_quiet(version.paragraphs if version else [], quiet=quiet),
         pending=pending,
         tallies=queries.tallies(ids),
-        statuses=queries.paragraph_statuses(document),
+        statuses=statuses,
         **_nav(document, "amendments.compilation"),
     )

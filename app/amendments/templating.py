@@ -9,16 +9,17 @@ from app.accounts.models import STAKEHOLDER_GROUPS
 from app.amendments.charts import chart
 from app.amendments.models import attribution
 from app.amendments.tally import percent
+from app.core.renderdiff import rendered_diff
 from app.core.textdiff import diff_html
 
 
 def tracked_changes(amendment) -> Markup:
-    """The amendment as word-level tracked changes of its paragraph (every piece escaped)."""
+    """The amendment as tracked changes on the formatted text of its paragraph."""
     if amendment.kind == "insert":
-        return Markup(f'<ins class="diff-ins">{escape(amendment.text)}</ins>')  # noqa: S704
+        return rendered_diff("", amendment.text)
     if amendment.kind == "delete":
-        return Markup(f'<del class="diff-del">{escape(amendment.base_text)}</del>')  # noqa: S704
-    return diff_html(amendment.base_text, amendment.text)
+        return rendered_diff(amendment.base_text, "")
+    return rendered_diff(amendment.base_text, amendment.text)
 
 
 def _body_link(body) -> Markup:

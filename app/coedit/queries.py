@@ -1,6 +1,8 @@
 """Reads of live texts and their edit logs."""
 
 import functools
+import threading
+from collections import OrderedDict
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, exists, func, literal, not_, or_, select
@@ -8,7 +10,7 @@ from sqlalchemy.orm import aliased
 
 from app.accounts.models import ApiToken, User
 from app.bodies.models import ACTIVE, COORDINATOR, Body, Membership
-from app.coedit.engine import diff_main, to_delta
+from app.coedit.engine import diff_main, from_delta, to_delta
 from app.coedit.models import EditLog, LiveText
 from app.core.errors import NotFound
 from app.documents.models import Document
@@ -191,3 +193,49 @@ def edit_log(document, lang: str, *, after: int = -1, limit: int = 500) -> list[
         }
         for row in rows
     ]
+
+
+# Texts at recent revs, so that stepping through a replay applies a few deltas, not the whole log.
+# An entry counts only while the row it was built from is unchanged (ids are reused when a
+# live text is deleted and another created).
+_TEXT_CACHE: OrderedDict[tuple[int, int], tuple[tuple, str]] = OrderedDict()
+_TEXT_CACHE_SIZE = 64
+_TEXT_CACHE_LOCK = threading.Lock()
+
+
+def text_at(document, lang: str, rev: int) -> str:
+    """The live text as it was at `rev` (-1 is before the first edit: the empty text)."""
+    if rev < 0:
+        return ""
+    live = live_text_for(document, lang)
+    if live is None or rev > live.rev:
+        if live is None and rev == 0:
+            return initial_text(document)
+        raise NotFound(_l("The live draft has no revision %(rev)s.", rev=rev))
+    with _TEXT_CACHE_LOCK:
+        cached = [(r, v) for (i, r), v in _TEXT_CACHE.items() if i == live.id and r <= rev]
+    start, (fingerprint, text) = max(cached, default=(-1, (None, "")), key=lambda c: c[0])
+    rows = db.session.execute(
+        select(EditLog.rev, EditLog.delta, EditLog.created_at)
+        .where(EditLog.live_text_id == live.id, EditLog.rev >= start, EditLog.rev <= rev)
+        .order_by(EditLog.rev)
+    ).all()
+    if start >= 0 and (not rows or (rows[0].rev, rows[0].delta, rows[0].created_at) != fingerprint):
+        start, text = -1, ""
+        rows = db.session.execute(
+            select(EditLog.rev, EditLog.delta, EditLog.created_at)
+            .where(EditLog.live_text_id == live.id, EditLog.rev <= rev)
+            .order_by(EditLog.rev)
+        ).all()
+    last = None
+    for row in rows:
+        if row.rev > start:
+            text = from_delta(text, row.delta)[1]
+        last = row
+    if last is not None:
+        with _TEXT_CACHE_LOCK:
+            _TEXT_CACHE[(live.id, last.rev)] = ((last.rev, last.delta, last.created_at), text)
+            _TEXT_CACHE.move_to_end((live.id, last.rev))
+            while len(_TEXT_CACHE) > _TEXT_CACHE_SIZE:
+                _TEXT_CACHE.popitem(last=False)
+    return text

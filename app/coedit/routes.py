@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from app.accounts.guards import login_redirect
 from app.coedit import bp
-from app.coedit.queries import live_state
+from app.coedit.queries import live_state, text_at
 from app.coedit.services import publish_live_text
 from app.core.actions import domain_action
 from app.core.errors import Forbidden, NotFound, TooLarge, ValidationError
 from app.core.markdown import render_within
+from app.core.renderdiff import rendered_diff
 from app.documents import hooks
 from app.documents.permissions import can_edit_live
 from app.documents.queries import get_document
@@ -130,5 +131,31 @@ def replay(slug):
         document=document,
         lang=lang,
         log_url=log_url,
+        frame_url=url_for("coedit.replay_frame", slug=document.slug),
         document_tabs=hooks.TABS,
     )
+
+
+@bp.route("/documents/<slug>/live/replay/frame")
+def replay_frame(slug):
+    """One step of the replay as formatted text with its changes marked (an HTML fragment).
+
+    `from` is the revision before the step (-1 before the first), `to` the step's last one
+    (by default the latest edit); logged revisions do not change, so browsers may keep the
+    fragment for a while.
+    """
+    document = get_document(slug)
+    lang = _language(document)
+    try:
+        last = int(request.args.get("to") or live_state(document, lang)[1])
+        first = int(request.args.get("from") or last - 1)
+    except ValueError as error:
+        raise ValidationError(_l("`from` and `to` are revision numbers.")) from error
+    if not -1 <= first < last <= 2**31 - 1:
+        raise ValidationError(_l("`from` is at least -1 and below `to`."))
+    before, after = text_at(document, lang, first), text_at(document, lang, last)
+    response = current_app.make_response(str(rendered_diff(before, after)))
+    response.mimetype = "text/html"
+    response.cache_control.private = True
+    response.cache_control.max_age = 3600
+    return response

@@ -6,6 +6,7 @@ from flask import Flask
 from markupsafe import Markup
 
 from app.core.markdown import render_markdown
+from app.core.renderdiff import rendered_diff, rendered_diff_sides
 from app.i18n.locale import babel_datetime
 
 
@@ -31,6 +32,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = markdown_filter
     app.jinja_env.filters["demote_headings"] = demote_headings
     app.jinja_env.filters["dt"] = datetime_filter
+    # Changes shown on the formatted text: {{ before|rendered_diff(after) }}.
+    app.jinja_env.filters["rendered_diff"] = rendered_diff
+    app.jinja_env.globals["rendered_diff_sides"] = rendered_diff_sides
     # Lets shared templates link to pages of domains only when they are registered.
     app.jinja_env.globals["url_rules"] = {rule.endpoint for rule in app.url_map.iter_rules()}
     app.jinja_env.trim_blocks = True

@@ -1,6 +1,7 @@
 """Word-level diffs with diff-match-patch, rendered as tracked changes."""
 
 import re
+from collections.abc import Sequence
 
 from diff_match_patch import diff_match_patch
 from markupsafe import Markup, escape
@@ -19,31 +20,39 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text or "")
 
 
-def _words_to_chars(a: str, b: str) -> tuple[str, str, list[str]]:
-    """Map every word (and run of space) to one character so the diff works on words."""
+def _encode(*sequences) -> tuple[list[str], list[str]]:
+    """Map every distinct token to one character so that diff-match-patch compares tokens."""
     tokens: list[str] = [""]
     index: dict[str, int] = {}
-
-    def encode(text: str) -> str:
+    encoded = []
+    for sequence in sequences:
         out = []
-        for token in _WORD.findall(text):
+        for token in sequence:
             if token not in index:
                 index[token] = len(tokens)
                 tokens.append(token)
             out.append(chr(index[token]))
-        return "".join(out)
-
-    return encode(a), encode(b), tokens
+        encoded.append("".join(out))
+    return encoded, tokens
 
 
 def word_diff(before: str, after: str) -> list[tuple[int, str]]:
     """Return diff-match-patch diffs (op, text) between two texts at word granularity."""
     dmp = _dmp()
-    chars_a, chars_b, tokens = _words_to_chars(before or "", after or "")
+    (chars_a, chars_b), tokens = _encode(words(before), words(after))
     diffs = dmp.diff_main(chars_a, chars_b, False)
     dmp.diff_charsToLines(diffs, tokens)
     dmp.diff_cleanupSemantic(diffs)
     return [(op, text) for op, text in diffs if text]
+
+
+def token_diff(before: Sequence[str], after: Sequence[str]) -> list[tuple[int, int]]:
+    """Diff two token sequences: runs of (op, how many tokens), op -1 deleted, 0 kept, 1 inserted."""
+    dmp = _dmp()
+    (chars_a, chars_b), _tokens = _encode(before, after)
+    diffs = dmp.diff_main(chars_a, chars_b, False)
+    dmp.diff_cleanupSemantic(diffs)
+    return [(op, len(text)) for op, text in diffs if text]
 
 
 def diff_html(before: str, after: str) -> Markup:

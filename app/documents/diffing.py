@@ -78,3 +78,39 @@ def summarize(entries: Sequence[dict]) -> dict[str, int]:
         counts[entry["status"]] += 1
         counts["moved"] += bool(entry["moved"])
     return counts
+
+
+def is_quiet(entry: dict) -> bool:
+    """Nothing to read in this entry: same text, same place."""
+    return entry["status"] == UNCHANGED and not entry["moved"]
+
+
+def fold_quiet(items: Sequence, quiet=is_quiet, context: int = 1, least: int = 2) -> list[dict]:
+    """Group items for display: runs of quiet items farther than `context` from anything else
+    become one folded run (when at least `least` long); every other item is a run of its own.
+
+    Returns [{"folded": bool, "items": [...]}] in order; a page shows a folded run as one
+    expandable row, so that a long text with few changes fits on a screen.
+    """
+    loud = [index for index, item in enumerate(items) if not quiet(item)]
+    near = set()
+    for index in loud:
+        near.update(range(index - context, index + context + 1))
+    runs: list[dict] = []
+    hidden: list = []
+
+    def flush():
+        if len(hidden) >= least:
+            runs.append({"folded": True, "items": list(hidden)})
+        else:
+            runs.extend({"folded": False, "items": [item]} for item in hidden)
+        hidden.clear()
+
+    for index, item in enumerate(items):
+        if quiet(item) and index not in near:
+            hidden.append(item)
+        else:
+            flush()
+            runs.append({"folded": False, "items": [item]})
+    flush()
+    return runs

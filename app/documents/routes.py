@@ -8,9 +8,8 @@ from flask_babel import lazy_gettext as _l
 from app.core.errors import NotFound, ValidationError
 from app.core.languages import direction_of, standard_tag
 from app.core.markdown import render_markdown
-from app.core.textdiff import diff_html, diff_html_sides
 from app.documents import bp, hooks, queries
-from app.documents.diffing import diff_paragraphs, summarize
+from app.documents.diffing import diff_paragraphs, fold_quiet, is_quiet, summarize
 from app.documents.feeds import atom_feed
 from app.documents.queries import get_document, get_version
 from app.i18n.locale import interface_language
@@ -18,11 +17,6 @@ from app.i18n.locale import interface_language
 hooks.document_tab("documents.show", _l("Text"), 10)
 hooks.document_tab("documents.versions", _l("History"), 20)
 hooks.document_tab("documents.diff", _l("Diff"), 30)
-
-
-@bp.context_processor
-def _diff_helpers():
-    return {"diff_inline": diff_html, "diff_sides": diff_html_sides}
 
 
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
@@ -167,6 +161,8 @@ def diff(slug):
         before=before,
         after=after,
         entries=entries,
+        runs=fold_quiet(entries),
+        is_quiet=is_quiet,
         counts=summarize(entries),
         mode=mode,
         modes=DIFF_MODES,

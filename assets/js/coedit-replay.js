@@ -40,18 +40,49 @@ async function start(root) {
   slider.disabled = false;
   Object.values(buttons).forEach((button) => { button.disabled = false; });
 
+  // Each step is shown as formatted text with its changes, rendered by the server like every
+  // other diff of the site; the plain-text diff stands in until (or if) the frame arrives.
+  let pendingFrame = null;
+  const frames = new Map();
+  const showFrame = async (fromRev, toRev, diffs) => {
+    pendingFrame?.abort();
+    const key = `${fromRev}:${toRev}`;
+    if (!frames.has(key)) {
+      output.replaceChildren(...renderDiff(diffs));
+      delete output.dataset.rendered;
+    }
+    const controller = new AbortController();
+    pendingFrame = controller;
+    try {
+      let html = frames.get(key);
+      if (html === undefined) {
+        const params = new URLSearchParams({ lang: config.lang, from: String(fromRev), to: String(toRev) });
+        const response = await fetch(`${config.frameUrl}?${params}`, { signal: controller.signal });
+        if (!response.ok) return;
+        html = await response.text();
+        frames.set(key, html);
+        if (frames.size > 200) frames.delete(frames.keys().next().value);
+      }
+      if (controller.signal.aborted) return;
+      output.innerHTML = html; // sanitized by the server against the site's allow-list
+      output.dataset.rendered = "";
+    } catch {
+      return; // aborted by a later step, or offline: the plain-text diff stays
+    }
+    output.querySelector("ins, del, .diff-format")?.scrollIntoView({ block: "nearest" });
+  };
+
   let playing = null;
   const show = (index) => {
     const clamped = Math.max(0, Math.min(replay.length - 1, index));
     slider.value = String(clamped);
-    const { entry, last, edits, diffs } = replay.step(clamped);
+    const { entry, last, edits, diffs, fromRev } = replay.step(clamped);
     const revs = edits > 1
       ? _("revisions %(first)s–%(last)s (%(edits)s edits)", { first: entry.rev, last: last.rev, edits })
       : _("revision %(rev)s", { rev: entry.rev });
     position.textContent = _("Edit %(n)s of %(total)s · %(revs)s", { n: clamped + 1, total: replay.length, revs });
     author.replaceChildren(...describe(entry));
-    output.replaceChildren(...renderDiff(diffs));
-    output.querySelector("ins, del")?.scrollIntoView({ block: "nearest" });
+    showFrame(fromRev, last.rev, diffs);
     slider.setAttribute("aria-valuetext", position.textContent);
     buttons.previous.disabled = clamped === 0;
     buttons.first.disabled = clamped === 0;

@@ -2,3 +2,17 @@
 document.querySelectorAll("[data-print]").forEach((button) => {
   button.addEventListener("click", () => window.print());
 });
+
+// Printing shows the whole text: folded runs of paragraphs open for the print and close again after.
+window.addEventListener("beforeprint", () => {
+  document.querySelectorAll("details.diff-fold:not([open])").forEach((fold) => {
+    fold.open = true;
+    fold.dataset.openedForPrint = "";
+  });
+});
+window.addEventListener("afterprint", () => {
+  document.querySelectorAll("details[data-opened-for-print]").forEach((fold) => {
+    fold.open = false;
+    delete fold.dataset.openedForPrint;
+  });
+});

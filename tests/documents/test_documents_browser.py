@@ -72,3 +72,34 @@ def test_register_login_read_permalink_and_diff(live_server, page, make_document
     expect(page.locator("ins").first).to_contain_text("exactly")
     page.goto(live_server + "/documents/equal-footing/diff?from=1&to=2&mode=side")
     expect(page.locator("ins").first).to_contain_text("exactly")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("mode", ["inline", "side"])
+def test_keys_move_between_changes_and_folds_open(live_server, page, make_document, mode):
+    quiet = [f"Quiet paragraph {n}, the same in both versions." for n in range(20)]
+    document = make_document(paragraphs=["Opening words.", *quiet, "Closing words."], slug="keys")
+    append_version(document, ["Opening *new* words.", *quiet, "Closing new words."], cause="import")
+    db.session.commit()
+    keys = [p.key for p in document.current_version.paragraphs]
+
+    page.goto(f"{live_server}/documents/keys/diff?from=1&to=2&mode={mode}")
+    expect(page.locator("[data-diff-keys]")).to_be_visible()  # the shortcuts are announced
+    page.keyboard.press("j")
+    expect(page.locator(f"#d-{keys[0]}")).to_be_focused()
+    page.keyboard.press("j")
+    expect(page.locator(f"#d-{keys[-1]}")).to_be_focused()
+    page.keyboard.press("k")
+    expect(page.locator(f"#d-{keys[0]}")).to_be_focused()
+    # Typing in a field does not move anything.
+    page.locator("#diff-from").focus()
+    page.keyboard.press("j")
+    expect(page.locator("#diff-from")).to_be_focused()
+
+    # The quiet middle is one folded row; opening it shows its paragraphs.
+    fold = page.locator("details.diff-fold")
+    expect(fold).to_have_count(1)
+    expect(page.get_by_text("Quiet paragraph 10,").first).to_be_hidden()
+    fold.locator("summary").click()
+    expect(page.get_by_text("Quiet paragraph 10,").first).to_be_visible()
+    expect(page.locator("em", has_text="new")).to_be_visible()

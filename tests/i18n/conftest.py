@@ -9,7 +9,7 @@ from app.config import TestConfig
 from app.extensions import db
 
 # Pages that are files or data, not pages people read (feeds, downloads, JSON, sockets).
-NOT_PAGES = ("api.", "static", "coedit.log", "coedit.preview")
+NOT_PAGES = ("api.", "static", "coedit.log", "coedit.preview", "coedit.replay_frame")
 
 
 def page_urls(values) -> list[tuple[str, str]]:

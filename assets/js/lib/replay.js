@@ -56,7 +56,8 @@ export class Replay {
     return text;
   }
 
-  /** Step `index`: its first and last entry, how many edits, its diff, the text before and after. */
+  /** Step `index`: its first and last entry, how many edits, its diff, the text before and after,
+   * and the rev the step starts from (-1 before the first entry). */
   step(index) {
     const { start, end } = this.groups[index];
     const before = this.textAt(start - 1);
@@ -69,7 +70,8 @@ export class Replay {
       diffs = diffTexts(before, text);
     }
     const entry = this.entries[start];
-    return { entry, last: this.entries[end], edits: end - start + 1, diffs, before, text };
+    const fromRev = start > 0 ? this.entries[start - 1].rev : -1;
+    return { entry, last: this.entries[end], edits: end - start + 1, diffs, before, text, fromRev };
   }
 }
 
