@@ -11,4 +11,5 @@ from app.mail.list_models import ListPost  # noqa: F401
 from app.mail.models import DigestRun, MailAddress, MailOptOut, OutboxMail  # noqa: F401
 from app.moderation.models import HiddenContent, Report  # noqa: F401
 from app.notifications.models import Follow, Notification, NotificationPreference  # noqa: F401
+from app.search.models import SearchEntry  # noqa: F401
 from app.translations.models import DocumentLanguage, Translation, TranslationRevision  # noqa: F401
