@@ -15,7 +15,9 @@ def test_pages_link_the_svg_icon_and_its_fallback(client, login, make_user):
         if signed_in:
             login(client, make_user())
         html = client.get("/").get_data(as_text=True)
-        svg = re.search(r'<link rel="icon" href="([^"]+\.svg)" type="image/svg\+xml">', html)
+        svg = re.search(
+            r'<link rel="icon" href="([^"]+\.svg(?:\?v=\w+)?)" type="image/svg\+xml">', html
+        )
         assert svg, html[:1000]
         assert '<link rel="icon" href="/favicon.ico"' in html
         icon = client.get(svg.group(1))
