@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.coedit.engine import (
@@ -254,6 +254,18 @@ def test_inserts_converge_and_acknowledged_edits_survive(actions):
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ACTIONS, max_size=60))
+# Client 0 types a marker before the final "." and deletes the "."; the server restarts; client 1
+# typed before the same "." and, rejoining, carries its typing over a diff of the two texts,
+# which kept the "." as the one inside "<0.1😀>" and put client 1's marker inside it.
+@example(
+    [
+        ("type", 0, 0.9921875, "😀"),
+        ("delete", 0, 0.9921875, 1),
+        ("restart",),
+        ("sync", 0, "ok"),
+        ("type", 1, 0.9921875, "😀"),
+    ]
+)
 def test_edits_with_deletions_converge(actions):
     net = Net()
     run(net, actions, deletes=True)
