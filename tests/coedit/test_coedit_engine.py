@@ -398,6 +398,23 @@ def test_compare_and_swap_retries_a_lost_race():
     assert result.rev == 2 and result.edits  # the other process's change comes back to the client
 
 
+def test_edit_rebased_over_a_diffed_base_stays_outside_a_neighbours_insertion():
+    # Another process replaced the final "." with "<0.1😀>", and its step is not in the log:
+    # the server diffs the client's base to the stored text, and a plain diff matched the
+    # deleted "." with the one inside "<0.1😀>", which put this client's insertion inside it.
+    store = MemoryStore({CHANNEL: "end."})
+    engine = SyncEngine(store)
+    joined = engine.join(CHANNEL, user=1)
+    other = SyncEngine(store)
+    theirs = other.join(CHANNEL, user=2)
+    other.sync(theirs.client_id, CHANNEL, 0, [{"n": 0, "delta": "=3\t-1\t+%3C0.1%F0%9F%98%80%3E"}])
+    store.deltas = lambda channel, after, upto: []  # the log no longer holds that step
+    mine = to_delta([(0, "end"), (1, "<1.3😀>"), (0, ".")])
+    engine.sync(joined.client_id, CHANNEL, 0, [{"n": 0, "delta": mine}])
+    assert engine.stats["diffed_bases"] == 1
+    assert store.load(CHANNEL) == ("end<1.3😀><0.1😀>", 2)
+
+
 def test_diff_timeout_is_counted():
     engine = SyncEngine(MemoryStore({CHANNEL: ""}), diff_timeout=0.0001)
     a = "".join(chr(0x4E00 + (i * 7919) % 2000) for i in range(3000))
