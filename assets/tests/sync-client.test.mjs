@@ -189,6 +189,28 @@ test("desync rejoins without client_id and re-applies unsynced typing", async ()
   assert.equal(a.host.text, server.text);
 });
 
+test("typing carried over a rejoin never lands inside another editor's insertion", async () => {
+  // While we were offline the server restarted and another editor typed "<0.1😀>" before the
+  // final "." and deleted the "."; a plain diff of the two texts keeps the "." as the one
+  // inside "<0.1😀>", which put our offline typing inside it.
+  const server = new FakeServer("Second paragraph end.");
+  const a = makeClient(server);
+  a.client.connected();
+  await quiet([a], server);
+  a.transport.online = false;
+  a.client.disconnected();
+  server.states.clear();
+  server.text = "Second paragraph end<0.1😀>";
+  server.rev += 1;
+  a.host.text = "Second paragraph end<1.3😀>.";
+  a.client.localChange();
+  a.transport.online = true;
+  a.client.connected();
+  await quiet([a], server);
+  assert.equal(server.text, "Second paragraph end<1.3😀><0.1😀>");
+  assert.equal(a.host.text, server.text);
+});
+
 test("forbidden switches to read-only and follows", async () => {
   const server = new FakeServer("Text.");
   let reason = null;

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.coedit.engine import (
@@ -254,6 +254,18 @@ def test_inserts_converge_and_acknowledged_edits_survive(actions):
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ACTIONS, max_size=60))
+# Client 0 types a marker before the final "." and deletes the "."; the server restarts; client 1
+# typed before the same "." and, rejoining, carries its typing over a diff of the two texts,
+# which kept the "." as the one inside "<0.1😀>" and put client 1's marker inside it.
+@example(
+    [
+        ("type", 0, 0.9921875, "😀"),
+        ("delete", 0, 0.9921875, 1),
+        ("restart",),
+        ("sync", 0, "ok"),
+        ("type", 1, 0.9921875, "😀"),
+    ]
+)
 def test_edits_with_deletions_converge(actions):
     net = Net()
     run(net, actions, deletes=True)
@@ -384,6 +396,23 @@ def test_compare_and_swap_retries_a_lost_race():
     assert store.load(CHANNEL) == ("zero one two three", 2)
     assert engine.stats["cas_retries"] == 1
     assert result.rev == 2 and result.edits  # the other process's change comes back to the client
+
+
+def test_edit_rebased_over_a_diffed_base_stays_outside_a_neighbours_insertion():
+    # Another process replaced the final "." with "<0.1😀>", and its step is not in the log:
+    # the server diffs the client's base to the stored text, and a plain diff matched the
+    # deleted "." with the one inside "<0.1😀>", which put this client's insertion inside it.
+    store = MemoryStore({CHANNEL: "end."})
+    engine = SyncEngine(store)
+    joined = engine.join(CHANNEL, user=1)
+    other = SyncEngine(store)
+    theirs = other.join(CHANNEL, user=2)
+    other.sync(theirs.client_id, CHANNEL, 0, [{"n": 0, "delta": "=3\t-1\t+%3C0.1%F0%9F%98%80%3E"}])
+    store.deltas = lambda channel, after, upto: []  # the log no longer holds that step
+    mine = to_delta([(0, "end"), (1, "<1.3😀>"), (0, ".")])
+    engine.sync(joined.client_id, CHANNEL, 0, [{"n": 0, "delta": mine}])
+    assert engine.stats["diffed_bases"] == 1
+    assert store.load(CHANNEL) == ("end<1.3😀><0.1😀>", 2)
 
 
 def test_diff_timeout_is_counted():

@@ -20,7 +20,15 @@ import time
 
 from diff_match_patch import diff_match_patch
 
-from app.coedit.engine import DeltaMismatch, compose, ends, from_delta, rebase, to_delta
+from app.coedit.engine import (
+    DeltaMismatch,
+    compose,
+    ends,
+    from_delta,
+    rebase,
+    to_delta,
+    whole_change,
+)
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +112,9 @@ class SyncClient:
             if self.joined and self.text != self.base:
                 # the unacknowledged changes (sent and not), carried onto the fresh text
                 local = self._unacknowledged()
-                local = self._carry(self.dmp.diff_main(self.base, fresh, True), self.base, local)
+                # the server's changes since base are known only as a diff of the two texts
+                theirs = whole_change(self.dmp.diff_main(self.base, fresh, True))
+                local = self._carry(theirs, self.base, local)
                 text = _result(local)
             self.shadow = self.base = fresh
             self.sent = _same(fresh)

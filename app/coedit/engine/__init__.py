@@ -18,6 +18,7 @@ from app.coedit.engine.deltas import (
     diff_main,
     from_delta,
     to_delta,
+    whole_change,
 )
 from app.coedit.engine.errors import SyncError
 from app.coedit.engine.group_commit import GROUP_WINDOW
@@ -49,4 +50,5 @@ __all__ = [
     "invert",
     "rebase",
     "to_delta",
+    "whole_change",
 ]

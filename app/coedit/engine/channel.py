@@ -128,7 +128,7 @@ class Channel:
         elif own is not None and received.base_to is not None:
             since = self._since_answer(received.base_to, received.base_text, text, rev)
         if own is not None and since is None:
-            since = self.differ.diff(received.base_text, text)
+            since = self.differ.change(received.base_text, text)
             self.stats["diffed_bases"] += 1
             log.info("channel %s: base of an edit not in the history, diffed", self.key)
         diffs = answer = None

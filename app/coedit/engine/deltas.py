@@ -72,9 +72,25 @@ class Differ(diff_match_patch):
             )
         return diffs
 
+    def change(self, text1: str, text2: str) -> list:
+        """`diff`, for a change other edits are carried over (see `whole_change`)."""
+        return whole_change(self.diff(text1, text2))
+
 
 def diff_main(text1: str, text2: str) -> list:
     return _dmp.diff_main(text1, text2, True)
+
+
+def whole_change(diffs: list) -> list:
+    """A diff of two texts standing for someone's change, made fit to carry other edits over.
+
+    Diffing two texts may keep a character the other side deleted by matching it with the same
+    character inside its insertion ("end." -> "end<0.1>" as +"<0" ="." +"1>"); an edit carried
+    over that diff then lands inside the insertion. Semantic cleanup folds such coincidental
+    equalities into the edit around them; the diff still goes between the same two texts.
+    """
+    _dmp.diff_cleanupSemantic(diffs)
+    return diffs
 
 
 def to_delta(diffs: list) -> str:

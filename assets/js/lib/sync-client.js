@@ -2,8 +2,8 @@
 // independent of the editor and of Socket.IO so that it runs under node's test runner against a fake server.
 import { _ } from "./i18n.js";
 import {
-  applyChanges, carry, changesFromDiff, compose, decodeDelta, diffDelta, diffEnds, diffFromChanges,
-  diffTexts, distance, fuzzyRebase, patchText, sameDiff,
+  applyChanges, carry, changesFromDiff, compose, decodeDelta, diffChange, diffDelta, diffEnds,
+  diffFromChanges, diffTexts, distance, fuzzyRebase, patchText, sameDiff,
 } from "./textsync.js";
 
 const ACK_TIMEOUT_MS = 10_000;
@@ -193,7 +193,7 @@ export class SyncClient {
     }
     if (!mine || diffEnds(mine)[0] !== base) mine = diffTexts(base, text);
     try {
-      const carried = carry(mine, diffTexts(base, fresh));
+      const carried = carry(mine, diffChange(base, fresh));
       this.host.setText(diffEnds(carried.changes)[1], changesFromDiff(carried.changes));
       this.local = carried.local;
       return;

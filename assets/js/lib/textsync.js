@@ -113,6 +113,20 @@ export function diffTexts(a, b) {
   return wholeCodePoints(dmp.diff_main(a, b));
 }
 
+/**
+ * The diff from `a` to `b` standing for someone else's change, fit to carry other edits over.
+ *
+ * A plain diff may keep a character the other side deleted by matching it with the same
+ * character inside its insertion ("end." -> "end<0.1>" as +"<0" ="." +"1>"), and an edit
+ * carried over it then lands inside that insertion. Semantic cleanup folds such coincidental
+ * equalities into the edit around them (the server's engine does the same).
+ */
+export function diffChange(a, b) {
+  const diffs = dmp.diff_main(a, b);
+  dmp.diff_cleanupSemantic(diffs);
+  return wholeCodePoints(diffs);
+}
+
 /** The protocol's delta from `a` to `b` (diff_toDelta). */
 export function makeDelta(a, b) {
   return dmp.diff_toDelta(diffTexts(a, b));
