@@ -72,6 +72,10 @@ class Body(db.Model):
     def kind_label(self) -> str:
         return BODY_KINDS.get(self.kind, self.kind)
 
+    @property
+    def team_role_label(self) -> str | None:
+        return TEAM_ROLES.get(self.team_role, self.team_role) if self.team_role else None
+
     def __repr__(self) -> str:
         return f"<Body {self.slug}>"
 

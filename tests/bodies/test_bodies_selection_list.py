@@ -71,3 +71,15 @@ def test_signed_in_and_empty_list_and_link_from_the_bodies_page(client, login, m
     html = client.get("/selections?status=open").get_data(as_text=True)
     assert "No selection is open." in html
     assert 'href="/selections"' in client.get("/bodies").get_data(as_text=True)
+
+
+def test_the_header_marks_bodies_as_the_current_section(client, selections):
+    html = client.get("/selections").get_data(as_text=True)
+    assert '<a href="/bodies" aria-current="page">' in html
+
+
+def test_a_teams_role_is_shown_in_words(client, make_body):
+    team = make_body("Drafting team", kind="team", team_role="speaker_nomination")
+    html = client.get(f"/bodies/{team.slug}").get_data(as_text=True)
+    assert "Speaker nomination" in html
+    assert "speaker_nomination" not in html.split("<main", 1)[1].split("</main>")[0]
