@@ -2,11 +2,11 @@
 
 import pytest
 from sqlalchemy import text
-from test_robustness_routes import RULES, _path_variants, _valid_values
 
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
+from tests.support.routes import RULES, path_variants, valid_values
 
 # Pages that are files or data, not pages people read (feeds, downloads, JSON, sockets).
 NOT_PAGES = ("api.", "static", "coedit.log", "coedit.preview", "coedit.replay_frame")
@@ -20,7 +20,7 @@ def page_urls(values) -> list[tuple[str, str]]:
             continue
         if any(word in path for word in ("feed", "xliff", ".json", ".atom", "/export")):
             continue
-        urls.append((endpoint, _path_variants(path, endpoint, converters, values)[0][1]))
+        urls.append((endpoint, path_variants(path, endpoint, converters, values)[0][1]))
     return urls
 
 
@@ -36,7 +36,7 @@ def make_world(tmp_path_factory, postgres_schema, name, overrides=None):
             db.create_all()
         result = app.test_cli_runner().invoke(args=["demo", "load"])
         assert result.exception is None, result.output
-        values, actors = _valid_values()
+        values, actors = valid_values()
         db.session.remove()
     return app, values, actors
 
