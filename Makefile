@@ -44,6 +44,7 @@ messages: python-packages
 db: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo load --host $(HOST)
+	$(FLASK) search reindex --if-empty
 
 # The production server (gunicorn, gevent) and the other Procfile lines, together; Ctrl-C stops all.
 run: db

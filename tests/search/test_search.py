@@ -272,6 +272,16 @@ def test_reindex_command(runner, corpus):
     assert db.session.query(SearchEntry).filter_by(kind="person").count() == 4
 
 
+def test_reindex_if_empty_fills_an_upgraded_database_only(runner, corpus):
+    filled = runner.invoke(args=["search", "reindex", "--if-empty"])
+    assert "nothing to do" in filled.output
+    db.session.query(SearchEntry).delete()
+    db.session.commit()
+    result = runner.invoke(args=["search", "reindex", "--if-empty"])
+    assert result.exit_code == 0, result.output
+    assert db.session.query(SearchEntry).filter_by(kind="person").count() == 4
+
+
 @pytest.mark.parametrize(
     ("params", "message"),
     [
