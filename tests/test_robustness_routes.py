@@ -12,13 +12,11 @@ import logging
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from app import create_app
-from app.config import TestConfig
 from app.extensions import db
-from tests.support.routes import QUERY_PARAMS, RULES, path_variants, valid_values
+from tests.support.routes import QUERY_PARAMS, RULES, make_world, path_variants
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 PASSWORD = "agora-demo-2026"
@@ -235,19 +233,7 @@ class _LogCatcher(logging.Handler):
 @pytest.fixture(scope="module")
 def world(tmp_path_factory, _postgres_schema):
     """The demo content in a database of this module's own; yields (app, values, actors)."""
-    uri = _postgres_schema or f"sqlite:///{tmp_path_factory.mktemp('robustness') / 'r.db'}"
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": uri})
-    with app.app_context():
-        if _postgres_schema:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        else:
-            db.create_all()
-        result = app.test_cli_runner().invoke(args=["demo", "load"])
-        assert result.exception is None, result.output
-        values, actors = valid_values()
-        db.session.remove()
+    app, values, actors = make_world(tmp_path_factory, _postgres_schema, "robustness")
     catcher = _LogCatcher()
     app.logger.addHandler(catcher)
     app.robustness_log = catcher

@@ -1,12 +1,9 @@
 """A world with the demo content and every page kind's address, shared by the i18n tests."""
 
 import pytest
-from sqlalchemy import text
 
-from app import create_app
-from app.config import TestConfig
 from app.extensions import db
-from tests.support.routes import RULES, path_variants, valid_values
+from tests.support.routes import RULES, make_world, path_variants
 
 # Pages that are files or data, not pages people read (feeds, downloads, JSON, sockets).
 NOT_PAGES = ("api.", "static", "coedit.log", "coedit.preview", "coedit.replay_frame")
@@ -22,23 +19,6 @@ def page_urls(values) -> list[tuple[str, str]]:
             continue
         urls.append((endpoint, path_variants(path, endpoint, converters, values)[0][1]))
     return urls
-
-
-def make_world(tmp_path_factory, postgres_schema, name, overrides=None):
-    uri = postgres_schema or f"sqlite:///{tmp_path_factory.mktemp(name) / 'w.db'}"
-    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": uri, **(overrides or {})})
-    with app.app_context():
-        if postgres_schema:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        else:
-            db.create_all()
-        result = app.test_cli_runner().invoke(args=["demo", "load"])
-        assert result.exception is None, result.output
-        values, actors = valid_values()
-        db.session.remove()
-    return app, values, actors
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,10 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import make_world, page_urls
+from conftest import page_urls
 
 from app.extensions import db
+from tests.support.routes import make_world
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 SERIOUS = {"critical", "serious"}

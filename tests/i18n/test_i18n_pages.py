@@ -8,11 +8,12 @@ import pytest
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from conftest import make_world, open_as, page_urls
+from conftest import open_as, page_urls
 from sqlalchemy import String, Text, select
 
 from app.extensions import db
 from app.i18n.locale import CATALOG_DIR, INTERFACE_LANGUAGES
+from tests.support.routes import make_world
 
 OK = {200, 302, 303, 403, 404}
 # Words that stay the same in every language (brand, formats, keys, codes).

@@ -7,7 +7,7 @@ path values naming real objects of the demo content (or garbage, for the sweep).
 import inspect
 from urllib.parse import quote
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from app import create_app
 from app.config import TestConfig
@@ -165,3 +165,22 @@ def path_variants(rule, endpoint, converters, values):
                 (f"{name}={value[:20]!r}", fill(rule, converters, {**valid, name: value}))
             )
     return variants
+
+
+def make_world(tmp_path_factory, postgres_schema, name, overrides=None):
+    """An app on its own database (or the run's PostgreSQL schema, emptied) with the demo content;
+    returns (app, values, actors)."""
+    uri = postgres_schema or f"sqlite:///{tmp_path_factory.mktemp(name) / 'w.db'}"
+    app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": uri, **(overrides or {})})
+    with app.app_context():
+        if postgres_schema:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            db.create_all()
+        result = app.test_cli_runner().invoke(args=["demo", "load"])
+        assert result.exception is None, result.output
+        values, actors = valid_values()
+        db.session.remove()
+    return app, values, actors
