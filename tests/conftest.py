@@ -12,6 +12,7 @@ from sqlalchemy import text
 from app import create_app
 from app.config import TestConfig, database_url
 from app.extensions import db
+from tests.support.database import empty_database
 
 DEFAULT_PASSWORD = "correct horse battery staple"
 
@@ -106,12 +107,7 @@ def app(database_uri, app_overrides):
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": database_uri, **app_overrides})
     app.test_client_class = FreshRequestClient
     with app.app_context():
-        if POSTGRES_URL:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        else:
-            db.create_all()
+        empty_database(bool(POSTGRES_URL))
         yield app
         db.session.remove()
         db.engine.dispose()

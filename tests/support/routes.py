@@ -7,11 +7,12 @@ path values naming real objects of the demo content (or garbage, for the sweep).
 import inspect
 from urllib.parse import quote
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
+from tests.support.database import empty_database
 
 QUERY_PARAMS = (
     "lang",
@@ -173,12 +174,7 @@ def make_world(tmp_path_factory, postgres_schema, name, overrides=None):
     uri = postgres_schema or f"sqlite:///{tmp_path_factory.mktemp(name) / 'w.db'}"
     app = create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": uri, **(overrides or {})})
     with app.app_context():
-        if postgres_schema:
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as conn:
-                conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        else:
-            db.create_all()
+        empty_database(bool(postgres_schema))
         result = app.test_cli_runner().invoke(args=["demo", "load"])
         assert result.exception is None, result.output
         values, actors = valid_values()
