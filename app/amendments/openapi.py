@@ -1,7 +1,15 @@
 """The OpenAPI description of the amendments API (app/amendments/api.py)."""
 
+from functools import partial
+
 from app.amendments.models import STATUSES
-from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import (
+    ERROR_CONTENT,
+    document_paths,
+    error_responses,
+    path_param,
+    schema_ref,
+)
 
 _ID = path_param("amendment_id", "integer")
 _SLUG = path_param("slug")
@@ -10,16 +18,17 @@ _AMENDMENT = {"content": {"application/json": {"schema": schema_ref("Amendment")
 _WRITE = {"security": [{"bearer": []}]}
 
 
-def _errors(*codes: int) -> dict:
-    names = {
+_errors = partial(
+    error_responses,
+    {
         400: "Bad input",
         401: "No valid token",
         403: "Not allowed",
         404: "Not found",
         409: "Conflict with the current state",
         413: "Text too long",
-    }
-    return {str(c): {"description": names[c], **_ERR} for c in codes}
+    },
+)
 
 
 _REASON = {

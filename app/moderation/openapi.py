@@ -1,19 +1,27 @@
 """The OpenAPI description of the moderation API (app/moderation/api.py)."""
 
-from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from functools import partial
+
+from app.core.openapi import (
+    document_paths,
+    error_responses,
+    path_param,
+    schema_ref,
+)
 
 _ID = path_param("report_id", "integer")
 
 
-def _errors(*codes: str) -> dict:
-    text = {
+_errors = partial(
+    error_responses,
+    {
         "400": "Bad input (reason_required, bad_target)",
         "401": "A bearer token is required",
         "403": "Not a moderator of this content",
         "404": "No such report or content",
         "409": "Already resolved, hidden or reported",
-    }
-    return {code: {"description": text[code], **ERROR_CONTENT} for code in codes}
+    },
+)
 
 
 def _report_ok(status: str, description: str) -> dict:
