@@ -8,6 +8,7 @@ from flask import Flask
 
 from app.config import INSTANCE_DIR, Config
 from app.core import assets, conditional, templating
+from app.core.websockets import WithoutWebsocketCompression
 from app.extensions import compress, csrf, db, login_manager, migrate, socketio
 from app.security.jsonsafe import SocketJSON
 
@@ -98,6 +99,7 @@ def _init_extensions(app: Flask) -> None:
         manage_session=False,
         json=SocketJSON,  # deeply nested payloads are refused, not dropped with a traceback
     )
+    app.wsgi_app = WithoutWebsocketCompression(app.wsgi_app)  # outside Socket.IO's middleware
 
 
 def _register_domains(app: Flask) -> None:

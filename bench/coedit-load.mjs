@@ -13,8 +13,9 @@
 // quiet period (every client equal to GET /api/documents/<slug>/live, no token missing), and
 // the server's CPU seconds per second and peak RSS (its process tree, from /proc).
 // --start-server makes a fresh SQLite database with the Python benchmark's preparation and
-// starts bench/serve.py (gunicorn, one gthread worker), COEDIT_LIMIT_SCALE raised because every
-// client comes from 127.0.0.1.
+// starts bench/serve.py (gunicorn, one worker: `--server gevent`, what `make run` and deploy/ run,
+// or `--server gunicorn` for a gthread worker), COEDIT_LIMIT_SCALE raised because every client
+// comes from 127.0.0.1.
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -40,6 +41,7 @@ const { values: opt } = parseArgs({
     quiet: { type: "string", default: "10" },
     "no-push": { type: "boolean", default: false },
     "start-server": { type: "boolean", default: false },
+    server: { type: "string", default: "gevent" },
     url: { type: "string" },
     doc: { type: "string", default: "load-benchmark" },
     lang: { type: "string", default: "en" },
@@ -92,9 +94,9 @@ async function startServer() {
   const log = join(dir, "server.log");
   const { openSync } = await import("node:fs");
   const out = openSync(log, "w");
-  const server = spawn(opt.python, [join(ROOT, "bench/serve.py"), "--server", "gunicorn",
+  const server = spawn(opt.python, [join(ROOT, "bench/serve.py"), "--server", opt.server,
     "--host", "127.0.0.1", "--port", String(port),
-    "--threads", String(Math.max(1000, N + M + 100))], { // a thread per open websocket
+    "--threads", String(Math.max(1000, N + M + 100))], { // gthread: a thread per open websocket
     cwd: ROOT,
     env: {
       ...process.env, DATABASE_URL: database, SECRET_KEY: "load-benchmark-secret",
@@ -301,6 +303,7 @@ async function main() {
   measuring = true;
   const pids = serverPid ? tree(serverPid) : [];
   const cpu0 = cpuSeconds(pids);
+  const ownCpu0 = process.cpuUsage();
   const wall0 = performance.now();
   let peakRss = 0;
   const sampler = setInterval(() => { peakRss = Math.max(peakRss, rssBytes(pids)); }, 200);
@@ -310,12 +313,16 @@ async function main() {
     spy = spawn(join(ROOT, ".venv/bin/py-spy"), ["record", "--pid", String(worker), "--format",
       "raw", "--output", opt["py-spy"], "--duration", String(Number(opt.duration)), "--nonblocking"],
     { stdio: "ignore" });
+    spy.exited = new Promise((resolve) => spy.on("exit", resolve)); // it may end before we wait
   }
   await sleep(Number(opt.duration) * 1000);
   measuring = false;
   typing = false;
   await Promise.all(loops);
-  const cpu = (cpuSeconds(pids) - cpu0) / ((performance.now() - wall0) / 1000);
+  const wall = (performance.now() - wall0) / 1000;
+  const cpu = (cpuSeconds(pids) - cpu0) / wall;
+  const ownCpuUsed = process.cpuUsage(ownCpu0);
+  const generatorCpu = (ownCpuUsed.user + ownCpuUsed.system) / 1e6 / wall;
   const typedMeasured = [...typed.values()].filter((t) => t.measured).length;
 
   // quiet, then convergence against the stored text
@@ -330,7 +337,7 @@ async function main() {
     applied: a.applied + c.client.pushes.applied, ignored: a.ignored + c.client.pushes.ignored,
   }), { applied: 0, ignored: 0 });
   for (const c of everyone) c.socket.disconnect();
-  if (spy) await new Promise((resolve) => spy.on("exit", resolve));
+  if (spy) await spy.exited;
 
   let engine = null;
   if (started) {
@@ -340,7 +347,8 @@ async function main() {
     if (line) engine = JSON.parse(line.slice("coedit engine stats: ".length));
   }
   const report = {
-    date: new Date().toISOString(), editors: N, followers: M, rate: RATE, push: PUSH,
+    date: new Date().toISOString(), server: started ? opt.server : "external",
+    editors: N, followers: M, rate: RATE, push: PUSH,
     duration: Number(opt.duration), loadBefore, connectSeconds: Math.round(connectSeconds * 10) / 10,
     typedPerSecond: Math.round((typedMeasured / Number(opt.duration)) * 10) / 10,
     follower: { p50: percentile(followerLatency, 50), p95: percentile(followerLatency, 95), p99: percentile(followerLatency, 99), samples: followerLatency.length },
@@ -348,7 +356,8 @@ async function main() {
     sync: { p50: percentile(syncLatency, 50), p95: percentile(syncLatency, 95), p99: percentile(syncLatency, 99), count: syncLatency.length },
     expectedFollowerSamples: typedMeasured * M,
     diverged, clients: everyone.length, tokensTyped: typed.size, missingFromStored: missing,
-    serverCpu: Math.round(cpu * 100) / 100, peakRssMB: Math.round(peakRss / 1048576),
+    serverCpu: Math.round(cpu * 100) / 100, generatorCpu: Math.round(generatorCpu * 100) / 100,
+    peakRssMB: Math.round(peakRss / 1048576),
     pushes, errors, engine,
   };
   console.log(JSON.stringify(report, null, 1));

@@ -96,7 +96,8 @@ def sync_access(
         kind, params["user_id"] = "user", user_id
     else:
         kind = "anonymous"
-    return db.session.execute(_sync_access_statement(kind), params).first()
+    # A plain statement on the session's connection: no ORM entities to load, only a row.
+    return db.session.connection().execute(_sync_access_statement(kind), params).first()
 
 
 @functools.cache

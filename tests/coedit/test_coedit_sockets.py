@@ -59,19 +59,22 @@ def test_two_editors_converge_and_peers_are_told(team, sockets, make_token):
     assert ca.text.startswith("Alpha. ") and ca.text.endswith(" Omega.")
 
 
-def test_changed_is_coalesced_per_room(app, team, sockets):
+def test_changed_goes_out_at_once_then_once_per_spacing(app, team, sockets):
+    """A lone change is not held back; changes within the spacing travel in one later window."""
     a, b = sockets(team["member"]), sockets(None)
     ca = a.core()
     b.core(mode="follow")
     b.events()
-    app.config["COEDIT_CHANGED_COALESCE"] = 0.3
+    app.config["COEDIT_CHANGED_COALESCE"] = 1.0
     for word in ("one", "two", "three"):
         ca.edit(ca.text + " " + word)
         assert a.sync(ca)["ok"]
-    time.sleep(0.8)
+    time.sleep(0.3)
     changed = b.events("changed")
-    assert len(changed) == 1
-    assert changed[0]["args"][0]["rev"] == 3
+    assert [event["args"][0]["rev"] for event in changed] == [1]
+    time.sleep(1.5)
+    changed = b.events("changed")
+    assert [event["args"][0]["rev"] for event in changed] == [3]
 
 
 def test_resume_with_client_id(team, sockets):

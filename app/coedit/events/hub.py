@@ -1,14 +1,17 @@
 """Per-process bookkeeping of /coedit: the engine, connections, presence, per-room windows.
 
-Every change to a room's text opens a window (COEDIT_CHANGED_COALESCE seconds) at whose end
-the room gets one `changed`, each push editor its `edits` and the push followers one `revs`
-(docs/coedit-protocol.md "Push mode"). Presence is coalesced per room the same way.
+Every change to a room's text ends in a window: the room gets one `changed`, each push editor
+its `edits` and the push followers one `revs` (docs/coedit-protocol.md "Push mode"). A window
+opens at once when the room's last one began COEDIT_CHANGED_COALESCE seconds ago or more, else
+when that spacing ends, so a lone keystroke is not held back and busy rooms get at most one
+window per spacing. Presence is coalesced per room (trailing window).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -87,6 +90,7 @@ class Hub:
         self.refusals: Counter = Counter()
         self.limiter = RateLimiter()
         self._pending: dict[str, dict | None] = {}  # room -> `changed` payload of its window
+        self._last_window: dict[str, float] = {}  # room -> when its last window began (monotonic)
         self._presence_pending: set[str] = set()
         self._lock = threading.Lock()
 
@@ -163,13 +167,23 @@ class Hub:
             first = room not in self._pending
             if payload is not None or first:
                 self._pending[room] = payload or self._pending.get(room)
+            if first:
+                began = self._last_window.get(room)
+                wait = 0.0 if began is None else max(0.0, began + delay - time.monotonic())
         if first:
-            socketio.start_background_task(self._flush, room, delay)
+            socketio.start_background_task(self._flush, room, wait)
 
-    def _flush(self, room: str, delay: float) -> None:
-        socketio.sleep(delay)
+    def _flush(self, room: str, wait: float) -> None:
+        socketio.sleep(wait)
         with self._lock:
             payload = self._pending.pop(room, None)
+            now = time.monotonic()
+            self._last_window[room] = now
+            if len(self._last_window) > 1024:  # rooms whose spacing is long over need no entry
+                spacing = self.app.config["COEDIT_CHANGED_COALESCE"]
+                self._last_window = {
+                    r: t for r, t in self._last_window.items() if now - t < spacing
+                }
         try:
             with self.app.app_context():
                 self._window(room, payload)

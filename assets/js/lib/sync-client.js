@@ -43,6 +43,8 @@ export class SyncClient {
     this.doc = doc;
     this.lang = lang;
     this.mode = mode;
+    // Local changes go out at once when no sync left in the last `debounceMs`, else when that
+    // spacing ends: a lone keystroke is not held back, a burst of typing travels together.
     this.debounceMs = debounceMs;
     // Spacing between syncs, to stay under the server's syncs-per-second limit.
     this.minIntervalMs = minIntervalMs;
@@ -240,7 +242,7 @@ export class SyncClient {
     if (this.shadow !== null) this.noteChanges(changes);
     this.unsynced += 1;
     this.status();
-    this.schedule(this.debounceMs);
+    this.schedule(this.spacing());
   }
 
   noteChanges(changes) {
@@ -437,7 +439,12 @@ export class SyncClient {
     this.ignoredRev = -1;
     if (this.outbox.length === 0 && this.host.getText() === this.shadow) this.unsynced = 0;
     this.status();
-    if (this.again || this.hasPending()) this.schedule(this.again ? 0 : this.debounceMs);
+    if (this.again || this.hasPending()) this.schedule(this.again ? 0 : this.spacing());
+  }
+
+  /** How long local changes wait: until `debounceMs` after the last sync left (leading edge). */
+  spacing() {
+    return Math.max(0, this.lastSyncAt + this.debounceMs - Date.now());
   }
 
   /** Server edits with m >= ours, in order; false when one does not fit (rejoin). */
