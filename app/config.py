@@ -74,6 +74,9 @@ class Config:
     COEDIT_MAX_SYNCS_PER_SECOND = _int("COEDIT_MAX_SYNCS_PER_SECOND", 20)
     COEDIT_DIFF_TIMEOUT = float(os.environ.get("COEDIT_DIFF_TIMEOUT", "0.5"))
     COEDIT_CHANGED_COALESCE = float(os.environ.get("COEDIT_CHANGED_COALESCE", "0.03"))
+    # Push followers' windows: this many seconds apart per thousand push followers of a process
+    # (never closer than COEDIT_CHANGED_COALESCE, never more than a second apart).
+    COEDIT_FOLLOWER_SPACING = float(os.environ.get("COEDIT_FOLLOWER_SPACING", "0.25"))
     # Seconds the first sync of a group commit waits for others to share its transaction.
     COEDIT_GROUP_WINDOW = float(os.environ.get("COEDIT_GROUP_WINDOW", "0.002"))
     # Presence is sent at most once per this many seconds per room (a cursor flood coalesces).

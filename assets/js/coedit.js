@@ -58,6 +58,7 @@ function start(root) {
     : []);
   let client = null;
   let peers = [];
+  let observerCount = 0; // anonymous observers, counted by the server (older servers list them)
 
   const view = new EditorView({
     parent: elements.editor,
@@ -125,7 +126,7 @@ function start(root) {
     listeners: {
       onStatus: renderStatus,
       onMessage: showMessage,
-      onPeers: (list) => { peers = list || []; renderPeers(); },
+      onPeers: (list, count) => { peers = list || []; observerCount = count || 0; renderPeers(); },
       onJoined: () => {
         lastSent = "";
         const editing = client.mode === "edit";
@@ -176,6 +177,7 @@ function start(root) {
   socket.on("presence", (event) => {
     if (!event || event.doc !== config.doc || event.lang !== config.lang) return;
     peers = event.peers || [];
+    observerCount = event.observers || 0;
     renderPeers();
   });
   window.addEventListener("online", () => renderStatus(lastStatus));
@@ -253,7 +255,7 @@ function start(root) {
     const length = view.state.doc.length;
     const items = [];
     const carets = [];
-    let observers = 0;
+    let observers = observerCount;
     for (const peer of peers) {
       const user = peerUser(peer);
       if (user === null || user === undefined) {

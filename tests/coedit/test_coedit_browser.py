@@ -124,6 +124,10 @@ def test_two_editors_type_into_one_paragraph_and_publish(
         assert "Lucas Writer" in page_a.locator(".cm-remote-caret-label").all_inner_texts()
         assert "Amina Writer" in page_b.locator(".cm-remote-caret-label").all_inner_texts()
         assert page_a.locator("[data-peers] .peer", has_text="Lucas Writer").count() == 1
+        # The anonymous observer is counted by the server, not listed by name.
+        observers = page_a.locator("[data-peers] .peer.muted")
+        observers.wait_for(timeout=3000)
+        assert observers.inner_text() == "1 anonymous observer"
 
         # The editor uses the page's width (not a narrow column of a 1280 px window).
         width = page_a.viewport_size["width"]

@@ -1,5 +1,7 @@
 """Push mode through the /coedit handlers (Flask-SocketIO's test client, windows at once)."""
 
+import time
+
 from sqlalchemy import select
 
 from app.coedit.models import LiveText
@@ -137,3 +139,43 @@ def test_python_push_follower_converges_when_revs_never_comes(app, team, live_se
         del engine.revs
         editor.close()
         follower.close()
+
+
+def test_followers_windows_are_spaced_by_how_many_follow(app, team, sockets):
+    """Each followers' window is a send per push follower: their spacing grows with them, while
+    the editors' windows keep theirs."""
+    editor = sockets(team["member"])
+    ce = editor.core(push=False)
+    follower = sockets(None)
+    follower.core(mode="follow", push=True)
+    sockets(None).core(mode="follow", push=True)
+    follower.events()
+    editor.events()
+    app.config["COEDIT_CHANGED_COALESCE"] = 0.03
+    app.config["COEDIT_FOLLOWER_SPACING"] = 400.0  # seconds per thousand: 0.8 s for two
+    for word in ("one", "two", "three"):
+        ce.edit(ce.text + " " + word)
+        assert editor.sync(ce)["ok"]
+        time.sleep(0.1)
+    assert [e["args"][0]["to"] for e in follower.events("revs")] == [1]  # the first at once
+    changed = [e["args"][0]["rev"] for e in editor.events("changed")]
+    assert changed == [1, 2, 3]  # the editors' windows are not held back with the followers'
+    time.sleep(1.0)
+    assert [(e["args"][0]["from"], e["args"][0]["to"]) for e in follower.events("revs")] == [(1, 3)]
+
+
+def test_the_followers_spacing_is_bounded(app):
+    from app.coedit.events.hub import Room
+
+    hub = app.extensions["coedit"]
+    app.config["COEDIT_FOLLOWER_SPACING"] = 0.25
+    room = "coedit:spacing-test:en"
+    hub.rooms[room] = Room("spacing-test", "en", 0)
+    try:
+        assert hub._followers_spacing(room, 0.03) == 0.03  # nobody follows: the editors' spacing
+        hub.rooms[room].followers.update(f"sid-{i}" for i in range(1000))
+        assert hub._followers_spacing(room, 0.03) == 0.25
+        hub.rooms[room].followers.update(f"sid-{i}" for i in range(10_000))
+        assert hub._followers_spacing(room, 0.03) == 1.0
+    finally:
+        del hub.rooms[room]

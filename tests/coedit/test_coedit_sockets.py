@@ -317,6 +317,18 @@ def test_presence_and_cursor(team, sockets):
     assert [p["user"] for p in peers] == [team["member"].id]
 
 
+def test_anonymous_observers_are_counted_not_listed(team, sockets):
+    editor = sockets(team["member"])
+    editor.core()
+    for _ in range(3):
+        sockets(None).core(mode="follow")
+    presence = editor.events("presence")[-1]["args"][0]
+    assert [p["user"] for p in presence["peers"]] == [team["member"].id]
+    assert presence["observers"] == 3
+    ack = sockets(None).call("join", {"doc": "declaration", "lang": "en", "mode": "follow"})
+    assert [p["user"] for p in ack["peers"]] == [team["member"].id] and ack["observers"] == 4
+
+
 def test_handler_crash_answers_desync_and_keeps_worker(app, team, sockets, monkeypatch):
     sock = sockets(team["member"])
     core = sock.core()

@@ -70,18 +70,20 @@ def join(h: Hub, data) -> dict:
     join_room(room)
     h.remove_push_client(room, request.sid)
     text, rev = result.text, result.rev
-    join_room(changed_room_of(doc, lang))
     if push and mode == "follow":
+        leave_room(changed_room_of(doc, lang))
         join_room(revs_room_of(doc, lang))
         text, rev = h.add_push_client(
             room, doc, lang, request.sid, joined, (result.text, result.rev)
         )
     else:
+        join_room(changed_room_of(doc, lang))
         leave_room(revs_room_of(doc, lang))
         if push:
             h.add_push_client(room, doc, lang, request.sid, joined, None)
     h.set_presence(room, request.sid, peer(user, mode))
     h.emit_presence(doc, lang)
+    peers, observers = h.peers(room)
     return {
         "ok": True,
         "client_id": result.client_id,
@@ -89,7 +91,8 @@ def join(h: Hub, data) -> dict:
         "rev": rev,
         "n": result.n,
         "m": result.m,
-        "peers": h.peers(room),
+        "peers": peers,
+        "observers": observers,
         **({"push": True} if push else {}),
     }
 

@@ -34,13 +34,19 @@ def room_of(doc: str, lang: str) -> str:
 
 
 def changed_room_of(doc: str, lang: str) -> str:
-    """Clients told of changes by `changed`: everyone, push followers too (from any process)."""
+    """Clients told of changes by `changed` in the editors' windows: editors and followers
+    without push mode (from any process)."""
     return room_of(doc, lang) + "#changed"
 
 
 def revs_room_of(doc: str, lang: str) -> str:
-    """Push followers: one `revs` per window, the same message for all of them."""
+    """Push followers: per followers' window one `changed` (from any process) and one `revs`
+    (from their own process), the same messages for all of them."""
     return room_of(doc, lang) + "#revs"
+
+
+def changed_event(payload: dict) -> dict:
+    return {k: payload[k] for k in ("doc", "lang", "rev", "by") if k in payload}
 
 
 @dataclass
@@ -89,8 +95,10 @@ class Hub:
         self.rooms: dict[str, Room] = {}  # room -> push clients of this process
         self.refusals: Counter = Counter()
         self.limiter = RateLimiter()
-        self._pending: dict[str, dict | None] = {}  # room -> `changed` payload of its window
-        self._last_window: dict[str, float] = {}  # room -> when its last window began (monotonic)
+        # (room, "edit" | "follow") -> the newest `changed` payload of its pending window, and
+        # when its last window began (monotonic)
+        self._pending: dict[tuple, dict | None] = {}
+        self._last_window: dict[tuple, float] = {}
         self._presence_pending: set[str] = set()
         self._lock = threading.Lock()
 
@@ -159,84 +167,104 @@ class Hub:
         self._schedule(room, payload)
 
     def _schedule(self, room: str, payload: dict | None) -> None:
+        """Both windows of the room: the editors' (`changed`, pushes) and the push followers'
+        (`changed`, `revs`), each on its own spacing."""
         delay = current_app.config["COEDIT_CHANGED_COALESCE"] if current_app else 0
         if delay <= 0:
-            self._window(room, payload)
+            self._editors_window(room, payload)
+            self._followers_window(room, payload)
             return
-        with self._lock:
-            first = room not in self._pending
-            if payload is not None or first:
-                self._pending[room] = payload or self._pending.get(room)
-            if first:
-                began = self._last_window.get(room)
-                wait = 0.0 if began is None else max(0.0, began + delay - time.monotonic())
-        if first:
-            socketio.start_background_task(self._flush, room, wait)
+        self._throttle((room, "edit"), payload, delay, self._editors_window)
+        self._throttle(
+            (room, "follow"), payload, self._followers_spacing(room, delay), self._followers_window
+        )
 
-    def _flush(self, room: str, wait: float) -> None:
+    def _followers_spacing(self, room: str, floor: float) -> float:
+        """Seconds between followers' windows: each window is one send per push follower of this
+        process, so the spacing grows with them (COEDIT_FOLLOWER_SPACING per thousand followers,
+        at least the editors' spacing, at most a second): sends per second stay bounded."""
+        with self._lock:
+            known = self.rooms.get(room)
+            followers = len(known.followers) if known is not None else 0
+        per_thousand = self.app.config["COEDIT_FOLLOWER_SPACING"]
+        return min(1.0, max(floor, per_thousand * followers / 1000))
+
+    def _throttle(self, key: tuple, payload: dict | None, spacing: float, run) -> None:
+        """Run `run(room, payload)` at once if the last run of `key` began `spacing` ago or more,
+        else when that spacing ends, with the newest payload of the changes meanwhile."""
+        with self._lock:
+            first = key not in self._pending
+            if payload is not None or first:
+                self._pending[key] = payload or self._pending.get(key)
+            if first:
+                began = self._last_window.get(key)
+                wait = 0.0 if began is None else max(0.0, began + spacing - time.monotonic())
+        if first:
+            socketio.start_background_task(self._flush, key, wait, run)
+
+    def _flush(self, key: tuple, wait: float, run) -> None:
         socketio.sleep(wait)
         with self._lock:
-            payload = self._pending.pop(room, None)
+            payload = self._pending.pop(key, None)
             now = time.monotonic()
-            self._last_window[room] = now
-            if len(self._last_window) > 1024:  # rooms whose spacing is long over need no entry
-                spacing = self.app.config["COEDIT_CHANGED_COALESCE"]
-                self._last_window = {
-                    r: t for r, t in self._last_window.items() if now - t < spacing
-                }
+            self._last_window[key] = now
+            if len(self._last_window) > 1024:  # windows over for a second need no entry
+                self._last_window = {k: t for k, t in self._last_window.items() if now - t < 1.0}
         try:
             with self.app.app_context():
-                self._window(room, payload)
+                run(key[0], payload)
         except Exception:  # a background window must never die silently half-way
-            log.exception("coedit window of %s failed", room)
+            log.exception("coedit window of %s failed", key)
 
-    def _window(self, room: str, payload: dict | None) -> None:
+    def _editors_window(self, room: str, payload: dict | None) -> None:
         if payload is not None:
-            changed = {k: payload[k] for k in ("doc", "lang", "rev", "by") if k in payload}
             socketio.emit(
                 "changed",
-                changed,
+                changed_event(payload),
                 to=changed_room_of(payload["doc"], payload["lang"]),
                 namespace=NAMESPACE,
             )
         with self._lock:
             known = self.rooms.get(room)
-            if known is None:
+            if known is None or not known.editors:
                 return
             editors = dict(known.editors)
-            followers = bool(known.followers)
-            base = known.base
-        busy = []
-        if editors:
-            by_client = {cid: sid for sid, cid in editors.items()}
-            hint = payload.get("rev") if payload else None
-            pushed, busy = self.engine.push(list(by_client), known.live_text_id, hint)
-            for client_id, result in pushed.items():
-                socketio.emit(
-                    "edits",
-                    {
-                        "doc": known.doc,
-                        "lang": known.lang,
-                        "rev": result.rev,
-                        "edits": result.edits,
-                    },
-                    to=by_client[client_id],
-                    namespace=NAMESPACE,
-                )
-        if followers and base is not None:
-            from_rev, from_text = base
-            hint = payload.get("rev") if payload else None
-            rev, text, delta = self.engine.revs(known.live_text_id, from_rev, from_text, hint)
-            if rev > from_rev:
-                with self._lock:
-                    known.base = (rev, text)
-                message = {"doc": known.doc, "lang": known.lang, "from": from_rev, "to": rev}
-                message["delta"] = delta
-                socketio.emit(
-                    "revs", message, to=revs_room_of(known.doc, known.lang), namespace=NAMESPACE
-                )
+        by_client = {cid: sid for sid, cid in editors.items()}
+        hint = payload.get("rev") if payload else None
+        pushed, busy = self.engine.push(list(by_client), known.live_text_id, hint)
+        for client_id, result in pushed.items():
+            socketio.emit(
+                "edits",
+                {"doc": known.doc, "lang": known.lang, "rev": result.rev, "edits": result.edits},
+                to=by_client[client_id],
+                namespace=NAMESPACE,
+            )
         if busy:  # their syncs are under way: `after_sync` asks again if the answer is behind
             self.engine.stats["push_busy"] += len(busy)
+
+    def _followers_window(self, room: str, payload: dict | None) -> None:
+        if payload is not None:  # push followers of every process: see changed_room_of
+            socketio.emit(
+                "changed",
+                changed_event(payload),
+                to=revs_room_of(payload["doc"], payload["lang"]),
+                namespace=NAMESPACE,
+            )
+        with self._lock:
+            known = self.rooms.get(room)
+            if known is None or not known.followers or known.base is None:
+                return
+            from_rev, from_text = known.base
+        hint = payload.get("rev") if payload else None
+        rev, text, delta = self.engine.revs(known.live_text_id, from_rev, from_text, hint)
+        if rev > from_rev:
+            with self._lock:
+                known.base = (rev, text)
+            message = {"doc": known.doc, "lang": known.lang, "from": from_rev, "to": rev}
+            message["delta"] = delta
+            socketio.emit(
+                "revs", message, to=revs_room_of(known.doc, known.lang), namespace=NAMESPACE
+            )
 
     def after_sync(self, doc: str, lang: str, joined: Joined, answer_rev: int) -> None:
         """A push editor's sync answered at answer_rev: if the text moved on while it ran (its
@@ -248,9 +276,13 @@ class Hub:
 
     # -- presence
 
-    def peers(self, room: str) -> list[dict]:
+    def peers(self, room: str) -> tuple[list[dict], int]:
+        """The signed-in peers of the room, and how many anonymous observers follow it: a
+        thousand observers are one number, not a thousand entries sent to everyone."""
         with self._lock:
-            return [dict(peer) for peer in self.presence.get(room, {}).values()]
+            everyone = list(self.presence.get(room, {}).values())
+        named = [dict(peer) for peer in everyone if peer["user"] is not None]
+        return named, len(everyone) - len(named)
 
     def set_presence(self, room: str, sid: str, peer: dict | None) -> None:
         with self._lock:
@@ -264,12 +296,14 @@ class Hub:
 
     def emit_presence(self, doc: str, lang: str) -> None:
         """Presence of the room, at most once per COEDIT_PRESENCE_COALESCE (a cursor flood
-        makes one message per window, not one per event)."""
+        makes one message per window, not one per event), and less often in a room with many
+        push followers (four followers' windows apart, at most a second), each of whom gets it."""
         delay = current_app.config["COEDIT_PRESENCE_COALESCE"]
         if delay <= 0:
             self._emit_presence(doc, lang)
             return
         room = room_of(doc, lang)
+        delay = max(delay, min(1.0, 4 * self._followers_spacing(room, 0.0)))
         with self._lock:
             if room in self._presence_pending:
                 return
@@ -284,9 +318,10 @@ class Hub:
 
     def _emit_presence(self, doc: str, lang: str) -> None:
         room = room_of(doc, lang)
+        peers, observers = self.peers(room)
         socketio.emit(
             "presence",
-            {"doc": doc, "lang": lang, "peers": self.peers(room)},
+            {"doc": doc, "lang": lang, "peers": peers, "observers": observers},
             to=room,
             namespace=NAMESPACE,
         )

@@ -28,7 +28,7 @@ const PUSH_GRACE_MS = 500;
  * insertion it was and a server edit is carried over unsynced typing by exact rebase (concurrent
  * insertions at one place never nest). Fuzzy patching is only the fallback, and counted.
  * listeners: onStatus(status), onMessage({level, text}), onReadOnly(reason), onJoined(ack),
- *            onPeers(peers)
+ *            onPeers(peers, observers)
  */
 export class SyncClient {
   constructor({ transport, host, doc, lang, mode = "edit", debounceMs = 60, minIntervalMs = 0,
@@ -148,7 +148,7 @@ export class SyncClient {
     this.pushing = ack.push === true;
     this.backoff = 0;
     this.listeners.onJoined?.(ack);
-    if (ack.peers) this.listeners.onPeers?.(ack.peers);
+    if (ack.peers) this.listeners.onPeers?.(ack.peers, ack.observers || 0);
     this.status();
     this.schedule(0);
   }
