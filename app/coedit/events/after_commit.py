@@ -9,8 +9,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
 from app.coedit import services
-from app.coedit.events.hub import NAMESPACE, changed_event, changed_room_of, revs_room_of
-from app.extensions import socketio
+from app.coedit.events.hub import changed_room_of, emit_changed, revs_room_of
 
 log = logging.getLogger(__name__)
 
@@ -26,13 +25,8 @@ def _emit_after_commit(session):
             if h is not None:
                 h.schedule_changed(payload)
             else:
-                for room in (changed_room_of, revs_room_of):
-                    socketio.emit(
-                        "changed",
-                        changed_event(payload),
-                        to=room(payload["doc"], payload["lang"]),
-                        namespace=NAMESPACE,
-                    )
+                emit_changed(payload, changed_room_of)
+                emit_changed(payload, revs_room_of)
     except Exception:  # an emit must never undo or break a committed change
         log.exception("could not emit coedit changes")
 

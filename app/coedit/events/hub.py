@@ -45,8 +45,16 @@ def revs_room_of(doc: str, lang: str) -> str:
     return room_of(doc, lang) + "#revs"
 
 
-def changed_event(payload: dict) -> dict:
-    return {k: payload[k] for k in ("doc", "lang", "rev", "by") if k in payload}
+def emit_changed(payload: dict | None, room_of_channel) -> None:
+    """`changed {doc, lang, rev, by}` of a stored change to one of the channel's rooms."""
+    if payload is None:
+        return
+    socketio.emit(
+        "changed",
+        {k: payload[k] for k in ("doc", "lang", "rev", "by") if k in payload},
+        to=room_of_channel(payload["doc"], payload["lang"]),
+        namespace=NAMESPACE,
+    )
 
 
 @dataclass
@@ -217,13 +225,7 @@ class Hub:
             log.exception("coedit window of %s failed", key)
 
     def _editors_window(self, room: str, payload: dict | None) -> None:
-        if payload is not None:
-            socketio.emit(
-                "changed",
-                changed_event(payload),
-                to=changed_room_of(payload["doc"], payload["lang"]),
-                namespace=NAMESPACE,
-            )
+        emit_changed(payload, changed_room_of)
         with self._lock:
             known = self.rooms.get(room)
             if known is None or not known.editors:
@@ -243,13 +245,7 @@ class Hub:
             self.engine.stats["push_busy"] += len(busy)
 
     def _followers_window(self, room: str, payload: dict | None) -> None:
-        if payload is not None:  # push followers of every process: see changed_room_of
-            socketio.emit(
-                "changed",
-                changed_event(payload),
-                to=revs_room_of(payload["doc"], payload["lang"]),
-                namespace=NAMESPACE,
-            )
+        emit_changed(payload, revs_room_of)  # to push followers of every process
         with self._lock:
             known = self.rooms.get(room)
             if known is None or not known.followers or known.base is None:
