@@ -336,6 +336,9 @@ async function main() {
   const pushes = editors.reduce((a, c) => ({
     applied: a.applied + c.client.pushes.applied, ignored: a.ignored + c.client.pushes.ignored,
   }), { applied: 0, ignored: 0 });
+  const clientFallbacks = everyone.reduce((a, c) => ({
+    fuzzy: a.fuzzy + c.client.fuzzyFallbacks, failedHunks: a.failedHunks + c.client.failedHunks,
+  }), { fuzzy: 0, failedHunks: 0 });
   for (const c of everyone) c.socket.disconnect();
   if (spy) await spy.exited;
 
@@ -358,7 +361,7 @@ async function main() {
     diverged, clients: everyone.length, tokensTyped: typed.size, missingFromStored: missing,
     serverCpu: Math.round(cpu * 100) / 100, generatorCpu: Math.round(generatorCpu * 100) / 100,
     peakRssMB: Math.round(peakRss / 1048576),
-    pushes, errors, engine,
+    pushes, clientFallbacks, errors, engine,
   };
   console.log(JSON.stringify(report, null, 1));
   if (opt.json) writeFileSync(opt.json, JSON.stringify(report, null, 1));
