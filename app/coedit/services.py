@@ -8,7 +8,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from app.coedit import queries
-from app.coedit.engine import diff_main, to_delta
+from app.coedit.engine import as_changes, diff_main, to_delta
 from app.coedit.models import EditLog, LiveText
 from app.core import signals
 from app.core.errors import Forbidden, ValidationError
@@ -57,24 +57,32 @@ def store_live_text_change(
     return store_live_text_changes(live_text_id, old_rev, [(text, user_id, delta)])
 
 
-def store_live_text_changes(
-    live_text_id: int, old_rev: int, changes: list[tuple[str, int | None, str]]
-) -> bool:
-    """Compare-and-swap several (text, user_id, delta) changes as revs old_rev + 1, ... at once.
+def store_live_text_changes(live_text_id: int, old_rev: int, changes: list) -> bool:
+    """Compare-and-swap several changes as revs old_rev + 1, ... at once.
 
-    One UPDATE to the last text and rev (if rev is still old_rev) and one log row per change.
+    Each change is an engine `Change` (text, user_id, delta, client_id, client_n) or a plain
+    (text, user_id, delta) of a writer that is no co-editing client. One UPDATE to the last
+    text and rev (if rev is still old_rev) and one log row per change.
     """
+    changes = as_changes(changes)
     result = db.session.execute(
         update(LiveText)
         .where(LiveText.id == live_text_id, LiveText.rev == old_rev)
-        .values(text=changes[-1][0], rev=old_rev + len(changes), updated_at=utcnow())
+        .values(text=changes[-1].text, rev=old_rev + len(changes), updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return False
     db.session.add_all(
-        EditLog(live_text_id=live_text_id, rev=rev, user_id=user_id, delta=delta)
-        for rev, (_text, user_id, delta) in enumerate(changes, start=old_rev + 1)
+        EditLog(
+            live_text_id=live_text_id,
+            rev=rev,
+            user_id=change.author,
+            delta=change.delta,
+            client_id=change.client_id,
+            client_n=change.client_n,
+        )
+        for rev, change in enumerate(changes, start=old_rev + 1)
     )
     db.session.flush()
     return True
