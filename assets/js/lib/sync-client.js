@@ -136,7 +136,7 @@ export class SyncClient {
     if (resumed) {
       // The server kept our state: our shadow, n, m and outbox stay; the next sync settles
       // whatever was lost in flight (duplicates are skipped, a lost answer restores the backup).
-      this.outbox = this.outbox.filter((edit) => edit.n >= ack.n);
+      this.acknowledge(ack.n);
     } else {
       this.start(ack);
     }
@@ -463,7 +463,7 @@ export class SyncClient {
     }
     this.backoff = 0;
     this.badRequests = 0;
-    this.outbox = this.outbox.filter((edit) => edit.n >= ack.n);
+    this.acknowledge(ack.n);
     if (this.outbox.length === 0) {
       this.confirmed = this.shadow;
       this.sent = sameDiff(this.shadow);
@@ -478,6 +478,21 @@ export class SyncClient {
     if (this.outbox.length === 0 && this.host.getText() === this.shadow) this.unsynced = 0;
     this.status();
     if (this.again || this.hasPending()) this.schedule(this.again ? 0 : this.debounceMs);
+  }
+
+  /** The server has our edits numbered below n: drop them from the outbox; the confirmed text
+   * is then the shadow after the last of them (it must hold exactly what the server has). */
+  acknowledge(n) {
+    const acknowledged = this.outbox.filter((edit) => edit.n < n);
+    if (!acknowledged.length) return;
+    this.outbox = this.outbox.filter((edit) => edit.n >= n);
+    this.confirmed = acknowledged[acknowledged.length - 1].shadow;
+    try {
+      this.sent = this.outbox.reduce((sofar, edit) => compose(sofar, edit.diffs),
+        sameDiff(this.confirmed));
+    } catch {
+      this.sent = null;
+    }
   }
 
   /** Server edits with m >= ours, in order; false when one does not fit (rejoin). */
