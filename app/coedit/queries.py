@@ -166,6 +166,20 @@ def edit_deltas(live_text_id: int, after: int, upto: int) -> list[tuple[int, str
     return [(row.rev, row.delta) for row in rows]
 
 
+def client_applied(live_text_id: int, client_id: str, user_id) -> int | None:
+    """The highest client_n logged for a co-editing client's changes (by user_id), or None.
+
+    One indexed read, asked only when a client rejoins with an id whose state is gone.
+    """
+    return db.session.scalar(
+        select(func.max(EditLog.client_n)).where(
+            EditLog.live_text_id == live_text_id,
+            EditLog.client_id == client_id,
+            EditLog.user_id == user_id,
+        )
+    )
+
+
 def edit_log(document, lang: str, *, after: int = -1, limit: int = 500) -> list[dict]:
     """Log entries with rev > after, oldest first: replaying their deltas from "" gives the text."""
     live = live_text_for(document, lang)

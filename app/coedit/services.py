@@ -8,7 +8,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.exc import IntegrityError
 
 from app.coedit import queries
-from app.coedit.engine import diff_main, to_delta
+from app.coedit.engine import as_changes, diff_main, to_delta
 from app.coedit.models import EditLog, LiveText
 from app.core import signals
 from app.core.errors import Forbidden, ValidationError
@@ -57,22 +57,23 @@ def store_live_text_change(
     return store_live_text_changes(live_text_id, old_rev, [(text, user_id, delta)])
 
 
-def store_live_text_changes(
-    live_text_id: int, old_rev: int, changes: list[tuple[str, int | None, str]]
-) -> bool:
-    """Compare-and-swap several (text, user_id, delta) changes as revs old_rev + 1, ... at once.
+def store_live_text_changes(live_text_id: int, old_rev: int, changes: list) -> bool:
+    """Compare-and-swap several changes as revs old_rev + 1, ... at once.
 
-    One UPDATE to the last text and rev (if rev is still old_rev) and one multi-row INSERT of
-    the log rows, as plain table statements on the session's connection: this runs for every
-    stored edit, and the ORM's unit of work cost more than the statements themselves.
+    Each change is an engine `Change` (text, user_id, delta, client_id, client_n) or a plain
+    (text, user_id, delta) of a writer that is no co-editing client. One UPDATE to the last
+    text and rev (if rev is still old_rev) and one multi-row INSERT of the log rows, as plain
+    table statements on the session's connection: this runs for every stored edit, and the
+    ORM's unit of work cost more than the statements themselves.
     """
+    changes = as_changes(changes)
     connection = db.session.connection()
     now = utcnow()
     live, log_table = LiveText.__table__, EditLog.__table__
     result = connection.execute(
         update(live)
         .where(live.c.id == live_text_id, live.c.rev == old_rev)
-        .values(text=changes[-1][0], rev=old_rev + len(changes), updated_at=now)
+        .values(text=changes[-1].text, rev=old_rev + len(changes), updated_at=now)
     )
     if result.rowcount != 1:
         return False
@@ -82,11 +83,13 @@ def store_live_text_changes(
             {
                 "live_text_id": live_text_id,
                 "rev": rev,
-                "user_id": user_id,
-                "delta": delta,
+                "user_id": change.author,
+                "delta": change.delta,
+                "client_id": change.client_id,
+                "client_n": change.client_n,
                 "created_at": now,
             }
-            for rev, (_text, user_id, delta) in enumerate(changes, start=old_rev + 1)
+            for rev, change in enumerate(changes, start=old_rev + 1)
         ],
     )
     return True

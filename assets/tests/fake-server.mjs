@@ -19,6 +19,10 @@ export class FakeServer {
     this.nextId = 1;
     this.listeners = new Set();
     this.refuse = null; // (event, payload) -> error code or null
+    // The edit log's client and n per stored change, told on a rejoin whose state is gone as
+    // `applied` (false: a server older than that, which says nothing).
+    this.clientLog = [];
+    this.reportsApplied = true;
     this.stats = { exact: 0, fuzzy: 0, failedHunks: 0, splitPairs: 0 };
   }
 
@@ -35,12 +39,19 @@ export class FakeServer {
       const s = this.states.get(clientId);
       return { ok: true, client_id: clientId, text: s.shadow, rev: this.rev, n: s.n, m: s.m, peers: [] };
     }
+    let applied = null;
+    if (clientId && mode === "edit" && this.reportsApplied) {
+      applied = Math.max(0, ...this.clientLog.filter((e) => e.clientId === clientId).map((e) => e.n));
+    }
     const id = `c${this.nextId++}`;
     this.states.set(id, {
       shadow: this.text, rev: this.rev, n: 0, m: 0,
       backup: { text: this.text, m: 0, rev: this.rev }, outbox: [], mode,
     });
-    return { ok: true, client_id: id, text: this.text, rev: this.rev, n: 0, m: 0, peers: [] };
+    return {
+      ok: true, client_id: id, text: this.text, rev: this.rev, n: 0, m: 0, peers: [],
+      ...(applied === null ? {} : { applied }),
+    };
   }
 
   /** The exact diff from `baseText` (the text at `baseRev`) to the current text, or null. */
@@ -122,6 +133,7 @@ export class FakeServer {
         this.rev += 1;
         this.steps.set(this.rev, step);
         this.text = next;
+        this.clientLog.push({ clientId, n: s.n });
       }
     }
     s.backup = { text: s.shadow, m: s.m, rev: s.rev };

@@ -141,26 +141,103 @@ test("a lost answer is recovered through the server's backup shadow", async () =
   assert.equal(b.host.text, server.text);
 });
 
-test("after a server restart (state lost) typing survives without doubling", async () => {
-  const server = new FakeServer("Alpha beta.");
+for (const [reports, how] of [[true, "told `applied`"], [false, "an older server: a guess"]]) {
+  test(`after a server restart (state lost) typing survives without doubling (${how})`, async () => {
+    const server = new FakeServer("Alpha beta.");
+    server.reportsApplied = reports;
+    // The server crashes after storing our edit but before answering.
+    const a = await outboxThenStateLost(server, "Alpha beta gamma.", true);
+    a.host.text = "Alpha beta gamma delta.";
+    a.client.localChange();
+    a.transport.online = true;
+    a.client.connected();
+    await quiet([a], server);
+    assert.equal(server.text, "Alpha beta gamma delta.");
+    assert.equal(a.host.text, server.text);
+  });
+}
+
+/** Client `a` joined to `server`, with one edit (`typed`) in its outbox: stored by the server
+ * (`reached`) or refused before it got there; then `a` goes offline and the server loses its
+ * state. Returns the client. */
+async function outboxThenStateLost(server, typed, reached) {
   const a = makeClient(server);
   a.client.connected();
   await quiet([a], server);
-  // The server crashes after storing our edit but before answering.
-  a.transport.dropNextAnswer = true;
-  a.host.text = "Alpha beta gamma.";
+  if (reached) {
+    a.transport.dropNextAnswer = true; // stored, answer lost: the edit stays in the outbox
+  } else {
+    let refused = false;
+    server.refuse = (event) => {
+      if (event !== "sync" || refused) return null;
+      refused = true;
+      return "timeout"; // lost on the way: the server never saw it
+    };
+  }
+  a.host.text = typed;
   a.client.localChange();
   await sleep(10);
+  assert.equal(a.client.outbox.length, 1);
+  assert.equal(server.text.includes(typed), reached);
   a.transport.online = false;
   a.client.disconnected();
-  server.states.clear();
-  a.host.text = "Alpha beta gamma delta.";
+  server.states.clear(); // restarted, or the state expired
+  return a;
+}
+
+test("a rejoin told `applied` does not double edits that reached the server", async () => {
+  const server = new FakeServer("Tea: ab.");
+  const a = await outboxThenStateLost(server, "Tea: ab ab.", true);
+  // Another editor, seeing our " ab", deletes ": ab ab": the text is now closer to the one
+  // before our edit, and a guess by closeness would send our " ab" again.
+  server.text = "Tea.";
+  server.rev += 1;
+  a.host.text = "Tea: ab ab. Milk."; // typed offline, never sent
   a.client.localChange();
   a.transport.online = true;
   a.client.connected();
   await quiet([a], server);
-  assert.equal(server.text, "Alpha beta gamma delta.");
+  assert.equal(a.transport.sent.filter(([e]) => e === "join").length, 2);
+  assert.equal(server.text, "Tea. Milk.");
   assert.equal(a.host.text, server.text);
+});
+
+test("a rejoin told `applied` carries edits that never reached the server, and the typing", async () => {
+  const server = new FakeServer("Tea.");
+  const a = await outboxThenStateLost(server, "Tea with milk.", false);
+  // Another editor typed something that looks like our unsent edit: a guess by closeness
+  // takes our edit for stored and drops it, with the typing inside it.
+  server.text = "Tea with mint.";
+  server.rev += 1;
+  a.host.text = "Tea with oat milk."; // typed offline inside our own edit
+  a.client.localChange();
+  a.transport.online = true;
+  a.client.connected();
+  await quiet([a], server);
+  assert.ok(
+    ["Tea with mint with oat milk.", "Tea with oat milk with mint."].includes(server.text),
+    server.text,
+  );
+  assert.equal(a.host.text, server.text);
+  // only n and delta travel: the shadows kept per outbox edit stay in the client
+  for (const [event, payload] of a.transport.sent) {
+    if (event === "sync") for (const edit of payload.edits) assert.deepEqual(Object.keys(edit), ["n", "delta"]);
+  }
+});
+
+test("the join answer says `applied` only to a client_id whose state is gone", async () => {
+  const server = new FakeServer("Tea.");
+  const a = await outboxThenStateLost(server, "Tea for two.", true);
+  a.transport.online = true;
+  a.client.connected();
+  await quiet([a], server);
+  const [first, second] = a.transport.sent.filter(([e]) => e === "join").map(([, p]) => p);
+  assert.equal(first.client_id, undefined);
+  assert.equal(second.client_id, "c1");
+  assert.equal(server.text, "Tea for two.");
+  assert.equal(server.join({ client_id: "c1", mode: "edit" }).applied, 1);
+  assert.equal(server.join({ client_id: "c404", mode: "edit" }).applied, 0);
+  assert.equal(server.join({ mode: "edit" }).applied, undefined);
 });
 
 test("desync rejoins without client_id and re-applies unsynced typing", async () => {

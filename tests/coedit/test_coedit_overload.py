@@ -1,6 +1,7 @@
 """Differential synchronization under overload: the engine and the Python client core over a
 wire where requests time out and are sent again, arrive twice or late, answers and pushes are
-lost, and clients reconnect (docs/coedit-protocol.md, steps 1-7 and "Push mode").
+lost, clients reconnect, and the server restarts (docs/coedit-protocol.md, steps 1-7, `join`
+and "Push mode").
 
 A lost answer makes the server restore the client's backup shadow (Fraser's guaranteed
 version). The client's edits made since then are new and must be carried exactly onto the
@@ -59,6 +60,8 @@ class Overload(RuleBasedStateMachine):
         )
         ack = {"ok": True, "client_id": r.client_id, "text": r.text, "rev": r.rev}
         ack.update(n=r.n, m=r.m, peers=[], **({"push": True} if editor.push else {}))
+        if r.applied is not None:
+            ack["applied"] = r.applied
         core.on_join(ack)
         editor.session += 1
         editor.waiting = None
@@ -105,6 +108,16 @@ class Overload(RuleBasedStateMachine):
 
     # -- the server
 
+    @rule()
+    def restart(self):
+        """The server restarts: every client's state is gone (the stored text and its log stay),
+        what was on the wire is lost, and every client rejoins with its client_id; the answer
+        says which of its unacknowledged edits reached the text."""
+        self.engine = SyncEngine(self.store, diff_timeout=0.2)
+        self.queue.clear()
+        for editor in self.editors:
+            self.join(editor)
+
     @rule(k=st.integers(0, 7))
     def serve(self, k):
         if not self.queue:
@@ -122,7 +135,9 @@ class Overload(RuleBasedStateMachine):
 
     def _serve(self, editor, session, client_id, request, payload) -> None:
         try:
-            r = self.engine.sync(client_id, CHANNEL, payload["m"], payload["edits"])
+            r = self.engine.sync(
+                client_id, CHANNEL, payload["m"], payload["edits"], author=id(editor)
+            )
             ack = {"ok": True, "n": r.n, "edits": r.edits, "rev": r.rev}
         except SyncError as error:
             ack = {"ok": False, "error": {"code": error.code, "message": error.message}}
@@ -233,6 +248,21 @@ def test_typing_at_a_busy_start_after_a_lost_answer_loses_nothing():
             state.type(i, 0.0)
         else:
             getattr(state, step)(i)
+    state.teardown()  # converged, every marker once, nothing fuzzy
+
+
+def test_a_restart_after_a_stored_sync_whose_answer_was_lost_doubles_nothing():
+    """The server stores a sync, then restarts before its answer leaves: the rejoining client,
+    told which of its edits reached the text, sends neither them again nor loses its typing."""
+    state = Overload()
+    state.start(pushes=[False, True])
+    for i in (0, 1):
+        state.type(i, 0.5)
+        state.send(i)
+        state.serve(0)  # stored; the answer waits in the inbox
+        state.type(i, 0.0)  # typed meanwhile, not sent
+    state.restart()
+    assert all(not editor.core.outbox for editor in state.editors)
     state.teardown()  # converged, every marker once, nothing fuzzy
 
 

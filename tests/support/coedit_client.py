@@ -79,6 +79,9 @@ class SyncClient:
         self.outbox: list[dict] = []
         self.local: list | None = None  # exact diff shadow -> text, when known
         self.sent: list | None = []  # exact diff base -> shadow (our edits in the outbox)
+        # per outbox edit n: (the shadow after it, its exact diff), to rebuild after a rejoin the
+        # shadow holding exactly the edits the server says reached the text
+        self.staged: dict[int, tuple[str, list]] = {}
         self.client_id: str | None = None
         self.rev = -1
         self.joined = False
@@ -109,17 +112,27 @@ class SyncClient:
             fresh = ack["text"]
             text = fresh
             local = None
-            if self.joined and self.text != self.base:
-                # the unacknowledged changes (sent and not), carried onto the fresh text
-                local = self._unacknowledged()
-                # the server's changes since base are known only as a diff of the two texts
-                theirs = whole_change(self.dmp.diff_main(self.base, fresh, True))
-                local = self._carry(theirs, self.base, local)
-                text = _result(local)
+            if self.joined:
+                # what the fresh text holds of ours: exactly the edits numbered below `applied`
+                # when the server says (our state was gone); else those acknowledged (an old
+                # server, or a rejoin without our client_id)
+                applied = ack.get("applied")
+                if isinstance(applied, int) and not isinstance(applied, bool):
+                    old, local = self._applied_base(applied)
+                else:
+                    old, local = self.base, self._unacknowledged()
+                if self.text != old:
+                    # the changes not in it (sent and not), carried onto the fresh text; the
+                    # server's changes since `old` are known only as a diff of the two texts
+                    theirs = whole_change(self.dmp.diff_main(old, fresh, True))
+                    local = self._carry(theirs, old, local)
+                    text = _result(local)
+                else:
+                    local = None
             self.shadow = self.base = fresh
             self.sent = _same(fresh)
             self.text, self.local = text, local
-            self.n, self.m, self.outbox = ack["n"], ack["m"], []
+            self.n, self.m, self.outbox, self.staged = ack["n"], ack["m"], [], {}
         self.client_id = ack["client_id"]
         self.rev = ack["rev"]
         self.joined, self.needs_rejoin = True, False
@@ -157,6 +170,7 @@ class SyncClient:
             if diffs is None or ends(diffs) != (self.shadow, self.text):
                 diffs = self.dmp.diff_main(self.shadow, self.text, True)
             self.outbox.append({"n": self.n, "delta": to_delta(diffs)})
+            self.staged[self.n] = (self.text, diffs)
             self.n += 1
             if self.sent is not None:
                 self.sent = compose(self.sent, diffs)
@@ -173,6 +187,7 @@ class SyncClient:
                 return False
             raise SyncRefused(error.get("code", "bad_request"), error.get("message", "no answer"))
         self.outbox = [e for e in self.outbox if e["n"] >= ack["n"]]
+        self.staged = {n: step for n, step in self.staged.items() if n >= ack["n"]}
         if not self._apply_edits(ack["edits"]):
             return False
         self.rev = max(self.rev, ack["rev"])
@@ -261,6 +276,28 @@ class SyncClient:
             return compose(self.sent, local)
         except ValueError:
             return None
+
+    def _applied_base(self, applied: int) -> tuple[str, list | None]:
+        """The shadow holding exactly our outbox edits numbered below `applied`, and the exact
+        diff from it to the text (the rest of the outbox, then the unsent typing), when known."""
+        old, rest = self.base, []
+        for edit in self.outbox:
+            after, diffs = self.staged.get(edit["n"], (None, None))
+            if after is None:
+                return old, None  # not kept: the diff of the texts finds the rest
+            if edit["n"] < applied:
+                old, rest = after, []
+            else:
+                rest.append(diffs)
+        if self.text != self.shadow and self.local is None:
+            return old, None
+        local = _same(old)
+        try:
+            for diffs in [*rest, self.local if self.text != self.shadow else _same(self.text)]:
+                local = compose(local, diffs)
+        except ValueError:
+            return old, None
+        return old, local if ends(local) == (old, self.text) else None
 
     def _carry(self, diffs: list, old: str, local: list | None) -> list:
         """The local changes (old -> text) carried over a server change (`diffs`, old -> new).

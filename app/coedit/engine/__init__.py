@@ -24,7 +24,7 @@ from app.coedit.engine.errors import SyncError
 from app.coedit.engine.group_commit import GROUP_WINDOW
 from app.coedit.engine.rebase import DELETE, EQUAL, INSERT, compose, ends, invert, rebase
 from app.coedit.engine.state import STATE_TTL, ClientState, JoinResult, SyncResult
-from app.coedit.engine.store import MemoryStore, TextStore
+from app.coedit.engine.store import Change, MemoryStore, TextStore, as_changes
 from app.coedit.engine.sync import SyncEngine
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "INSERT",
     "STATE_TTL",
     "BadDelta",
+    "Change",
     "ClientState",
     "DeltaMismatch",
     "Differ",
@@ -43,6 +44,7 @@ __all__ = [
     "SyncError",
     "SyncResult",
     "TextStore",
+    "as_changes",
     "compose",
     "diff_main",
     "ends",

@@ -12,7 +12,7 @@ from app.coedit.engine.group_commit import GROUP_WINDOW, GroupCommit
 from app.coedit.engine.history import STEP_CACHE_SIZE, RevHistory
 from app.coedit.engine.rebase import EQUAL, compose, ends, invert, rebase
 from app.coedit.engine.state import ReceivedEdits
-from app.coedit.engine.store import TextStore
+from app.coedit.engine.store import Change, TextStore
 
 log = logging.getLogger(__name__)
 
@@ -155,15 +155,23 @@ class Channel:
         self.history.remember((rev - 1, rev), delta)
         self.history.remember_step(rev, diffs)
 
-    def save_changes(self, old_rev: int, changes: list[tuple[str, object, str]]) -> bool:
-        """Store (text, author, delta) changes as revs old_rev + 1... in one transaction (CAS).
+    def save_changes(self, old_rev: int, changes: list[Change]) -> bool:
+        """Store the changes as revs old_rev + 1... in one transaction (CAS).
 
         On failure the changes remembered for those revs are forgotten.
         """
         try:
             if len(changes) == 1:
-                text, author, delta = changes[0]
-                saved = self.store.save(self.key, old_rev, text, author=author, delta=delta)
+                text, author, delta, client_id, client_n = changes[0]
+                saved = self.store.save(
+                    self.key,
+                    old_rev,
+                    text,
+                    author=author,
+                    delta=delta,
+                    client_id=client_id,
+                    client_n=client_n,
+                )
             else:
                 saved = self.store.save_many(self.key, old_rev, changes)
         except BaseException:
@@ -172,6 +180,14 @@ class Channel:
         if not saved:
             self.history.forget_after(old_rev)
         return saved
+
+    def applied(self, client_id: str, author) -> int | None:
+        """The highest client_n the edit log holds for the client's changes (0: none of them),
+        None when the store does not keep it."""
+        fetch = getattr(self.store, "applied", None)
+        if fetch is None:
+            return None
+        return fetch(self.key, client_id, author) or 0
 
     def reload(self) -> tuple[str, int]:
         """Read the stored text and rev again (after losing a compare-and-swap)."""

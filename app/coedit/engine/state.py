@@ -40,6 +40,9 @@ class JoinResult:
     n: int
     m: int
     resumed: bool
+    # a fresh start for a client_id whose state is gone: its edits numbered below this reached
+    # the stored text, the others did not (None: not asked, or the store cannot tell)
+    applied: int | None = None
 
 
 @dataclass

@@ -29,7 +29,7 @@ from app.coedit.engine.state import (
     ReceivedEdits,
     SyncResult,
 )
-from app.coedit.engine.store import TextStore
+from app.coedit.engine.store import Change, TextStore
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,12 @@ class SyncEngine:
         client_id: str | None = None,
         push: bool = False,
     ) -> JoinResult:
-        """Resume a known client's state or start a fresh one from the current text."""
+        """Resume a known client's state or start a fresh one from the current text.
+
+        A fresh start of an editor that named a client_id whose state is gone (restart, expiry,
+        another process) says which of that client's edits reached the text (`applied`): one
+        read of the edit log, only then.
+        """
         self.expire()
         cached = self._channel(channel)
         state = self.states.get(client_id) if client_id else None
@@ -118,6 +123,13 @@ class SyncEngine:
                 )
         with cached.lock:
             text, rev = cached.current()
+        applied = None
+        if client_id and mode == "edit":
+            # read after the text: a change of the client stored in between (by a sync still
+            # under way elsewhere) is then counted as applied, and reaches the client through
+            # its next answer, instead of being sent a second time
+            applied = cached.applied(client_id, user)
+            self.stats["fresh_rejoins"] += 1
         state = ClientState(
             client_id=secrets.token_urlsafe(16),
             channel=channel,
@@ -132,7 +144,7 @@ class SyncEngine:
         )
         self.states.add(state)
         self.stats["joins"] += 1
-        return JoinResult(state.client_id, text, rev, 0, 0, False)
+        return JoinResult(state.client_id, text, rev, 0, 0, False, applied)
 
     def sync(
         self,
@@ -202,7 +214,15 @@ class SyncEngine:
                         text, rev = new_text, rev + 1
                         delta = to_delta(diffs)
                         cached.remember_change(rev, delta, diffs)
-                        changes.append((text, submission.author, delta))
+                        changes.append(
+                            Change(
+                                text,
+                                submission.author,
+                                delta,
+                                submission.state.client_id,
+                                submission.received.shadow_n,
+                            )
+                        )
                     outcomes.append((changed, rev, answer, failed))
             except BaseException:
                 cached.history.forget_after(first_rev)  # nothing of this group was stored

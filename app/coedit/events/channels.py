@@ -34,6 +34,8 @@ def peer(user, mode: str, offset: int = 0, end: int = 0) -> dict:
 def join(h: Hub, data) -> dict:
     """join {doc, lang, mode, client_id?, push?}: resume or start the client's state; enter the room.
 
+    A `client_id` whose state is gone gets a fresh start and, for an editor, `applied`: its
+    edits numbered below it reached the stored text (docs/coedit-protocol.md, `join`).
     With `push: true` the client is in push mode (the protocol's "Push mode"): an editor gets `edits`
     pushed, a follower one `revs` per window besides `changed` (a `changed` that no `revs`
     follows, a change stored by another process, makes it rejoin).
@@ -94,6 +96,7 @@ def join(h: Hub, data) -> dict:
         "peers": peers,
         "observers": observers,
         **({"push": True} if push else {}),
+        **({"applied": result.applied} if result.applied is not None else {}),
     }
 
 

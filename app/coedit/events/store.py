@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.coedit import queries, services
+from app.coedit.engine.store import Change
 from app.extensions import db
 
 
@@ -18,8 +19,11 @@ class SqlStore:
     def deltas(self, channel: int, after: int, upto: int) -> list[tuple[int, str]]:
         return queries.edit_deltas(channel, after, upto)
 
-    def save(self, channel: int, old_rev: int, text: str, *, author, delta: str) -> bool:
-        return self.save_many(channel, old_rev, [(text, author, delta)])
+    def applied(self, channel: int, client_id: str, author) -> int | None:
+        return queries.client_applied(channel, client_id, author)
+
+    def save(self, channel: int, old_rev: int, text: str, *, author, delta: str, **client) -> bool:
+        return self.save_many(channel, old_rev, [Change(text, author, delta, **client)])
 
     def save_many(self, channel: int, old_rev: int, changes: list) -> bool:
         """Store the changes as consecutive revs in one transaction, committed before returning."""

@@ -138,7 +138,7 @@ export class SyncClient {
     if (resumed) {
       // The server kept our state: our shadow, n, m and outbox stay; the next sync settles
       // whatever was lost in flight (duplicates are skipped, a lost answer restores the backup).
-      this.outbox = this.outbox.filter((edit) => edit.n >= ack.n);
+      this.acknowledge(ack.n);
     } else {
       this.start(ack);
     }
@@ -160,15 +160,20 @@ export class SyncClient {
       this.host.setText(fresh);
     } else {
       const text = this.host.getText();
-      // Edits still in the outbox may or may not have reached the server before it lost our
-      // state: start from whichever base the server's text is closer to, so that they are
-      // neither lost nor doubled.
       let base = this.shadow;
-      if (this.outbox.length && this.confirmed !== null
+      let mine = null;
+      if (typeof ack.applied === "number") {
+        // The server lost our state and says which of our edits reached its text: exactly
+        // those numbered below `applied` (0: none). The rest, and the unsent typing, are ours
+        // to carry over.
+        ({ base, mine } = this.appliedBase(ack.applied, text));
+      } else if (this.outbox.length && this.confirmed !== null
           && distance(this.confirmed, fresh) < distance(this.shadow, fresh)) {
+        // A server that does not say (older than `applied`): edits still in the outbox may or
+        // may not have reached it; start from whichever base its text is closer to.
         base = this.confirmed;
       }
-      if (base !== fresh || text !== base) this.carryOnto(base, text, fresh);
+      if (base !== fresh || text !== base) this.carryOnto(base, text, fresh, mine);
     }
     this.shadow = fresh;
     this.confirmed = fresh;
@@ -182,10 +187,41 @@ export class SyncClient {
     if (!exact || exact[0] !== fresh || exact[1] !== text) this.local = diffTexts(fresh, text);
   }
 
-  /** Re-apply the unacknowledged local changes (base -> text) to the fresh text. */
-  carryOnto(base, text, fresh) {
+  /**
+   * The shadow holding exactly our outbox edits numbered below `applied` (what the server's
+   * text holds of ours), and the exact diff from it to the editor's text (the other outbox
+   * edits, then the unsent typing), or null when not known.
+   */
+  appliedBase(applied, text) {
+    let base = this.outbox.length && this.confirmed !== null ? this.confirmed : this.shadow;
+    let rest = [];
+    for (const edit of this.outbox) {
+      if (edit.n < applied) {
+        base = edit.shadow;
+        rest = [];
+      } else {
+        rest.push(edit.diffs);
+      }
+    }
+    let mine = null;
+    const local = this.localDiff(text);
+    if (local && diffEnds(local)[0] === this.shadow && rest.every(Boolean)) {
+      try {
+        mine = [...rest, local].reduce((sofar, step) => compose(sofar, step), sameDiff(base));
+      } catch {
+        mine = null;
+      }
+    }
+    return { base, mine };
+  }
+
+  /** Re-apply the unacknowledged local changes (base -> text) to the fresh text; `exact`, when
+   * given, is the exact diff from base to text. */
+  carryOnto(base, text, fresh, exact = null) {
     let mine = this.localDiff(text);
-    if (mine && base !== this.shadow) {
+    if (exact) {
+      mine = exact;
+    } else if (mine && base !== this.shadow) {
       // confirmed -> shadow (the outbox) then shadow -> text
       try {
         mine = this.sent ? compose(this.sent, mine) : null;
@@ -193,7 +229,8 @@ export class SyncClient {
         mine = null;
       }
     }
-    if (!mine || diffEnds(mine)[0] !== base) mine = diffTexts(base, text);
+    const [from, to] = mine ? diffEnds(mine) : [];
+    if (from !== base || to !== text) mine = diffTexts(base, text);
     try {
       const carried = carry(mine, diffChange(base, fresh));
       this.host.setText(diffEnds(carried.changes)[1], changesFromDiff(carried.changes));
@@ -403,7 +440,9 @@ export class SyncClient {
           diffs = diffTexts(this.shadow, text);
           delta = diffDelta(diffs);
         }
-        this.outbox.push({ n: this.n, delta });
+        // the shadow after this edit and its exact diff, kept to rebuild exactly what the server
+        // holds of ours if it loses our state (see start()); only n and delta are sent
+        this.outbox.push({ n: this.n, delta, shadow: text, diffs });
         this.n += 1;
         try {
           this.sent = this.sent ? compose(this.sent, diffs) : null;
@@ -415,7 +454,8 @@ export class SyncClient {
         this.known = text;
       }
     }
-    const payload = { doc: this.doc, lang: this.lang, m: this.m, edits: this.outbox.slice() };
+    const edits = this.outbox.map(({ n, delta }) => ({ n, delta }));
+    const payload = { doc: this.doc, lang: this.lang, m: this.m, edits };
     const ack = await this.transport.emit("sync", payload, ACK_TIMEOUT_MS);
     if (session !== this.session) return; // answer to an earlier connection
     this.inFlight = false;
@@ -425,7 +465,7 @@ export class SyncClient {
     }
     this.backoff = 0;
     this.badRequests = 0;
-    this.outbox = this.outbox.filter((edit) => edit.n >= ack.n);
+    this.acknowledge(ack.n);
     if (this.outbox.length === 0) {
       this.confirmed = this.shadow;
       this.sent = sameDiff(this.shadow);
@@ -445,6 +485,21 @@ export class SyncClient {
   /** How long local changes wait: until `debounceMs` after the last sync left (leading edge). */
   spacing() {
     return Math.max(0, this.lastSyncAt + this.debounceMs - Date.now());
+  }
+
+  /** The server has our edits numbered below n: drop them from the outbox; the confirmed text
+   * is then the shadow after the last of them (it must hold exactly what the server has). */
+  acknowledge(n) {
+    const acknowledged = this.outbox.filter((edit) => edit.n < n);
+    if (!acknowledged.length) return;
+    this.outbox = this.outbox.filter((edit) => edit.n >= n);
+    this.confirmed = acknowledged[acknowledged.length - 1].shadow;
+    try {
+      this.sent = this.outbox.reduce((sofar, edit) => compose(sofar, edit.diffs),
+        sameDiff(this.confirmed));
+    } catch {
+      this.sent = null;
+    }
   }
 
   /** Server edits with m >= ours, in order; false when one does not fit (rejoin). */
