@@ -132,13 +132,20 @@ class Editors:
         return text
 
 
-def test_a_lagging_editor_keeps_its_typing_whole_in_its_own_paragraph():
+def without_log(editors: Editors) -> Editors:
+    """The store's edit log cannot give the steps (as when it lacks them)."""
+    editors.store.deltas = lambda channel, after, upto: []
+    return editors
+
+
+@pytest.mark.parametrize("log", [True, False])
+def test_a_lagging_editor_keeps_its_typing_whole_in_its_own_paragraph(log):
     """The editor of P1 types next to a token of its own ("~1.0~ "): its client's diff shares the
     "~1." with the existing token. Meanwhile more revs than the history keeps are stored by the
-    editors of P0 and P2, whose insertions around P1 outweigh it; the diff of P1's editor's base
-    to the stored text replaces P1 as a whole."""
+    editors of P0 and P2, whose insertions around P1 outweigh it; a diff of P1's editor's base
+    to the stored text, semantically cleaned, replaces P1 as a whole."""
     with short_history(4):
-        editors = Editors(3)
+        editors = Editors(3) if log else without_log(Editors(3))
         token = editors.type(1, 0.3)
         editors.send(1)  # in flight for a long time
         for _ in range(8):
@@ -150,6 +157,8 @@ def test_a_lagging_editor_keeps_its_typing_whole_in_its_own_paragraph():
         editors.deliver(1)
         text = editors.check()
         assert token in text.split("\n\n")[1]
+        stats = editors.engine.stats
+        assert (stats["bases_from_log"], stats["diffed_bases"]) == ((1, 0) if log else (0, 1))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -158,13 +167,15 @@ def test_a_lagging_editor_keeps_its_typing_whole_in_its_own_paragraph():
     st.integers(3, 8),
     st.integers(1, 6),
     st.integers(60, 250),
+    st.booleans(),
 )
-def test_every_token_survives_lagging_editors(rnd, count, history_size, steps):
+def test_every_token_survives_lagging_editors(rnd, count, history_size, steps, log):
     """Editors typing tokens, some of them answered rarely, syncs in flight for arbitrary
-    times, a history of a few revs: after everyone syncs until quiet, every token is stored
-    once, in its typist's paragraph, and every client's text is the stored text."""
+    times, a history of a few revs, with or without the edit log: after everyone syncs until
+    quiet, every token is stored once, in its typist's paragraph, and every client's text is
+    the stored text."""
     with short_history(history_size):
-        editors = Editors(count)
+        editors = Editors(count) if log else without_log(Editors(count))
         lagging = set(rnd.sample(range(count), rnd.randint(1, count // 2)))
         for _ in range(steps):
             i = rnd.randrange(count)

@@ -145,8 +145,9 @@ class Channel:
         Exact when the client's base is a known stored rev, or a restored backup shadow whose
         answer to a stored rev is known: its diff is rebased through the stored diffs since
         then (composed from the edit log when they left the history). When not even the log
-        has them, it is rebased over a diff of its base to the stored text: no edit is patched
-        fuzzily, but one inside a region the diff replaces may be moved and split. Fuzzy
+        has them, it is rebased over a diff of its base to the stored text, whose regions
+        replaced whole around the client's edits are diffed again: every edit lands, none is
+        patched fuzzily. Fuzzy
         patching is the last resort, counted and logged. Returns (new text, diff from `text`,
         answer, failed hunks): `answer`, when known, is the exact diff from the client's new
         shadow to the new text.
@@ -157,7 +158,7 @@ class Channel:
         elif own is not None and received.base_to is not None:
             since = self._since_answer(received.base_to, received.base_text, text, rev)
         if own is not None and since is None:
-            since = self.differ.change(received.base_text, text)
+            since = self.differ.change_around(received.base_text, text, own)
             self.stats["diffed_bases"] += 1
             log.info("channel %s: base of an edit not in the history, diffed", self.key)
         diffs = answer = None
