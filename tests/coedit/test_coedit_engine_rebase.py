@@ -139,9 +139,8 @@ def test_client_keeps_its_typing_whole_when_a_concurrent_insert_arrives():
     assert client.shadow == "#<theirs> Title"
 
 
-def test_a_base_beyond_the_history_is_rebased_over_a_diff_not_patched():
-    """More stored revs than the history keeps since a client's base: its edit still lands
-    exactly where it was typed (rebased over a diff of its base to the stored text)."""
+def _beyond_the_history(without_log: bool):
+    """A slow client's edit after more stored revs than the history keeps since its base."""
     from app.coedit.engine.history import STEP_CACHE_SIZE
 
     store = MemoryStore({CHANNEL: "alpha beta gamma"})
@@ -152,7 +151,23 @@ def test_a_base_beyond_the_history_is_rebased_over_a_diff_not_patched():
         new = f"<{k}>" + text
         engine.sync(busy.client_id, CHANNEL, 0, [{"n": k, "delta": to_delta(diff_main(text, new))}])
         text = new
+    if without_log:
+        store.deltas = lambda channel, after, upto: []
     engine.sync(slow.client_id, CHANNEL, 0, [{"n": 0, "delta": "=6\t+<slow> \t=10"}])
-    stored = store.load(CHANNEL)[0]
-    assert stored == text.replace("alpha ", "alpha <slow> ")
-    assert engine.stats["diffed_bases"] == 1 and engine.stats["fuzzy_fallbacks"] == 0
+    assert store.load(CHANNEL)[0] == text.replace("alpha ", "alpha <slow> ")
+    assert engine.stats["fuzzy_fallbacks"] == 0
+    return engine
+
+
+def test_a_base_beyond_the_history_is_rebased_over_the_logged_steps():
+    """More stored revs than the history keeps since a client's base: its edit is rebased
+    exactly over the stored steps since then, composed from the edit log."""
+    engine = _beyond_the_history(without_log=False)
+    assert engine.stats["bases_from_log"] == 1 and engine.stats["diffed_bases"] == 0
+
+
+def test_a_base_beyond_the_history_and_the_log_is_rebased_over_a_diff_not_patched():
+    """Without the edit log, the edit still lands where it was typed (rebased over a diff of
+    its base to the stored text)."""
+    engine = _beyond_the_history(without_log=True)
+    assert engine.stats["diffed_bases"] == 1

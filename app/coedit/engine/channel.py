@@ -9,8 +9,8 @@ from collections import Counter
 from app.coedit.engine.deltas import Differ, from_delta, to_delta
 from app.coedit.engine.errors import SyncError
 from app.coedit.engine.group_commit import GROUP_WINDOW, GroupCommit
-from app.coedit.engine.history import STEP_CACHE_SIZE, RevHistory
-from app.coedit.engine.rebase import EQUAL, compose, ends, invert, rebase
+from app.coedit.engine.history import LOG_REPLAY_LIMIT, STEP_CACHE_SIZE, RevHistory
+from app.coedit.engine.rebase import EQUAL, compose, ends, invert, merged, rebase
 from app.coedit.engine.state import ReceivedEdits
 from app.coedit.engine.store import Change, TextStore
 
@@ -53,27 +53,55 @@ class Channel:
             self.text, self.rev = self.store.load(self.key)
         return self.text, self.rev
 
-    def _steps_from_store(self, base_rev: int, base_text: str, rev: int) -> bool:
-        """Fill the diffs between stored revs base_rev..rev from the store's edit log.
+    def _logged_steps(self, base_rev: int, base_text: str, rev: int) -> list | None:
+        """The diffs of stored revs base_rev + 1..rev, as (rev, diffs), from the store's edit log.
 
-        Needed when another process stored some of them (or they left the cache): each logged
-        delta decodes exactly against the text before it, starting from the client's base text.
+        Each logged delta decodes exactly against the text before it, starting from the
+        client's base text; None when the log lacks one of them or one does not fit.
         """
         fetch = getattr(self.store, "deltas", None)
-        if fetch is None or rev - base_rev > STEP_CACHE_SIZE:
-            return False
+        if fetch is None or rev - base_rev > LOG_REPLAY_LIMIT:
+            return None
         entries = fetch(self.key, base_rev, rev)
         if [r for r, _ in entries] != list(range(base_rev + 1, rev + 1)):
-            return False
-        text = base_text
+            return None
+        steps, text = [], base_text
         for r, delta in entries:
             try:
                 diffs, text = from_delta(text, delta)
             except ValueError:
-                return False
-            self.history.remember_step(r, diffs)
-        self.stats["steps_from_log"] += len(entries)
-        return True
+                return None
+            steps.append((r, diffs))
+        self.stats["steps_from_log"] += len(steps)
+        return steps
+
+    def _since_from_log(self, base_rev: int, base_text: str, rev: int) -> list | None:
+        """The exact diff from the text at base_rev to the text at rev, from the edit log.
+
+        Needed when another process stored some of the revs, or they left the history. Revs
+        within the history's reach are remembered there (other clients chain them); a base
+        further back has its steps composed here, once, never replaced by a diff of the two
+        texts: such a diff may replace whole unchanged paragraphs, and edits carried over it
+        would be moved and split apart.
+        """
+        if rev - base_rev <= STEP_CACHE_SIZE:
+            steps = self._logged_steps(base_rev, base_text, rev)
+            if steps is None:
+                return None
+            for r, diffs in steps:
+                self.history.remember_step(r, diffs)
+            return self.history.chain(base_rev, rev)
+        # only the steps that left the history are read from the log
+        middle = rev - STEP_CACHE_SIZE
+        tail = self.history.chain(middle, rev)
+        steps = self._logged_steps(base_rev, base_text, rev if tail is None else middle)
+        if steps is None:
+            return None
+        composed = None
+        for _r, diffs in steps:
+            composed = merged(diffs if composed is None else compose(composed, diffs))
+        self.stats["bases_from_log"] += 1
+        return composed if tail is None else compose(composed, tail)
 
     def since(self, base_rev: int, base_text: str, text: str, rev: int) -> list | None:
         """The exact diff from the text at base_rev (base_text) to the stored text at rev."""
@@ -83,8 +111,8 @@ class Channel:
             return [(EQUAL, base_text)] if base_text else []
         try:
             diffs = self.history.chain(base_rev, rev)
-            if diffs is None and self._steps_from_store(base_rev, base_text, rev):
-                diffs = self.history.chain(base_rev, rev)
+            if diffs is None:
+                diffs = self._since_from_log(base_rev, base_text, rev)
         except ValueError:
             diffs = None
         if diffs is None or ends(diffs) != (base_text, text):
@@ -116,8 +144,10 @@ class Channel:
 
         Exact when the client's base is a known stored rev, or a restored backup shadow whose
         answer to a stored rev is known: its diff is rebased through the stored diffs since
-        then. When those are not known (evicted from the history), it is rebased over a diff
-        of its base to the stored text: every edit lands, none is patched fuzzily. Fuzzy
+        then (composed from the edit log when they left the history). When not even the log
+        has them, it is rebased over a diff of its base to the stored text, whose regions
+        replaced whole around the client's edits are diffed again: every edit lands, none is
+        patched fuzzily. Fuzzy
         patching is the last resort, counted and logged. Returns (new text, diff from `text`,
         answer, failed hunks): `answer`, when known, is the exact diff from the client's new
         shadow to the new text.
@@ -128,7 +158,7 @@ class Channel:
         elif own is not None and received.base_to is not None:
             since = self._since_answer(received.base_to, received.base_text, text, rev)
         if own is not None and since is None:
-            since = self.differ.change(received.base_text, text)
+            since = self.differ.change_around(received.base_text, text, own)
             self.stats["diffed_bases"] += 1
             log.info("channel %s: base of an edit not in the history, diffed", self.key)
         diffs = answer = None

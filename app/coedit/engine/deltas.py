@@ -6,6 +6,7 @@ Lengths count UTF-16 code units as in the JavaScript library, so text with astra
 
 from __future__ import annotations
 
+import bisect
 import logging
 import threading
 import time
@@ -75,6 +76,52 @@ class Differ(diff_match_patch):
     def change(self, text1: str, text2: str) -> list:
         """`diff`, for a change other edits are carried over (see `whole_change`)."""
         return whole_change(self.diff(text1, text2))
+
+    def change_around(self, text1: str, text2: str, edits: list) -> list:
+        """`change`, with every region it replaces as a whole diffed again, uncleaned, where
+        `edits` (a diff from text1) changes something strictly inside it.
+
+        Semantic cleanup replaces an unchanged paragraph as a whole when the insertions around
+        it outweigh it; edits carried over that replacement would be moved to its start and
+        split from the characters around them that their own diff took as unchanged.
+        """
+        diffs = self.change(text1, text2)
+        points = _edit_points(edits)
+        out: list = []
+        pos = i = 0
+        while i < len(diffs):
+            if diffs[i][0] == diff_match_patch.DIFF_EQUAL:
+                out.append(diffs[i])
+                pos += len(diffs[i][1])
+                i += 1
+                continue
+            j = i
+            while j < len(diffs) and diffs[j][0] != diff_match_patch.DIFF_EQUAL:
+                j += 1
+            old = "".join(d for op, d in diffs[i:j] if op == diff_match_patch.DIFF_DELETE)
+            new = "".join(d for op, d in diffs[i:j] if op == diff_match_patch.DIFF_INSERT)
+            first = bisect.bisect_right(points, pos)
+            if first < len(points) and points[first] < pos + len(old):
+                out.extend(self.diff(old, new))
+            else:
+                out.extend(diffs[i:j])
+            pos, i = pos + len(old), j
+        return out
+
+
+def _edit_points(diffs: list) -> list:
+    """The offsets in a diff's first text where it changes something, in order: the point of
+    each insertion, both ends of each deletion."""
+    points, pos = [], 0
+    for op, data in diffs:
+        if op == diff_match_patch.DIFF_INSERT:
+            points.append(pos)
+        elif op == diff_match_patch.DIFF_DELETE:
+            points.extend((pos, pos + len(data)))
+            pos += len(data)
+        else:
+            pos += len(data)
+    return points
 
 
 def diff_main(text1: str, text2: str) -> list:

@@ -13,6 +13,9 @@ from app.coedit.engine.rebase import compose
 DELTA_CACHE_SIZE = 256
 CHAIN_CACHE_SIZE = 32
 STEP_CACHE_SIZE = 128  # diffs between consecutive stored revs kept for composing
+# stored revs a client's base may be behind and its edits still be carried exactly, composed
+# from the edit log (further back, over a diff of its base to the stored text)
+LOG_REPLAY_LIMIT = 100_000
 
 
 class RevHistory:

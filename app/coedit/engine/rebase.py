@@ -69,6 +69,25 @@ def compose(first: list, second: list) -> list:
     return out
 
 
+def merged(diffs: list) -> list:
+    """The same diff with neighbouring pieces of one op joined (nothing moved, unlike
+    diff_cleanupMerge, which slides edits along equal text)."""
+    out: list = []
+    for op, data in diffs:
+        _append(out, op, data)
+    return out
+
+
+def _append(out: list, op: int, data: str) -> None:
+    """Add a piece to a diff, joined to the last one when it has the same op."""
+    if not data:
+        return
+    if out and out[-1][0] == op:
+        out[-1] = (op, out[-1][1] + data)
+    else:
+        out.append((op, data))
+
+
 def rebase(mine: list, theirs: list, *, mine_earlier: bool = False) -> list:
     """Carry `mine` (base -> mine) over `theirs` (base -> theirs): a diff from theirs to both.
 
@@ -90,12 +109,7 @@ def rebase(mine: list, theirs: list, *, mine_earlier: bool = False) -> list:
     m_prev_deleted = t_prev_deleted = False
 
     def emit(op, data):
-        if not data:
-            return
-        if out and out[-1][0] == op:
-            out[-1] = (op, out[-1][1] + data)
-        else:
-            out.append((op, data))
+        _append(out, op, data)
 
     def next_base_op(ops, index, op):
         """The op of the next base character of a diff (skipping insertions), or None."""
