@@ -1,7 +1,7 @@
 """The OpenAPI description of the account API (app/accounts/api.py)."""
 
 from app.accounts.models import STAKEHOLDER_GROUPS
-from app.core.openapi import ERROR_CONTENT, document_paths, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, json_request, schema_ref
 
 document_paths(
     {
@@ -10,23 +10,18 @@ document_paths(
                 "summary": "Change your public details; a new group waits for confirmation",
                 "tags": ["accounts"],
                 "security": [{"bearer": []}],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "additionalProperties": False,
-                                "properties": {
-                                    "name": {"type": "string", "minLength": 1, "maxLength": 120},
-                                    "organization": {"type": "string", "maxLength": 200},
-                                    "country": {"type": "string", "minLength": 2, "maxLength": 2},
-                                    "group": {"type": "string", "enum": list(STAKEHOLDER_GROUPS)},
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"type": "string", "minLength": 1, "maxLength": 120},
+                            "organization": {"type": "string", "maxLength": 200},
+                            "country": {"type": "string", "minLength": 2, "maxLength": 2},
+                            "group": {"type": "string", "enum": list(STAKEHOLDER_GROUPS)},
+                        },
+                    }
+                ),
                 "responses": {
                     "200": {
                         "description": "Saved",

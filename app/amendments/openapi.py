@@ -7,6 +7,7 @@ from app.core.openapi import (
     ERROR_CONTENT,
     document_paths,
     error_responses,
+    json_request,
     path_param,
     schema_ref,
 )
@@ -110,14 +111,7 @@ document_paths(
                 "tags": ["amendments"],
                 "parameters": [_SLUG],
                 **_WRITE,
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {"$ref": "#/components/schemas/AmendmentProposal"}
-                        }
-                    },
-                },
+                "requestBody": json_request({"$ref": "#/components/schemas/AmendmentProposal"}),
                 "responses": {
                     "201": {"description": "Proposed", **_AMENDMENT},
                     **_errors(400, 401, 403, 404, 409, 413),
@@ -132,25 +126,20 @@ document_paths(
                 "tags": ["amendments"],
                 "parameters": [_SLUG],
                 **_WRITE,
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["open"],
-                                "properties": {
-                                    "open": {"type": "boolean"},
-                                    "closes_at": {
-                                        "type": ["string", "null"],
-                                        "format": "date-time",
-                                        "description": "in the future; UTC when no zone given",
-                                    },
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["open"],
+                        "properties": {
+                            "open": {"type": "boolean"},
+                            "closes_at": {
+                                "type": ["string", "null"],
+                                "format": "date-time",
+                                "description": "in the future; UTC when no zone given",
+                            },
+                        },
+                    }
+                ),
                 "responses": {
                     "200": {
                         "description": "The period as it now stands",
@@ -191,23 +180,18 @@ document_paths(
                 "tags": ["amendments"],
                 "parameters": [_ID],
                 **_WRITE,
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["stance"],
-                                "properties": {
-                                    "stance": {
-                                        "type": "string",
-                                        "enum": ["support", "oppose", "abstain"],
-                                    }
-                                },
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["stance"],
+                        "properties": {
+                            "stance": {
+                                "type": "string",
+                                "enum": ["support", "oppose", "abstain"],
                             }
-                        }
-                    },
-                },
+                        },
+                    }
+                ),
                 "responses": {
                     "200": {"description": "Your position and the new tally"},
                     **_errors(400, 401, 404, 409),

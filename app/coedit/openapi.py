@@ -1,7 +1,7 @@
 """The OpenAPI description of the live-draft API (app/coedit/api.py)."""
 
 from app.coedit.queries import MAX_LOG_LIMIT
-from app.core.openapi import ERROR_CONTENT, document_paths, path_param
+from app.core.openapi import ERROR_CONTENT, document_paths, json_request, path_param
 
 _DOC = path_param("slug")
 _LANG = {
@@ -79,20 +79,15 @@ document_paths(
                 "tags": ["live drafts"],
                 "security": [{"bearer": []}],
                 "parameters": [_DOC],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "lang": {"type": "string"},
-                                    "message": {"type": "string", "maxLength": 2000},
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "lang": {"type": "string"},
+                            "message": {"type": "string", "maxLength": 2000},
+                        },
+                    }
+                ),
                 "responses": {
                     "201": {
                         "description": "The new version",

@@ -52,6 +52,11 @@ def schema_ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+def json_request(schema: dict) -> dict:
+    """A required JSON request body of the given schema."""
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
 # The body of every error answer, for a response object: {"description": ..., **ERROR_CONTENT}.
 ERROR_CONTENT = {"content": {"application/json": {"schema": schema_ref("Error")}}}
 

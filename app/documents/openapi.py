@@ -1,6 +1,6 @@
 """The OpenAPI description of the documents API (app/documents/api.py)."""
 
-from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, json_request, path_param, schema_ref
 
 
 def _error(description: str) -> dict:
@@ -197,10 +197,7 @@ PATHS = {
             "summary": "Create a document (administrators)",
             "tags": ["documents"],
             "security": [{"bearer": []}],
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": schema_ref("DocumentCreate")}},
-            },
+            "requestBody": json_request(schema_ref("DocumentCreate")),
             "responses": {
                 **_ok("The new document's version 1.", "DocumentText", "201"),
                 "400": BAD_REQUEST,
@@ -226,10 +223,7 @@ PATHS = {
             "tags": ["documents"],
             "security": [{"bearer": []}],
             "parameters": [SLUG],
-            "requestBody": {
-                "required": True,
-                "content": {"application/json": {"schema": schema_ref("DocumentUpdate")}},
-            },
+            "requestBody": json_request(schema_ref("DocumentUpdate")),
             "responses": {
                 **_ok("The document.", "DocumentSummary"),
                 "400": BAD_REQUEST,

@@ -5,6 +5,7 @@ from functools import partial
 from app.core.openapi import (
     document_paths,
     error_responses,
+    json_request,
     path_param,
     schema_ref,
 )
@@ -43,18 +44,13 @@ def _resolve(summary: str, required: bool) -> dict:
             "tags": ["moderation"],
             "security": [{"bearer": []}],
             "parameters": [_ID],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/json": {
-                        "schema": {
-                            "type": "object",
-                            "properties": {"reason": reason},
-                            **({"required": ["reason"]} if required else {}),
-                        }
-                    }
-                },
-            },
+            "requestBody": json_request(
+                {
+                    "type": "object",
+                    "properties": {"reason": reason},
+                    **({"required": ["reason"]} if required else {}),
+                }
+            ),
             "responses": {
                 **_report_ok("200", "The resolved report"),
                 **_errors("400", "401", "403", "404", "409"),
@@ -70,28 +66,23 @@ document_paths(
                 "summary": "Report a post, comment, amendment rationale or profile",
                 "tags": ["moderation"],
                 "security": [{"bearer": []}],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["target", "reason"],
-                                "properties": {
-                                    "target": {
-                                        "type": "string",
-                                        "pattern": "^(post|comment|amendment|user):[0-9]+$",
-                                    },
-                                    "reason": {
-                                        "type": "string",
-                                        "minLength": 1,
-                                        "maxLength": 2000,
-                                    },
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["target", "reason"],
+                        "properties": {
+                            "target": {
+                                "type": "string",
+                                "pattern": "^(post|comment|amendment|user):[0-9]+$",
+                            },
+                            "reason": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 2000,
+                            },
+                        },
+                    }
+                ),
                 "responses": {
                     **_report_ok("201", "The report, waiting for a moderator"),
                     **_errors("400", "401", "404", "409"),

@@ -1,6 +1,6 @@
 """The OpenAPI description of follows, notifications and preferences (app/notifications/api.py)."""
 
-from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, json_request, path_param, schema_ref
 
 _ERR = {"description": "error", **ERROR_CONTENT}
 _AUTH = [{"bearer": []}]
@@ -83,27 +83,22 @@ document_paths(
                 "summary": "Follow a document, amendment, body or thread",
                 "tags": ["notifications"],
                 "security": _AUTH,
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        _JSON: {
-                            "schema": {
-                                "type": "object",
-                                "required": ["kind", "id"],
-                                "properties": {
-                                    "kind": {
-                                        "type": "string",
-                                        "enum": ["document", "amendment", "body", "thread"],
-                                    },
-                                    "id": {
-                                        "oneOf": [{"type": "integer"}, {"type": "string"}],
-                                        "description": "id, or slug for documents and bodies",
-                                    },
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["kind", "id"],
+                        "properties": {
+                            "kind": {
+                                "type": "string",
+                                "enum": ["document", "amendment", "body", "thread"],
+                            },
+                            "id": {
+                                "oneOf": [{"type": "integer"}, {"type": "string"}],
+                                "description": "id, or slug for documents and bodies",
+                            },
+                        },
+                    }
+                ),
                 "responses": {
                     "201": _json("Follow", "following"),
                     "400": _ERR,
@@ -140,10 +135,7 @@ document_paths(
                 "summary": "Change the named preferences only",
                 "tags": ["notifications"],
                 "security": _AUTH,
-                "requestBody": {
-                    "required": True,
-                    "content": {_JSON: {"schema": schema_ref("Preferences")}},
-                },
+                "requestBody": json_request(schema_ref("Preferences")),
                 "responses": {"200": _json("Preferences"), "400": _ERR, "401": _ERR},
             },
         },

@@ -1,6 +1,6 @@
 """The OpenAPI description of the translation API (app/translations/api.py)."""
 
-from app.core.openapi import ERROR_CONTENT, document_paths, path_param, schema_ref
+from app.core.openapi import ERROR_CONTENT, document_paths, json_request, path_param, schema_ref
 from app.translations import xliff
 
 _SLUG = path_param("slug")
@@ -38,18 +38,13 @@ document_paths(
                 "tags": ["translations"],
                 "security": _WRITE,
                 "parameters": [_SLUG],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        _JSON: {
-                            "schema": {
-                                "type": "object",
-                                "required": ["lang"],
-                                "properties": {"lang": {"type": "string"}},
-                            }
-                        }
-                    },
-                },
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["lang"],
+                        "properties": {"lang": {"type": "string"}},
+                    }
+                ),
                 "responses": {
                     "201": _json("TranslationProgress", "added"),
                     "400": _ERR,
@@ -74,27 +69,22 @@ document_paths(
                 "tags": ["translations"],
                 "security": _WRITE,
                 "parameters": [_SLUG, _LANG, _KEY],
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        _JSON: {
-                            "schema": {
-                                "type": "object",
-                                "required": ["text"],
-                                "properties": {
-                                    "text": {"type": "string"},
-                                    "version": {
-                                        "type": "integer",
-                                        "description": (
-                                            "version edited; 0 for new. Required when the "
-                                            "paragraph is already translated (else 409)"
-                                        ),
-                                    },
-                                },
-                            }
-                        }
-                    },
-                },
+                "requestBody": json_request(
+                    {
+                        "type": "object",
+                        "required": ["text"],
+                        "properties": {
+                            "text": {"type": "string"},
+                            "version": {
+                                "type": "integer",
+                                "description": (
+                                    "version edited; 0 for new. Required when the "
+                                    "paragraph is already translated (else 409)"
+                                ),
+                            },
+                        },
+                    }
+                ),
                 "responses": {
                     "200": {"description": "saved"},
                     "400": _ERR,
