@@ -7,11 +7,11 @@ body, app/bodies/defaults.py) also mark participants of their group as verified.
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.accounts.models import STAKEHOLDER_GROUPS, GroupChangeRequest, User
 from app.core import signals
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.core.locking import update_if
 from app.core.timeutil import utcnow
 from app.extensions import db
 
@@ -134,17 +134,15 @@ def _decide(request: GroupChangeRequest, actor, status: str) -> None:
             _l("Only administrators and focal points of the new group decide this request.")
         )
     now = utcnow()
-    result = db.session.execute(
-        update(GroupChangeRequest)
-        .where(GroupChangeRequest.id == request.id, GroupChangeRequest.status == PENDING)
-        .values(status=status, decided_by_id=actor.id, decided_at=now)
-        .execution_options(synchronize_session=False)
+    decided = update_if(
+        request,
+        GroupChangeRequest.status == PENDING,
+        status=status,
+        decided_by_id=actor.id,
+        decided_at=now,
     )
-    if result.rowcount != 1:
+    if not decided:
         raise Conflict(_l("This request has already been decided or withdrawn."), code="decided")
-    set_committed_value(request, "status", status)
-    set_committed_value(request, "decided_by_id", actor.id)
-    set_committed_value(request, "decided_at", now)
 
 
 def confirm_group_change(request: GroupChangeRequest, actor) -> GroupChangeRequest:
@@ -193,19 +191,11 @@ def set_verified(person: User, actor, verified: bool) -> User:
             "verified_by_id": None,
         }
     )
-    result = db.session.execute(
-        update(User)
-        .where(User.id == person.id, condition)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    if not update_if(person, condition, **values):
         state = _l("already verified") if verified else _l("not verified")
         raise Conflict(
             _l("%(name)s is %(state)s.", name=person.name, state=state),
             code="verification_unchanged",
         )
-    for key, value in values.items():
-        set_committed_value(person, key, value)
     signals.verification_changed.send(person, actor=actor, verified=verified, group=person.group)
     return person

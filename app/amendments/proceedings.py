@@ -8,8 +8,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
 
 from app.amendments.models import (
     PARAGRAPH_STATUSES,
@@ -28,6 +27,7 @@ from app.amendments.permissions import (
 )
 from app.core import signals
 from app.core.errors import Conflict, NotFound, TooLarge, ValidationError
+from app.core.locking import update_if
 from app.core.timeutil import utcnow
 from app.documents.models import Document
 from app.extensions import db
@@ -118,7 +118,7 @@ def take_due_reminders(now: datetime) -> list[Document]:
     return [
         document
         for document in due
-        if _claim(document, Document.close_reminder_at.is_(None), close_reminder_at=now)
+        if update_if(document, Document.close_reminder_at.is_(None), close_reminder_at=now)
     ]
 
 
@@ -137,26 +137,11 @@ def close_expired_periods(now: datetime) -> list[Document]:
     )
     closed = []
     for document in expired:
-        if _claim(document, Document.status == "open", status="closed"):
+        if update_if(document, Document.status == "open", status="closed"):
             log.info("amendment period of %s closed at its closing date", document.slug)
             signals.amendment_period_changed.send(document, actor=None, opened=False)
             closed.append(document)
     return closed
-
-
-def _claim(document, condition, **values) -> bool:
-    """Set `values` on the document only if `condition` still holds in the database."""
-    result = db.session.execute(
-        update(Document)
-        .where(Document.id == document.id, condition)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        return False
-    for name, value in values.items():
-        set_committed_value(document, name, value)
-    return True
 
 
 def set_paragraph_status(document, user, key: str, status: str, note: str = "") -> ParagraphStatus:

@@ -9,6 +9,7 @@ against the row as it is once no other transaction can change it.
 from sqlalchemy import event, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 
@@ -61,3 +62,23 @@ def insert_unique(conflict: Exception, *new_rows) -> None:
             db.session.flush()
     except IntegrityError:
         raise conflict from None
+
+
+def update_if(row, condition, **values) -> bool:
+    """Set `values` on `row` only if `condition` still holds in the database: one conditional
+    UPDATE, so of two requests deciding at once exactly one wins (the other gets False).
+
+    On success the loaded object carries the values as committed state, without a reload.
+    """
+    model = type(row)
+    result = db.session.execute(
+        update(model)
+        .where(model.id == row.id, condition)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+    return True

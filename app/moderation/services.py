@@ -8,12 +8,12 @@ report's status, so two moderators acting at once give one outcome and one 409.
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core import signals
 from app.core.errors import Conflict, Forbidden, NotFound, ValidationError
+from app.core.locking import update_if
 from app.core.timeutil import utcnow
 from app.extensions import db
 from app.moderation import permissions
@@ -111,23 +111,14 @@ def file_report(reporter, target: str, reason) -> Report:
 
 def _close(report: Report, actor, status: str, resolution: str) -> bool:
     """Resolve one open report; False when someone resolved it first."""
-    now = utcnow()
-    result = db.session.execute(
-        update(Report)
-        .where(Report.id == report.id, Report.status == OPEN)
-        .values(status=status, resolution=resolution, resolved_by_id=actor.id, resolved_at=now)
-        .execution_options(synchronize_session=False)
+    return update_if(
+        report,
+        Report.status == OPEN,
+        status=status,
+        resolution=resolution,
+        resolved_by_id=actor.id,
+        resolved_at=utcnow(),
     )
-    if result.rowcount != 1:
-        return False
-    for key, value in (
-        ("status", status),
-        ("resolution", resolution),
-        ("resolved_by_id", actor.id),
-        ("resolved_at", now),
-    ):
-        set_committed_value(report, key, value)
-    return True
 
 
 def _require_moderator(report: Report, actor) -> Target:
